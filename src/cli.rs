@@ -1,0 +1,223 @@
+//! Command-line arguments (ripgrep's "low args"): parsed by clap, merged with the config
+//! file into [`crate::settings::Settings`] by `config.rs`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mlcheck",
+    version,
+    about = "Keep ML repositories reproducible: notebooks, secrets, paths, MLproject and environment files",
+    long_about = None,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check files and directories and report findings.
+    Check(CheckArgs),
+    /// Fix what can be fixed (today: strip notebook outputs, like nbstripout).
+    Fix(FixArgs),
+    /// Print one rule's documentation.
+    Rule {
+        /// A code (`NB001`) or name (`out-of-order-execution`).
+        code: String,
+    },
+    /// List every rule.
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        output_format: ListFormat,
+    },
+    /// Write a baseline of today's secret findings (fingerprints only) to hide them later.
+    Baseline(BaselineArgs),
+    /// Install the git filter (and optionally a pre-commit hook) that strips notebooks.
+    Install(InstallArgs),
+    /// Remove the git filter and attributes that `install` added.
+    Uninstall(InstallArgs),
+    /// Print the modules each Python file and notebook imports.
+    Imports(ImportsArgs),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+}
+
+/// Options that choose rules and read config: shared by `check` and `baseline`.
+#[derive(Clone, Debug, Default, Args)]
+pub struct SelectionArgs {
+    /// Rules to enable (codes, prefixes such as `NB` or `NB00`, or names), replacing the defaults.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub select: Vec<String>,
+    /// Rules to enable on top of the selection.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub extend_select: Vec<String>,
+    /// Rules to disable.
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// Use this config file instead of searching for one.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Glob patterns of paths to skip, on top of the config's `exclude`.
+    #[arg(long, value_delimiter = ',', value_name = "GLOB")]
+    pub extend_exclude: Vec<String>,
+    /// Apply excludes to files named on the command line too (for pre-commit).
+    #[arg(long)]
+    pub force_exclude: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to check (default: the current directory).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human, env = "MLCHECK_OUTPUT_FORMAT")]
+    pub output_format: OutputFormat,
+    /// Exit 0 even when there are findings.
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print findings only, no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Never colour the output (also: the `NO_COLOR` environment variable).
+    #[arg(long)]
+    pub no_color: bool,
+    /// Print a count of findings per rule instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Hide findings recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Check what is staged in git (the index), not the working tree.
+    #[arg(long)]
+    pub staged: bool,
+    /// Scan every commit of the git history for secrets.
+    #[arg(long)]
+    pub history: bool,
+    /// With `--history`: only commits after this revision.
+    #[arg(long, value_name = "REV", requires = "history")]
+    pub since: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Notebooks or directories; `-` reads a notebook on stdin and writes it to stdout.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Strip outputs, execution counts and volatile metadata, byte-identical to nbstripout.
+    #[arg(long)]
+    pub strip_outputs: bool,
+    /// Change nothing; list the notebooks that would change and exit 1 if any would.
+    #[arg(long)]
+    pub check: bool,
+    /// Change nothing; print a unified diff of what would change.
+    #[arg(long)]
+    pub diff: bool,
+    #[command(flatten)]
+    pub strip: StripArgs,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// nbstripout's options, with its names and meaning.
+#[derive(Clone, Debug, Default, Args)]
+pub struct StripArgs {
+    /// Keep outputs.
+    #[arg(long)]
+    pub keep_output: bool,
+    /// Keep execution counts.
+    #[arg(long)]
+    pub keep_count: bool,
+    /// Keep cell ids (default: renumber them "0", "1", …).
+    #[arg(long)]
+    pub keep_id: bool,
+    /// More metadata keys to strip, space-separated dotted paths (`metadata.x cell.metadata.y`).
+    #[arg(long, value_name = "KEYS", allow_hyphen_values = true)]
+    pub extra_keys: Option<String>,
+    /// Metadata keys to keep although they are on the strip list.
+    #[arg(long, value_name = "KEYS", allow_hyphen_values = true)]
+    pub keep_metadata_keys: Option<String>,
+    /// Remove cells whose source is empty or whitespace.
+    #[arg(long)]
+    pub drop_empty_cells: bool,
+    /// Remove cells with any of these (space-separated) tags.
+    #[arg(long, value_name = "TAGS")]
+    pub drop_tagged_cells: Option<String>,
+    /// Strip the outputs of `init_cell` cells too.
+    #[arg(long)]
+    pub strip_init_cells: bool,
+    /// Keep outputs up to this size (`1K`, `2M`, `1G` suffixes).
+    #[arg(long, value_name = "SIZE")]
+    pub max_size: Option<String>,
+    /// Keep outputs of these types (`stream:stderr`, `error`, `display_data`…).
+    #[arg(long, value_name = "TYPE", num_args = 1..)]
+    pub keep_output_type: Vec<String>,
+    /// Drop outputs of these types even when outputs are kept.
+    #[arg(long, value_name = "TYPE", num_args = 1..)]
+    pub drop_output_type: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// Files or directories to scan (default: the current directory).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub selection: SelectionArgs,
+    /// Where to write it.
+    #[arg(long, short, default_value = ".mlcheck-baseline.json")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// Write to the user's global git config.
+    #[arg(long, conflicts_with = "system")]
+    pub global: bool,
+    /// Write to the system git config.
+    #[arg(long)]
+    pub system: bool,
+    /// Attributes file to edit (default: `.git/info/attributes`).
+    #[arg(long, value_name = "FILE")]
+    pub attributes: Option<PathBuf>,
+    /// Report whether the filter is installed (exit 0) or not (exit 1); change nothing.
+    #[arg(long)]
+    pub status: bool,
+    /// Also write a `.git/hooks/pre-commit` that runs `mlcheck check --staged`.
+    #[arg(long)]
+    pub hook: bool,
+    /// Overwrite a pre-commit hook that mlcheck did not write.
+    #[arg(long)]
+    pub force: bool,
+    /// Strip options to carry into the filter command.
+    #[command(flatten)]
+    pub strip: StripArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportsArgs {
+    /// Files or directories (default: the current directory).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub output_format: ListFormat,
+}

@@ -1,0 +1,57 @@
+//! mlcheck: a fast static checker that keeps ML repositories reproducible.
+//!
+//! The library does the work; `main.rs` only parses arguments and maps the outcome to an
+//! exit code (0 clean, 1 findings, 2 error). Nothing here executes or imports user code.
+
+pub mod diagnostic;
+pub mod registry;
+pub mod render;
+pub mod rules;
+pub mod settings;
+pub mod source;
+pub mod strip;
+
+use sha2::{Digest, Sha256};
+
+/// Hex sha256 of the parts, each followed by a NUL so that `("ab", "c")` ≠ `("a", "bc")`.
+pub fn fingerprint(parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0u8]);
+    }
+    let digest = hasher.finalize();
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        use std::fmt::Write;
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+pub mod cli;
+pub mod commands;
+
+/// A whole-command error: a message, shown as `mlcheck: error: …`, exit 2.
+#[derive(Debug)]
+pub struct Error(String);
+
+impl Error {
+    pub fn msg(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Self {
+        Self(err.to_string())
+    }
+}

@@ -1,0 +1,61 @@
+//! Rules, grouped by domain. Each domain module exports `RULES` (its metadata) and the
+//! check functions the pipeline calls; each rule lives in a file of its own with its docs.
+
+pub mod notebook;
+pub mod paths;
+pub mod project;
+pub mod python;
+pub mod secrets;
+
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
+use crate::registry::RuleMeta;
+use crate::settings::Settings;
+use crate::source::SourceFile;
+
+/// Every domain's rule list; `registry::all_rules` flattens and sorts them.
+pub const DOMAINS: &[&[&RuleMeta]] = &[
+    notebook::RULES,
+    secrets::RULES,
+    python::RULES,
+    paths::RULES,
+    project::RULES,
+];
+
+/// What a rule sees of one file, and where it puts its findings.
+pub struct FileChecker<'a> {
+    pub file: &'a Arc<SourceFile>,
+    pub settings: &'a Settings,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> FileChecker<'a> {
+    pub fn new(file: &'a Arc<SourceFile>, settings: &'a Settings) -> Self {
+        Self {
+            file,
+            settings,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn enabled(&self, rule: &RuleMeta) -> bool {
+        self.settings.enabled(rule)
+    }
+
+    pub fn any_enabled(&self, rules: &[&RuleMeta]) -> bool {
+        rules.iter().any(|r| self.enabled(r))
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+}
+
+/// Run every file-level rule on one file.
+pub fn check_file(checker: &mut FileChecker<'_>) {
+    notebook::check(checker);
+    python::check(checker);
+    paths::check(checker);
+    secrets::check(checker);
+}
