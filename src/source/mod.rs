@@ -3,6 +3,7 @@
 
 pub mod json;
 pub mod notebook;
+pub mod python;
 pub mod span;
 
 use std::path::{Path, PathBuf};
