@@ -195,3 +195,59 @@ fn corpus_smoke() {
     }
     assert!(files > 0);
 }
+
+/// Prints every finding of the rules named in `MLCHECK_RULES` (default `NB010`) on
+/// `../shared/corpus`, with the lines involved, for reading by hand:
+/// `MLCHECK_RULES=NB010,PTH001 cargo test --release --test python corpus_report -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn corpus_report() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if !corpus.is_dir() {
+        eprintln!("skipping: {} not found", corpus.display());
+        return;
+    }
+    let codes = std::env::var("MLCHECK_RULES").unwrap_or_else(|_| "NB010".into());
+    let rules: Vec<&'static RuleMeta> = codes
+        .split(',')
+        .filter_map(|c| mlcheck::registry::rule(c.trim()))
+        .collect();
+    let settings = Settings::with_rules(&rules);
+    let mut paths: Vec<_> = ignore::WalkBuilder::new(&corpus)
+        .build()
+        .flatten()
+        .map(|e| e.into_path())
+        .filter(|p| SourceKind::from_path(p).is_some_and(|k| matches!(k, SourceKind::Notebook | SourceKind::Python)))
+        .collect();
+    paths.sort();
+    let mut total = 0;
+    for path in paths {
+        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let kind = SourceKind::from_path(&path).unwrap();
+        let file = Arc::new(SourceFile::new(path.clone(), text, kind));
+        let mut checker = FileChecker::new(&file, &settings);
+        check_file(&mut checker);
+        for d in &checker.diagnostics {
+            total += 1;
+            let show = |r: mlcheck::source::TextRange| {
+                let loc = file.location(r.start());
+                match loc.cell {
+                    Some(c) => format!("cell {} {:?}", c.cell, c.part),
+                    None => format!("line {}", loc.raw.line),
+                }
+            };
+            println!(
+                "{} {}: {} [{}] `{}`",
+                d.rule.code,
+                path.strip_prefix(&corpus).unwrap_or(&path).display(),
+                show(d.primary.range),
+                d.message,
+                file.slice(d.primary.range).chars().take(100).collect::<String>()
+            );
+            for l in &d.secondary {
+                println!("    {}: {}", l.message.as_deref().unwrap_or(""), show(l.range));
+            }
+        }
+    }
+    println!("total: {total}");
+}

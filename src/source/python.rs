@@ -104,11 +104,14 @@ pub struct Function {
     pub name: String,
     /// The range of the function's name in its `def`.
     pub range: TextRange,
-    /// Reads of names not bound inside the function (nested scopes included), in order.
+    /// Reads of names not bound inside the function (nested scopes included) that run
+    /// whenever the function runs, in order.
     pub free_reads: Vec<NameRef>,
-    /// Bare names the body calls (for calls that reach other functions).
+    /// Reads of names not bound inside the function in branches that may not run.
+    pub conditional_reads: Vec<NameRef>,
+    /// Bare names the body always calls (for calls that reach other functions).
     pub calls: Vec<String>,
-    loads: Vec<NameRef>,
+    loads: Vec<(NameRef, bool)>,
     binds: HashSet<String>,
     globals: HashSet<String>,
 }
@@ -466,6 +469,9 @@ struct Collector {
     /// Inside a `try` that catches `NameError`, or an `if` testing `globals()`.
     guard: u32,
     type_checking: u32,
+    /// Inside a branch that may not run (`if` bodies, `except` handlers, `match` cases,
+    /// the arms of `a if c else b`, the right of `and`/`or`): reads there are not certain.
+    conditional: u32,
     /// Inside a `try` that catches `ImportError`.
     optional_import: u32,
     /// Compound-statement depth at module level (0: unconditional top-level statement).
@@ -484,6 +490,7 @@ impl Collector {
             frames: vec![Frame::Module],
             guard: 0,
             type_checking: 0,
+            conditional: 0,
             optional_import: 0,
             nesting: 0,
             arg_ctx: None,
@@ -495,10 +502,16 @@ impl Collector {
     fn finish(mut self) -> Facts {
         for f in &mut self.facts.functions {
             let loads = std::mem::take(&mut f.loads);
-            f.free_reads = loads
-                .into_iter()
-                .filter(|r| !f.binds.contains(&r.name) || f.globals.contains(&r.name))
-                .collect();
+            for (r, certain) in loads {
+                if f.binds.contains(&r.name) && !f.globals.contains(&r.name) {
+                    continue;
+                }
+                if certain {
+                    f.free_reads.push(r);
+                } else {
+                    f.conditional_reads.push(r);
+                }
+            }
         }
         self.facts
     }
@@ -531,17 +544,21 @@ impl Collector {
                 }
                 Frame::Function(Some(i)) => {
                     let i = *i;
+                    let certain = self.conditional == 0 && self.guard == 0;
                     if let Some(f) = self.facts.functions.get_mut(i) {
-                        f.loads.push(NameRef {
-                            name: name.to_string(),
-                            range: r,
-                        });
+                        f.loads.push((
+                            NameRef {
+                                name: name.to_string(),
+                                range: r,
+                            },
+                            certain,
+                        ));
                     }
                     return;
                 }
                 Frame::Function(None) => return,
                 Frame::Module => {
-                    if self.guard == 0 && self.type_checking == 0 {
+                    if self.guard == 0 && self.type_checking == 0 && self.conditional == 0 {
                         self.facts.reads.push(NameRef {
                             name: name.to_string(),
                             range: r,
@@ -718,13 +735,16 @@ impl Collector {
                 self.bind(id.id.as_str(), range(id.range), false);
             }
         }
-        let saved = (self.guard, self.nesting);
+        let saved = (self.guard, self.nesting, self.conditional);
+        // A body runs in full whenever it is called, wherever it was defined.
+        self.guard = 0;
+        self.conditional = 0;
         self.nesting += 1;
         match body {
             FnBody::Stmts(stmts) => self.visit_body(stmts),
             FnBody::Expr(e) => self.visit_expr(e),
         }
-        (self.guard, self.nesting) = saved;
+        (self.guard, self.nesting, self.conditional) = saved;
         self.frames.pop();
     }
 
@@ -805,7 +825,7 @@ impl Collector {
             let name = n.id.to_string();
             match self.current_function() {
                 None => {
-                    if self.guard == 0 && self.type_checking == 0 {
+                    if self.guard == 0 && self.type_checking == 0 && self.conditional == 0 {
                         self.facts.calls.push(NameRef {
                             name,
                             range: range(call_range),
@@ -813,8 +833,10 @@ impl Collector {
                     }
                 }
                 Some(Some(i)) => {
-                    if let Some(f) = self.facts.functions.get_mut(i) {
-                        f.calls.push(name);
+                    if self.conditional == 0 && self.guard == 0 {
+                        if let Some(f) = self.facts.functions.get_mut(i) {
+                            f.calls.push(name);
+                        }
                     }
                 }
                 Some(None) => {}
@@ -951,23 +973,27 @@ impl<'a> Visitor<'a> for Collector {
             }
             Stmt::If(i) => {
                 self.nesting += 1;
+                let guard = mentions_namespace(&i.test);
+                self.guard += guard as u32;
                 if is_type_checking(&i.test) {
                     self.type_checking += 1;
                     self.visit_body(&i.body);
                     self.type_checking -= 1;
-                    for clause in &i.elif_else_clauses {
-                        if let Some(t) = &clause.test {
-                            self.visit_expr(t);
-                        }
-                        self.visit_body(&clause.body);
-                    }
-                } else if mentions_namespace(&i.test) {
-                    self.guard += 1;
-                    visitor::walk_stmt(self, stmt);
-                    self.guard -= 1;
                 } else {
-                    visitor::walk_stmt(self, stmt);
+                    self.visit_expr(&i.test);
+                    self.conditional += 1;
+                    self.visit_body(&i.body);
+                    self.conditional -= 1;
                 }
+                self.conditional += 1;
+                for clause in &i.elif_else_clauses {
+                    if let Some(t) = &clause.test {
+                        self.visit_expr(t);
+                    }
+                    self.visit_body(&clause.body);
+                }
+                self.conditional -= 1;
+                self.guard -= guard as u32;
                 self.nesting -= 1;
             }
             Stmt::With(w) => {
@@ -984,6 +1010,7 @@ impl<'a> Visitor<'a> for Collector {
             Stmt::Match(m) => {
                 self.visit_expr(&m.subject);
                 self.nesting += 1;
+                self.conditional += 1;
                 for case in &m.cases {
                     self.bind_pattern(&case.pattern);
                     if let Some(g) = &case.guard {
@@ -991,6 +1018,7 @@ impl<'a> Visitor<'a> for Collector {
                     }
                     self.visit_body(&case.body);
                 }
+                self.conditional -= 1;
                 self.nesting -= 1;
             }
             Stmt::Try(t) => {
@@ -1003,6 +1031,7 @@ impl<'a> Visitor<'a> for Collector {
                 self.visit_body(&t.body);
                 self.guard -= guards as u32;
                 self.optional_import -= optional as u32;
+                self.conditional += 1;
                 for h in &t.handlers {
                     let ExceptHandler::ExceptHandler(h) = h;
                     if let Some(ty) = &h.type_ {
@@ -1013,6 +1042,7 @@ impl<'a> Visitor<'a> for Collector {
                     }
                     self.visit_body(&h.body);
                 }
+                self.conditional -= 1;
                 self.visit_body(&t.orelse);
                 self.visit_body(&t.finalbody);
                 self.nesting -= 1;
@@ -1117,6 +1147,20 @@ impl<'a> Visitor<'a> for Collector {
                 self.visit_comprehension_like(&c.generators, &elts)
             }
             Expr::Call(c) => self.visit_call(c),
+            Expr::If(e) => {
+                self.visit_expr(&e.test);
+                self.conditional += 1;
+                self.visit_expr(&e.body);
+                self.visit_expr(&e.orelse);
+                self.conditional -= 1;
+            }
+            Expr::BoolOp(b) => {
+                for (i, v) in b.values.iter().enumerate() {
+                    self.conditional += (i > 0) as u32;
+                    self.visit_expr(v);
+                    self.conditional -= (i > 0) as u32;
+                }
+            }
             Expr::Subscript(s) => {
                 if matches!(s.ctx, ExprContext::Store | ExprContext::Del) && is_namespace_call(&s.value) {
                     self.dynamic("`globals()[…] = …`");

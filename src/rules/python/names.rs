@@ -271,7 +271,7 @@ fn analyze(parsed: &ParsedFile) -> Vec<Finding> {
     // Function bodies that read names defined nowhere (NB011 only).
     for (ui, unit) in units.iter().enumerate() {
         for f in &unit.facts.functions {
-            for r in &f.free_reads {
+            for r in f.free_reads.iter().chain(&f.conditional_reads) {
                 let name = r.name.as_str();
                 if skip(name) || defs.contains_key(name) || !reported.insert(name) {
                     continue;
@@ -397,6 +397,16 @@ mod tests {
         assert!(run(&["print(len(In), Out, _1, _i2, display)", "display = 1"]).is_empty());
         assert!(run(&["print(x)", "x = (", "x = 1"]).is_empty());
         assert!(run(&["%%bash\necho $x", "x = 1"]).is_empty());
+    }
+
+    #[test]
+    fn conditional_reads_are_not_certain() {
+        assert!(run(&["flag = False", "if flag:\n    print(later)", "later = 1"]).is_empty());
+        assert!(run(&["flag = False", "y = later if flag else 0", "later = 1"]).is_empty());
+        assert!(run(&["flag = False", "y = flag and later", "later = 1"]).is_empty());
+        assert!(run(&["def f(flag):\n    if flag:\n        return later\n    return 0", "f(False)", "later = 1"]).is_empty());
+        // A loop body counts: it runs for any non-empty iterable.
+        assert_eq!(run(&["for i in range(3):\n    print(later)", "later = 1"]), [later("later", 1)]);
     }
 
     #[test]
