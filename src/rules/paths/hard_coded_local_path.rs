@@ -15,7 +15,8 @@ crate::declare_rule! {
     /// `~/…` handed to a file function.
     ///
     /// Comments, docstrings and URLs are not reported, nor system paths such as `/tmp`,
-    /// `/dev/null`, `/etc/…` and `/usr/…`, nor defaults of `os.environ.get(…)`. The
+    /// `/dev/null`, `/etc/…` and `/usr/…`, nor defaults of `os.environ.get(…)`, nor
+    /// Colab's mount point in `drive.mount("/content/drive")`. The
     /// patterns live in `rules/paths.toml`.
     ///
     /// ## Why is this bad?
@@ -77,9 +78,12 @@ pub fn check(checker: &mut FileChecker<'_>) {
             let (file_api, env_default) = match &s.call {
                 Some(c) => {
                     let last = c.callee.rsplit('.').next().unwrap_or("");
+                    // `os.environ.get("DATA", "/home/…")` already reads a variable, and
+                    // `drive.mount("/content/drive")` names Colab's mount point, not data.
                     let env = c.callee.ends_with("environ.get")
                         || c.callee.ends_with("environ.setdefault")
-                        || last == "getenv";
+                        || last == "getenv"
+                        || last == "mount";
                     (super::is_file_api(&c.callee), env)
                 }
                 None => (false, false),
