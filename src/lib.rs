@@ -33,6 +33,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod discovery;
+pub mod docs;
 pub mod pipeline;
 pub mod suppress;
 

@@ -51,7 +51,7 @@ pub(super) fn check(checker: &mut FileChecker<'_>, ctx: &Ctx<'_>) {
         for key in NOTEBOOK_KEYS {
             if let Some(m) = meta.member(ctx.text, key) {
                 keys.push(key);
-                first.get_or_insert(m.key);
+                first = Some(first.map_or(m.key, |f: crate::source::TextRange| f.min(m.key)));
             }
         }
     }
@@ -65,7 +65,7 @@ pub(super) fn check(checker: &mut FileChecker<'_>, ctx: &Ctx<'_>) {
                 if !keys.contains(key) {
                     keys.push(key);
                 }
-                first.get_or_insert(m.key);
+                first = Some(first.map_or(m.key, |f: crate::source::TextRange| f.min(m.key)));
                 hit = true;
             }
         }
