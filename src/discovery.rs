@@ -57,6 +57,12 @@ pub fn discover(paths: &[PathBuf], settings: &Settings) -> Discovered {
         };
         if meta.is_dir() {
             walk_dir(path, settings, &mut out);
+        } else if !meta.is_file() {
+            // A FIFO or device would block or never end: never read one.
+            out.errors.push(FileError {
+                path: path.clone(),
+                message: "not a regular file; skipped".into(),
+            });
         } else if !(settings.force_exclude && is_excluded(path, path, settings)) {
             // Named explicitly: checked whatever its name, if mlcheck knows the kind;
             // unknown kinds are skipped quietly (pre-commit may pass anything, typos#1126).

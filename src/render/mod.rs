@@ -17,8 +17,22 @@ pub fn render(
     out: &mut dyn Write,
     diagnostics: &[Diagnostic],
     _errors: &[FileError],
-    _opts: &RenderOptions,
+    opts: &RenderOptions,
 ) -> std::io::Result<()> {
+    if opts.format == OutputFormat::Json {
+        let items: Vec<_> = diagnostics
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "code": d.rule.code,
+                    "path": d.file().path_slash(),
+                    "message": d.message,
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &items)?;
+        return writeln!(out);
+    }
     for d in diagnostics {
         let loc = d.file().location(d.primary.range.start());
         writeln!(
