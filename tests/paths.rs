@@ -80,7 +80,7 @@ fn pth001_in_notebooks() {
     let diags = run("fixtures/paths/PTH001_paths.ipynb", &[&HARD_CODED_LOCAL_PATH]);
     let ids: Vec<_> = diags.iter().map(|d| d.properties["pattern"].as_str().unwrap().to_string()).collect();
     assert_eq!(ids, ["colab-drive", "windows-home"]);
-    let loc = diags[1].file().location(diags[2].primary.range.start());
+    let loc = diags[1].file().location(diags[1].primary.range.start());
     assert_eq!(loc.cell.unwrap().cell, 3);
 }
 
