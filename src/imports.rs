@@ -230,7 +230,17 @@ mod tests {
 
     #[test]
     fn stdlib_table_covers_old_and_new_modules() {
-        for name in ["os", "os.path", "json", "tomllib", "distutils", "imp", "asyncore", "annotationlib", "__future__"] {
+        for name in [
+            "os",
+            "os.path",
+            "json",
+            "tomllib",
+            "distutils",
+            "imp",
+            "asyncore",
+            "annotationlib",
+            "__future__",
+        ] {
             assert!(is_stdlib(name), "{name}");
         }
         for name in ["numpy", "torch", "sklearn", "yaml"] {
@@ -265,12 +275,21 @@ mod tests {
             "[project]\nname = \"my-tool\"\n[tool.setuptools]\npackages = [\"extra.sub\"]\n",
         )
         .unwrap();
-        let files: Vec<PathBuf> = ["src/pkg/__init__.py", "src/pkg/mod.py", "train.py", "notebooks/helpers.py", "README.md", "bad-name.py"]
-            .iter()
-            .map(|p| dir.path().join(p))
-            .collect();
+        let files: Vec<PathBuf> = [
+            "src/pkg/__init__.py",
+            "src/pkg/mod.py",
+            "train.py",
+            "notebooks/helpers.py",
+            "README.md",
+            "bad-name.py",
+        ]
+        .iter()
+        .map(|p| dir.path().join(p))
+        .collect();
         let fp = first_party_modules(dir.path(), &files);
-        for name in ["pkg", "mod", "train", "helpers", "my_tool", "extra", "bad_name"] {
+        for name in [
+            "pkg", "mod", "train", "helpers", "my_tool", "extra", "bad_name",
+        ] {
             assert!(fp.contains(name), "{name}: {fp:?}");
         }
         assert_eq!(classify("pkg.sub", &fp), ImportKind::FirstParty);

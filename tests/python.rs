@@ -55,7 +55,10 @@ fn summary(diags: &[Diagnostic]) -> Vec<(String, usize, usize, String)> {
 
 #[test]
 fn nb010_reports_reads_before_later_definitions() {
-    let diags = run("fixtures/python/NB010_used_before_defined.ipynb", &[&USED_BEFORE_DEFINED]);
+    let diags = run(
+        "fixtures/python/NB010_used_before_defined.ipynb",
+        &[&USED_BEFORE_DEFINED],
+    );
     assert_eq!(
         summary(&diags),
         [
@@ -74,9 +77,16 @@ fn nb010_reports_reads_before_later_definitions() {
     let loc = diags[0].file().location(label.range.start());
     assert_eq!(loc.cell.unwrap().cell, 6);
     // Through a call: the read inside the function is labelled too.
-    assert!(diags[1].message.contains("`predict()` is called in cell 5 and reads `threshold`"));
+    assert!(
+        diags[1]
+            .message
+            .contains("`predict()` is called in cell 5 and reads `threshold`")
+    );
     assert_eq!(diags[1].secondary.len(), 2);
-    assert_eq!(diags[1].file().slice(diags[1].secondary[0].range), "threshold");
+    assert_eq!(
+        diags[1].file().slice(diags[1].secondary[0].range),
+        "threshold"
+    );
 }
 
 #[test]
@@ -92,7 +102,10 @@ fn nb010_negatives() {
         "fixtures/python/NB010_star_import_ok.ipynb",
         "fixtures/python/NB010_other_kernel_ok.ipynb",
     ] {
-        let diags = run(path, &[&USED_BEFORE_DEFINED, &UNDEFINED_NAME, &SYNTAX_ERROR]);
+        let diags = run(
+            path,
+            &[&USED_BEFORE_DEFINED, &UNDEFINED_NAME, &SYNTAX_ERROR],
+        );
         assert_eq!(summary(&diags), [], "{path}");
     }
 }
@@ -109,10 +122,15 @@ fn nb011_undefined_names_are_opt_in() {
         ]
     );
     assert!(!UNDEFINED_NAME.default_enabled);
-    assert!(run_with(path, &Settings::default())
-        .iter()
-        .all(|d| d.rule.code != "NB011"));
-    assert_eq!(summary(&run("fixtures/python/NB011_ok.ipynb", &[&UNDEFINED_NAME])), []);
+    assert!(
+        run_with(path, &Settings::default())
+            .iter()
+            .all(|d| d.rule.code != "NB011")
+    );
+    assert_eq!(
+        summary(&run("fixtures/python/NB011_ok.ipynb", &[&UNDEFINED_NAME])),
+        []
+    );
 }
 
 #[test]
@@ -122,7 +140,10 @@ fn py000_for_python_files() {
     assert_eq!(diags[0].rule.code, "PY000");
     assert!(diags[0].message.starts_with("syntax error: "));
     assert!(SYNTAX_ERROR.default_enabled);
-    assert_eq!(summary(&run("fixtures/python/PY000_ok.py", &[&SYNTAX_ERROR])), []);
+    assert_eq!(
+        summary(&run("fixtures/python/PY000_ok.py", &[&SYNTAX_ERROR])),
+        []
+    );
 }
 
 #[test]
@@ -134,7 +155,15 @@ fn py000_in_notebooks_only_when_asked() {
     let diags = run_with(path, &settings);
     // One finding for the broken cell; the `%%bash` cell and the magics are fine.
     assert_eq!(diags.len(), 1);
-    assert_eq!(diags[0].file().location(diags[0].primary.range.start()).cell.unwrap().cell, 2);
+    assert_eq!(
+        diags[0]
+            .file()
+            .location(diags[0].primary.range.start())
+            .cell
+            .unwrap()
+            .cell,
+        2
+    );
 }
 
 #[test]
@@ -147,11 +176,33 @@ fn nothing_is_parsed_when_no_rule_needs_it() {
 #[test]
 fn no_panic_on_hostile_cells() {
     let cells = [
-        "%%", "%", "!", "?", "??x", "%%%", "x = !", "def", "\u{feff}x", "\t\t", "%%capture",
-        "%%time", "a = %time", "lambda: (yield)", "class A(B, metaclass=M): x: int", "del (a, b)",
-        "match x:\n  case {**rest}: pass", "with open(p) as (a, b): pass", "print(*a, **b)",
-        "f'{x!r:>{w}}'", "x = [*a for a in b]", "async def f(): [x async for x in y]",
-        "global g", "nonlocal n", "return", "import a.b.c as d", "from . import *",
+        "%%",
+        "%",
+        "!",
+        "?",
+        "??x",
+        "%%%",
+        "x = !",
+        "def",
+        "\u{feff}x",
+        "\t\t",
+        "%%capture",
+        "%%time",
+        "a = %time",
+        "lambda: (yield)",
+        "class A(B, metaclass=M): x: int",
+        "del (a, b)",
+        "match x:\n  case {**rest}: pass",
+        "with open(p) as (a, b): pass",
+        "print(*a, **b)",
+        "f'{x!r:>{w}}'",
+        "x = [*a for a in b]",
+        "async def f(): [x async for x in y]",
+        "global g",
+        "nonlocal n",
+        "return",
+        "import a.b.c as d",
+        "from . import *",
     ];
     let mut json_cells = Vec::new();
     for c in cells {
@@ -164,7 +215,11 @@ fn no_panic_on_hostile_cells() {
         r#"{{"cells": [{}], "metadata": {{}}, "nbformat": 4, "nbformat_minor": 5}}"#,
         json_cells.join(",")
     );
-    let file = Arc::new(SourceFile::new("hostile.ipynb".into(), text, SourceKind::Notebook));
+    let file = Arc::new(SourceFile::new(
+        "hostile.ipynb".into(),
+        text,
+        SourceKind::Notebook,
+    ));
     let mut settings = Settings::with_rules(mlcheck::registry::all_rules());
     settings.python.notebook_syntax_errors = true;
     let mut checker = FileChecker::new(&file, &settings);
@@ -187,8 +242,14 @@ fn corpus_smoke() {
         if path.extension().is_none_or(|e| e != "ipynb") {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(path) else { continue };
-        let file = Arc::new(SourceFile::new(path.to_path_buf(), text, SourceKind::Notebook));
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let file = Arc::new(SourceFile::new(
+            path.to_path_buf(),
+            text,
+            SourceKind::Notebook,
+        ));
         let mut checker = FileChecker::new(&file, &settings);
         check_file(&mut checker);
         files += 1;
@@ -217,12 +278,17 @@ fn corpus_report() {
         .build()
         .flatten()
         .map(|e| e.into_path())
-        .filter(|p| SourceKind::from_path(p).is_some_and(|k| matches!(k, SourceKind::Notebook | SourceKind::Python)))
+        .filter(|p| {
+            SourceKind::from_path(p)
+                .is_some_and(|k| matches!(k, SourceKind::Notebook | SourceKind::Python))
+        })
         .collect();
     paths.sort();
     let mut total = 0;
     for path in paths {
-        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
         let kind = SourceKind::from_path(&path).unwrap();
         let file = Arc::new(SourceFile::new(path.clone(), text, kind));
         let mut checker = FileChecker::new(&file, &settings);
@@ -242,10 +308,17 @@ fn corpus_report() {
                 path.strip_prefix(&corpus).unwrap_or(&path).display(),
                 show(d.primary.range),
                 d.message,
-                file.slice(d.primary.range).chars().take(100).collect::<String>()
+                file.slice(d.primary.range)
+                    .chars()
+                    .take(100)
+                    .collect::<String>()
             );
             for l in &d.secondary {
-                println!("    {}: {}", l.message.as_deref().unwrap_or(""), show(l.range));
+                println!(
+                    "    {}: {}",
+                    l.message.as_deref().unwrap_or(""),
+                    show(l.range)
+                );
             }
         }
     }

@@ -59,7 +59,8 @@ pub fn run(args: ImportsArgs) -> Result<ExitStatus> {
         let base = if root.is_dir() {
             root.clone()
         } else {
-            root.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+            root.parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
         };
         let first_party = imports::first_party_modules(&base, &files);
         for path in &files {

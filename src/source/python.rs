@@ -34,8 +34,24 @@ const PYTHON_CELL_MAGICS: &[&str] = &[
 
 /// Line magics that bring names into the namespace mlcheck cannot see.
 const OPAQUE_LINE_MAGICS: &[&str] = &[
-    "run", "store", "pylab", "load", "R", "Rpull", "Rget", "octave", "macro", "recall",
-    "rerun", "px", "autopx", "reset_selective", "psource", "edit", "sql", "alias",
+    "run",
+    "store",
+    "pylab",
+    "load",
+    "R",
+    "Rpull",
+    "Rget",
+    "octave",
+    "macro",
+    "recall",
+    "rerun",
+    "px",
+    "autopx",
+    "reset_selective",
+    "psource",
+    "edit",
+    "sql",
+    "alias",
 ];
 
 /// The parsed Python of one file: one unit per code cell (or one for a `.py` file).
@@ -60,9 +76,14 @@ pub struct Unit {
 pub enum UnitStatus {
     Parsed,
     /// The first syntax error, at a decoded range of the unit's text.
-    SyntaxError { message: String, range: TextRange },
+    SyntaxError {
+        message: String,
+        range: TextRange,
+    },
     /// A cell run by a non-Python cell magic (`%%bash`, `%%writefile` …): not parsed.
-    Skipped { magic: String },
+    Skipped {
+        magic: String,
+    },
 }
 
 /// What one unit says, with decoded ranges.
@@ -205,7 +226,10 @@ impl ParsedFile {
     pub fn line_of(&self, file: &SourceFile, unit: &Unit, offset: usize) -> (Option<usize>, usize) {
         match (unit.cell, &file.notebook) {
             (Some(i), Some(nb)) => match nb.cells.get(i) {
-                Some(c) => (Some(c.number), c.lines.line_col(offset, &c.source.text).line),
+                Some(c) => (
+                    Some(c.number),
+                    c.lines.line_col(offset, &c.source.text).line,
+                ),
                 None => (None, 1),
             },
             _ => (None, file.lines.line_col(offset, &file.text).line),
@@ -284,7 +308,11 @@ pub fn parse_unit(text: &str, cell: Option<usize>, ipython: bool) -> Unit {
             let start = text.len() - trimmed.len();
             let end = start + 2 + line_end;
             if magic == "capture" {
-                if let Some(var) = line.split_whitespace().skip(1).find(|w| !w.starts_with('-')) {
+                if let Some(var) = line
+                    .split_whitespace()
+                    .skip(1)
+                    .find(|w| !w.starts_with('-'))
+                {
                     extra_defs.push(NameRef {
                         name: var.to_string(),
                         range: TextRange::new(start, end),
@@ -303,7 +331,10 @@ pub fn parse_unit(text: &str, cell: Option<usize>, ipython: bool) -> Unit {
     let mode = if ipython { Mode::Ipython } else { Mode::Module };
     let parsed = std::panic::catch_unwind(|| {
         let parsed = ruff_python_parser::parse_unchecked(source, ParseOptions::from(mode));
-        let error = parsed.errors().first().map(|e| (e.error.to_string(), e.location));
+        let error = parsed
+            .errors()
+            .first()
+            .map(|e| (e.error.to_string(), e.location));
         match error {
             Some((message, loc)) => Err((message, range(loc))),
             None => match parsed.try_into_module() {
@@ -365,7 +396,10 @@ fn range(r: ruff_text_size::TextRange) -> TextRange {
 fn identifiers(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut start = None;
-    for (i, ch) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+    for (i, ch) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
         let ident = ch == '_' || ch.is_alphanumeric();
         match (start, ident) {
             (None, true) => start = Some(i),
@@ -630,7 +664,10 @@ impl Collector {
             }
             Pattern::MatchClass(c) => {
                 self.visit_expr(&c.cls);
-                c.arguments.patterns.iter().for_each(|p| self.bind_pattern(p));
+                c.arguments
+                    .patterns
+                    .iter()
+                    .for_each(|p| self.bind_pattern(p));
                 c.arguments
                     .keywords
                     .iter()
@@ -792,11 +829,13 @@ impl Collector {
         }
         if let Expr::Attribute(a) = call.func.as_ref() {
             let attr = a.attr.id.as_str();
-            if is_namespace_call(&a.value) && matches!(attr, "update" | "setdefault" | "__setitem__")
+            if is_namespace_call(&a.value)
+                && matches!(attr, "update" | "setdefault" | "__setitem__")
             {
                 self.dynamic("`globals().update(…)`");
             }
-            if dotted(&a.value).ends_with("get_ipython") || matches!(a.value.as_ref(), Expr::Call(c) if dotted(&c.func) == "get_ipython")
+            if dotted(&a.value).ends_with("get_ipython")
+                || matches!(a.value.as_ref(), Expr::Call(c) if dotted(&c.func) == "get_ipython")
             {
                 match attr {
                     "run_line_magic" | "magic" => {
@@ -1023,9 +1062,17 @@ impl<'a> Visitor<'a> for Collector {
             }
             Stmt::Try(t) => {
                 self.nesting += 1;
-                let guards = handlers_catch(&t.handlers, &["NameError", "Exception", "BaseException"]);
-                let optional =
-                    handlers_catch(&t.handlers, &["ImportError", "ModuleNotFoundError", "Exception", "BaseException"]);
+                let guards =
+                    handlers_catch(&t.handlers, &["NameError", "Exception", "BaseException"]);
+                let optional = handlers_catch(
+                    &t.handlers,
+                    &[
+                        "ImportError",
+                        "ModuleNotFoundError",
+                        "Exception",
+                        "BaseException",
+                    ],
+                );
                 self.guard += guards as u32;
                 self.optional_import += optional as u32;
                 self.visit_body(&t.body);
@@ -1097,7 +1144,9 @@ impl<'a> Visitor<'a> for Collector {
                 for t in &d.targets {
                     match t {
                         Expr::Name(n) => {
-                            if self.nesting == 0 && matches!(self.frames.last(), Some(Frame::Module)) {
+                            if self.nesting == 0
+                                && matches!(self.frames.last(), Some(Frame::Module))
+                            {
                                 self.facts.dels.push(NameRef {
                                     name: n.id.to_string(),
                                     range: range(n.range),
@@ -1162,7 +1211,9 @@ impl<'a> Visitor<'a> for Collector {
                 }
             }
             Expr::Subscript(s) => {
-                if matches!(s.ctx, ExprContext::Store | ExprContext::Del) && is_namespace_call(&s.value) {
+                if matches!(s.ctx, ExprContext::Store | ExprContext::Del)
+                    && is_namespace_call(&s.value)
+                {
                     self.dynamic("`globals()[…] = …`");
                 }
                 visitor::walk_expr(self, expr);
@@ -1190,8 +1241,12 @@ impl<'a> Visitor<'a> for Collector {
                         ast::FStringPart::FString(fs) => {
                             for el in fs.elements.iter() {
                                 match el {
-                                    ast::InterpolatedStringElement::Literal(l) => head.push_str(&l.value),
-                                    ast::InterpolatedStringElement::Interpolation(_) => break 'parts,
+                                    ast::InterpolatedStringElement::Literal(l) => {
+                                        head.push_str(&l.value)
+                                    }
+                                    ast::InterpolatedStringElement::Interpolation(_) => {
+                                        break 'parts;
+                                    }
                                 }
                             }
                         }
@@ -1277,7 +1332,17 @@ mod tests {
 
     #[test]
     fn syntax_errors_and_garbage_never_panic() {
-        for code in ["def (:\n", "x = \"\\U0\"", "\u{0}\u{feff}", "%%", "%", "!", "?", "a = (", "   \n\t  x"] {
+        for code in [
+            "def (:\n",
+            "x = \"\\U0\"",
+            "\u{0}\u{feff}",
+            "%%",
+            "%",
+            "!",
+            "?",
+            "a = (",
+            "   \n\t  x",
+        ] {
             let _ = parse_unit(code, Some(0), true);
             let _ = parse_unit(code, None, false);
         }
@@ -1293,7 +1358,10 @@ mod tests {
         let s = &f.strings;
         assert_eq!(s[0].value, "/home/bob/x.csv");
         assert_eq!(s[0].call.as_ref().unwrap().callee, "pd.read_csv");
-        assert_eq!(s[1].call.as_ref().unwrap().then_method.as_deref(), Some("read_text"));
+        assert_eq!(
+            s[1].call.as_ref().unwrap().then_method.as_deref(),
+            Some("read_text")
+        );
         let open = s.iter().find(|s| s.value == "o.txt").unwrap();
         assert_eq!(open.call.as_ref().unwrap().mode.as_deref(), Some("w"));
         assert!(s.last().unwrap().docstring);

@@ -91,9 +91,9 @@ pub fn check(checker: &mut FileChecker<'_>) {
             if env_default {
                 continue;
             }
-            let m = active.iter().find_map(|p| {
-                patterns::find(std::slice::from_ref(*p), &s.value, file_api)
-            });
+            let m = active
+                .iter()
+                .find_map(|p| patterns::find(std::slice::from_ref(*p), &s.value, file_api));
             let Some(m) = m else { continue };
             let path = &s.value[m.start..];
             let path = path.split(['\n', '\'', '"']).next().unwrap_or(path);
@@ -102,7 +102,12 @@ pub fn check(checker: &mut FileChecker<'_>) {
             }
             let shown: String = path.chars().take(80).collect();
             let range = parsed.to_raw(checker.file, unit, s.range);
-            found.push((range, shown, m.pattern.id.clone(), m.pattern.description.clone()));
+            found.push((
+                range,
+                shown,
+                m.pattern.id.clone(),
+                m.pattern.description.clone(),
+            ));
         }
     }
     for (range, shown, id, description) in found {

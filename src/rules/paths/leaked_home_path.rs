@@ -40,19 +40,41 @@ crate::declare_rule! {
 fn home_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r#"(?:/home/|/Users/|(?i:[a-z]:\\{1,2}Users\\{1,2}))([A-Za-z0-9][A-Za-z0-9._-]*)[/\\]"#)
-            .unwrap_or_else(|e| panic!("PTH002 regex: {e}"))
+        Regex::new(
+            r#"(?:/home/|/Users/|(?i:[a-z]:\\{1,2}Users\\{1,2}))([A-Za-z0-9][A-Za-z0-9._-]*)[/\\]"#,
+        )
+        .unwrap_or_else(|e| panic!("PTH002 regex: {e}"))
     })
 }
 
 /// Usernames too generic to be anyone's: still a path, but nothing leaked.
-const GENERIC: &[&str] = &["user", "username", "USER", "USERNAME", "runner", "jovyan", "ubuntu", "ec2-user", "vagrant", "Shared", "Public", "me", "you", "your_name", "yourname", "name", "xxx"];
+const GENERIC: &[&str] = &[
+    "user",
+    "username",
+    "USER",
+    "USERNAME",
+    "runner",
+    "jovyan",
+    "ubuntu",
+    "ec2-user",
+    "vagrant",
+    "Shared",
+    "Public",
+    "me",
+    "you",
+    "your_name",
+    "yourname",
+    "name",
+    "xxx",
+];
 
 pub fn check(checker: &mut FileChecker<'_>) {
     if !checker.enabled(&LEAKED_HOME_PATH) || checker.file.kind != SourceKind::Notebook {
         return;
     }
-    let Some(nb) = &checker.file.notebook else { return };
+    let Some(nb) = &checker.file.notebook else {
+        return;
+    };
     let text = &checker.file.text;
     if !text.contains("/home/") && !text.contains("/Users/") && !text.contains("Users\\\\") {
         return;
@@ -74,12 +96,17 @@ pub fn check(checker: &mut FileChecker<'_>) {
             }
             for node in fields {
                 let raw = &text[node.range.start()..node.range.end()];
-                if !raw.contains("/home/") && !raw.contains("/Users/") && !raw.contains("Users\\\\") {
+                if !raw.contains("/home/") && !raw.contains("/Users/") && !raw.contains("Users\\\\")
+                {
                     continue;
                 }
-                let Some(mapped) = mapped_multiline(text, node) else { continue };
+                let Some(mapped) = mapped_multiline(text, node) else {
+                    continue;
+                };
                 for caps in re.captures_iter(&mapped.text) {
-                    let (Some(all), Some(user)) = (caps.get(0), caps.get(1)) else { continue };
+                    let (Some(all), Some(user)) = (caps.get(0), caps.get(1)) else {
+                        continue;
+                    };
                     if GENERIC.contains(&user.as_str()) {
                         continue;
                     }

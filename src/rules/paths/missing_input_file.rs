@@ -41,20 +41,49 @@ crate::declare_rule! {
 }
 
 const READ_FUNCS: &[&str] = &[
-    "read_csv", "read_excel", "read_json", "read_parquet", "read_table", "read_pickle",
-    "read_feather", "read_hdf", "read_fwf", "read_orc", "read_stata", "read_sas", "read_spss",
-    "read_xml", "loadtxt", "genfromtxt", "fromfile", "imread", "load_model", "load_img",
-    "open_dataset", "load_workbook", "read_file", "read_image",
+    "read_csv",
+    "read_excel",
+    "read_json",
+    "read_parquet",
+    "read_table",
+    "read_pickle",
+    "read_feather",
+    "read_hdf",
+    "read_fwf",
+    "read_orc",
+    "read_stata",
+    "read_sas",
+    "read_spss",
+    "read_xml",
+    "loadtxt",
+    "genfromtxt",
+    "fromfile",
+    "imread",
+    "load_model",
+    "load_img",
+    "open_dataset",
+    "load_workbook",
+    "read_file",
+    "read_image",
 ];
 
-const LOAD_MODULES: &[&str] = &["np", "numpy", "torch", "joblib", "pickle", "jnp", "tf", "keras"];
+const LOAD_MODULES: &[&str] = &[
+    "np", "numpy", "torch", "joblib", "pickle", "jnp", "tf", "keras",
+];
 
 fn is_read_call(c: &CallSite) -> bool {
     let first_arg = match &c.arg {
         Arg::Positional(i) => *i == 0,
         Arg::Keyword(k) => matches!(
             k.as_str(),
-            "filepath_or_buffer" | "path" | "fname" | "file" | "filename" | "path_or_buf" | "io" | "f"
+            "filepath_or_buffer"
+                | "path"
+                | "fname"
+                | "file"
+                | "filename"
+                | "path_or_buf"
+                | "io"
+                | "f"
         ),
     };
     if !first_arg {
@@ -81,11 +110,26 @@ fn is_read_call(c: &CallSite) -> bool {
 fn is_write_call(c: &CallSite) -> bool {
     let last = c.callee.rsplit('.').next().unwrap_or("");
     if c.callee == "open" || c.callee == "io.open" || c.callee == "codecs.open" {
-        return c.mode.as_deref().is_some_and(|m| m.contains(['w', 'a', 'x', '+']));
+        return c
+            .mode
+            .as_deref()
+            .is_some_and(|m| m.contains(['w', 'a', 'x', '+']));
     }
-    ["to_", "save", "dump", "write", "download", "extract", "urlretrieve", "copy", "move", "imwrite", "export"]
-        .iter()
-        .any(|p| last.starts_with(p) || last.ends_with(p))
+    [
+        "to_",
+        "save",
+        "dump",
+        "write",
+        "download",
+        "extract",
+        "urlretrieve",
+        "copy",
+        "move",
+        "imwrite",
+        "export",
+    ]
+    .iter()
+    .any(|p| last.starts_with(p) || last.ends_with(p))
 }
 
 fn looks_relative_file(v: &str) -> bool {

@@ -105,7 +105,9 @@ pub fn find<'p>(patterns: &'p [PathPattern], value: &str, file_api: bool) -> Opt
     );
     for start in starts {
         let Some(rest) = v.get(start..) else { continue };
-        if !rest.starts_with(['/', '\\', '~']) && !rest.as_bytes().get(1).is_some_and(|b| *b == b':') {
+        if !rest.starts_with(['/', '\\', '~'])
+            && !rest.as_bytes().get(1).is_some_and(|b| *b == b':')
+        {
             continue;
         }
         for p in patterns {
@@ -154,7 +156,16 @@ mod tests {
 
     #[test]
     fn not_flagged() {
-        for v in ["/tmp/x.csv", "/dev/null", "/etc/hosts", "/usr/share/dict/words", "data/train.csv", "https://x.org/home/bob/a", "~/.kaggle/kaggle.json", "/root/.cache"] {
+        for v in [
+            "/tmp/x.csv",
+            "/dev/null",
+            "/etc/hosts",
+            "/usr/share/dict/words",
+            "data/train.csv",
+            "https://x.org/home/bob/a",
+            "~/.kaggle/kaggle.json",
+            "/root/.cache",
+        ] {
             assert!(find(builtin(), v, true).is_none(), "{v}");
         }
         assert!(find(builtin(), "~/data/x.csv", false).is_none());

@@ -16,40 +16,190 @@ use crate::source::python::{Function, ParsedFile, Unit};
 
 /// Python 3.8–3.14 builtins (the union of `dir(builtins)`).
 const BUILTINS: &[&str] = &[
-    "ArithmeticError", "AssertionError", "AttributeError", "BaseException",
-    "BaseExceptionGroup", "BlockingIOError", "BrokenPipeError", "BufferError", "BytesWarning",
-    "ChildProcessError", "ConnectionAbortedError", "ConnectionError", "ConnectionRefusedError",
-    "ConnectionResetError", "DeprecationWarning", "EOFError", "Ellipsis", "EncodingWarning",
-    "EnvironmentError", "Exception", "ExceptionGroup", "False", "FileExistsError",
-    "FileNotFoundError", "FloatingPointError", "FutureWarning", "GeneratorExit", "IOError",
-    "ImportError", "ImportWarning", "IndentationError", "IndexError", "InterruptedError",
-    "IsADirectoryError", "KeyError", "KeyboardInterrupt", "LookupError", "MemoryError",
-    "ModuleNotFoundError", "NameError", "None", "NotADirectoryError", "NotImplemented",
-    "NotImplementedError", "OSError", "OverflowError", "PendingDeprecationWarning",
-    "PermissionError", "ProcessLookupError", "PythonFinalizationError", "RecursionError",
-    "ReferenceError", "ResourceWarning", "RuntimeError", "RuntimeWarning",
-    "StopAsyncIteration", "StopIteration", "SyntaxError", "SyntaxWarning", "SystemError",
-    "SystemExit", "TabError", "TimeoutError", "True", "TypeError", "UnboundLocalError",
-    "UnicodeDecodeError", "UnicodeEncodeError", "UnicodeError", "UnicodeTranslateError",
-    "UnicodeWarning", "UserWarning", "ValueError", "Warning", "WindowsError",
-    "ZeroDivisionError", "_IncompleteInputError", "abs", "aiter", "all", "anext", "any",
-    "ascii", "bin", "bool", "breakpoint", "bytearray", "bytes", "callable", "chr",
-    "classmethod", "compile", "complex", "copyright", "credits", "delattr", "dict", "dir",
-    "divmod", "enumerate", "eval", "exec", "exit", "filter", "float", "format", "frozenset",
-    "getattr", "globals", "hasattr", "hash", "help", "hex", "id", "input", "int",
-    "isinstance", "issubclass", "iter", "len", "license", "list", "locals", "map", "max",
-    "memoryview", "min", "next", "object", "oct", "open", "ord", "pow", "print", "property",
-    "quit", "range", "repr", "reversed", "round", "set", "setattr", "slice", "sorted",
-    "staticmethod", "str", "sum", "super", "tuple", "type", "vars", "zip",
+    "ArithmeticError",
+    "AssertionError",
+    "AttributeError",
+    "BaseException",
+    "BaseExceptionGroup",
+    "BlockingIOError",
+    "BrokenPipeError",
+    "BufferError",
+    "BytesWarning",
+    "ChildProcessError",
+    "ConnectionAbortedError",
+    "ConnectionError",
+    "ConnectionRefusedError",
+    "ConnectionResetError",
+    "DeprecationWarning",
+    "EOFError",
+    "Ellipsis",
+    "EncodingWarning",
+    "EnvironmentError",
+    "Exception",
+    "ExceptionGroup",
+    "False",
+    "FileExistsError",
+    "FileNotFoundError",
+    "FloatingPointError",
+    "FutureWarning",
+    "GeneratorExit",
+    "IOError",
+    "ImportError",
+    "ImportWarning",
+    "IndentationError",
+    "IndexError",
+    "InterruptedError",
+    "IsADirectoryError",
+    "KeyError",
+    "KeyboardInterrupt",
+    "LookupError",
+    "MemoryError",
+    "ModuleNotFoundError",
+    "NameError",
+    "None",
+    "NotADirectoryError",
+    "NotImplemented",
+    "NotImplementedError",
+    "OSError",
+    "OverflowError",
+    "PendingDeprecationWarning",
+    "PermissionError",
+    "ProcessLookupError",
+    "PythonFinalizationError",
+    "RecursionError",
+    "ReferenceError",
+    "ResourceWarning",
+    "RuntimeError",
+    "RuntimeWarning",
+    "StopAsyncIteration",
+    "StopIteration",
+    "SyntaxError",
+    "SyntaxWarning",
+    "SystemError",
+    "SystemExit",
+    "TabError",
+    "TimeoutError",
+    "True",
+    "TypeError",
+    "UnboundLocalError",
+    "UnicodeDecodeError",
+    "UnicodeEncodeError",
+    "UnicodeError",
+    "UnicodeTranslateError",
+    "UnicodeWarning",
+    "UserWarning",
+    "ValueError",
+    "Warning",
+    "WindowsError",
+    "ZeroDivisionError",
+    "_IncompleteInputError",
+    "abs",
+    "aiter",
+    "all",
+    "anext",
+    "any",
+    "ascii",
+    "bin",
+    "bool",
+    "breakpoint",
+    "bytearray",
+    "bytes",
+    "callable",
+    "chr",
+    "classmethod",
+    "compile",
+    "complex",
+    "copyright",
+    "credits",
+    "delattr",
+    "dict",
+    "dir",
+    "divmod",
+    "enumerate",
+    "eval",
+    "exec",
+    "exit",
+    "filter",
+    "float",
+    "format",
+    "frozenset",
+    "getattr",
+    "globals",
+    "hasattr",
+    "hash",
+    "help",
+    "hex",
+    "id",
+    "input",
+    "int",
+    "isinstance",
+    "issubclass",
+    "iter",
+    "len",
+    "license",
+    "list",
+    "locals",
+    "map",
+    "max",
+    "memoryview",
+    "min",
+    "next",
+    "object",
+    "oct",
+    "open",
+    "ord",
+    "pow",
+    "print",
+    "property",
+    "quit",
+    "range",
+    "repr",
+    "reversed",
+    "round",
+    "set",
+    "setattr",
+    "slice",
+    "sorted",
+    "staticmethod",
+    "str",
+    "sum",
+    "super",
+    "tuple",
+    "type",
+    "vars",
+    "zip",
 ];
 
 /// Names IPython and notebook platforms put in the user namespace.
 const INJECTED: &[&str] = &[
-    "In", "Out", "get_ipython", "display", "exit", "quit", "_", "__", "___", "_i", "_ii",
-    "_iii", "_ih", "_oh", "_dh", "_sh", "_exit_code",
+    "In",
+    "Out",
+    "get_ipython",
+    "display",
+    "exit",
+    "quit",
+    "_",
+    "__",
+    "___",
+    "_i",
+    "_ii",
+    "_iii",
+    "_ih",
+    "_oh",
+    "_dh",
+    "_sh",
+    "_exit_code",
     // Databricks, Synapse, Fabric, Zeppelin-style kernels.
-    "spark", "sc", "sqlContext", "sqlCtx", "dbutils", "displayHTML", "getArgument", "mssparkutils",
-    "notebookutils", "z",
+    "spark",
+    "sc",
+    "sqlContext",
+    "sqlCtx",
+    "dbutils",
+    "displayHTML",
+    "getArgument",
+    "mssparkutils",
+    "notebookutils",
+    "z",
 ];
 
 fn is_known(name: &str) -> bool {
@@ -136,7 +286,9 @@ pub fn check(checker: &mut FileChecker<'_>) {
                     parsed.to_raw(file, u, read),
                     format!("`{name}` is not defined in any cell"),
                 )
-                .with_help(format!("Define `{name}` in an earlier cell, or fix the name"))
+                .with_help(format!(
+                    "Define `{name}` in an earlier cell, or fix the name"
+                ))
                 .with_property("name", name);
                 checker.push(d);
             }
@@ -193,9 +345,8 @@ fn analyze(parsed: &ParsedFile) -> Vec<Finding> {
     let mut defined: HashSet<&str> = HashSet::new();
     for (ui, unit) in units.iter().enumerate() {
         let here: HashSet<&str> = unit.facts.defs.iter().map(|d| d.name.as_str()).collect();
-        let later_def = |name: &str| -> Option<Def> {
-            defs.get(name)?.iter().copied().find(|d| d.unit > ui)
-        };
+        let later_def =
+            |name: &str| -> Option<Def> { defs.get(name)?.iter().copied().find(|d| d.unit > ui) };
         for read in &unit.facts.reads {
             let name = read.name.as_str();
             if skip(name) || defined.contains(name) || here.contains(name) {
@@ -335,7 +486,10 @@ mod tests {
 
     #[test]
     fn read_before_later_definition() {
-        assert_eq!(run(&["import numpy as np", "y = np.f(x)", "x = 1"]), [later("x", 2)]);
+        assert_eq!(
+            run(&["import numpy as np", "y = np.f(x)", "x = 1"]),
+            [later("x", 2)]
+        );
     }
 
     #[test]
@@ -350,17 +504,27 @@ mod tests {
 
     #[test]
     fn function_called_before_its_global_exists() {
-        assert_eq!(run(&["def f():\n    return g + 1", "f()", "g = 2"]), [later("g", 2)]);
+        assert_eq!(
+            run(&["def f():\n    return g + 1", "f()", "g = 2"]),
+            [later("g", 2)]
+        );
         // Through a second function.
         assert_eq!(
-            run(&["def h():\n    return k\ndef f():\n    return h()", "f()", "k = 2"]),
+            run(&[
+                "def h():\n    return k\ndef f():\n    return h()",
+                "f()",
+                "k = 2"
+            ]),
             [later("k", 2)]
         );
     }
 
     #[test]
     fn del_makes_a_name_undefined() {
-        assert_eq!(run(&["x = 1", "del x", "print(x)", "x = 2"]), [later("x", 3)]);
+        assert_eq!(
+            run(&["x = 1", "del x", "print(x)", "x = 2"]),
+            [later("x", 3)]
+        );
         assert!(run(&["x = 1", "del x\nx = 3", "print(x)", "x = 2"]).is_empty());
         assert!(run(&["x = 1", "if x:\n    del x", "print(x)", "x = 2"]).is_empty());
     }
@@ -368,11 +532,21 @@ mod tests {
     #[test]
     fn comprehension_and_class_scopes() {
         assert!(run(&["a = [i for i in range(3)]", "i = 0"]).is_empty());
-        assert_eq!(run(&["a = [i + j for i in range(3)]", "j = 0"]), [later("j", 1)]);
+        assert_eq!(
+            run(&["a = [i + j for i in range(3)]", "j = 0"]),
+            [later("j", 1)]
+        );
         assert!(run(&["class A:\n    t = 1\n    u = t + 1", "t = 0"]).is_empty());
         assert_eq!(run(&["class A:\n    u = t + 1", "t = 0"]), [later("t", 1)]);
         // Methods run later: not reported.
-        assert!(run(&["class A:\n    def m(self):\n        return t", "A().m()", "t = 0"]).is_empty());
+        assert!(
+            run(&[
+                "class A:\n    def m(self):\n        return t",
+                "A().m()",
+                "t = 0"
+            ])
+            .is_empty()
+        );
         // Walrus in a comprehension binds at module level.
         assert!(run(&["[(y := i) for i in range(3)]\nprint(y)"]).is_empty());
     }
@@ -381,7 +555,14 @@ mod tests {
     fn guards_and_type_checking() {
         assert!(run(&["try:\n    x\nexcept NameError:\n    pass", "x = 1"]).is_empty());
         assert!(run(&["if 'x' in globals():\n    print(x)", "x = 1"]).is_empty());
-        assert!(run(&["from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from m import T", "def f(a: T) -> T: pass", "T = 1"]).is_empty());
+        assert!(
+            run(&[
+                "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from m import T",
+                "def f(a: T) -> T: pass",
+                "T = 1"
+            ])
+            .is_empty()
+        );
         assert!(run(&["def f():\n    global gg\n    gg = 1", "print(gg)", "gg = 2"]).is_empty());
     }
 
@@ -404,14 +585,27 @@ mod tests {
         assert!(run(&["flag = False", "if flag:\n    print(later)", "later = 1"]).is_empty());
         assert!(run(&["flag = False", "y = later if flag else 0", "later = 1"]).is_empty());
         assert!(run(&["flag = False", "y = flag and later", "later = 1"]).is_empty());
-        assert!(run(&["def f(flag):\n    if flag:\n        return later\n    return 0", "f(False)", "later = 1"]).is_empty());
+        assert!(
+            run(&[
+                "def f(flag):\n    if flag:\n        return later\n    return 0",
+                "f(False)",
+                "later = 1"
+            ])
+            .is_empty()
+        );
         // A loop body counts: it runs for any non-empty iterable.
-        assert_eq!(run(&["for i in range(3):\n    print(later)", "later = 1"]), [later("later", 1)]);
+        assert_eq!(
+            run(&["for i in range(3):\n    print(later)", "later = 1"]),
+            [later("later", 1)]
+        );
     }
 
     #[test]
     fn undefined_names() {
         assert_eq!(run(&["print(nope)"]), [("nope".to_string(), 1, false)]);
-        assert_eq!(run(&["def f():\n    return nope2"]), [("nope2".to_string(), 1, false)]);
+        assert_eq!(
+            run(&["def f():\n    return nope2"]),
+            [("nope2".to_string(), 1, false)]
+        );
     }
 }
