@@ -1006,8 +1006,10 @@ impl<'a> Visitor<'a> for Collector {
             Stmt::While(w) => {
                 self.visit_expr(&w.test);
                 self.nesting += 1;
+                self.conditional += 1;
                 self.visit_body(&w.body);
                 self.visit_body(&w.orelse);
+                self.conditional -= 1;
                 self.nesting -= 1;
             }
             Stmt::If(i) => {
@@ -1036,6 +1038,11 @@ impl<'a> Visitor<'a> for Collector {
                 self.nesting -= 1;
             }
             Stmt::With(w) => {
+                // `with suppress(NameError):` guards its body like `try/except NameError`.
+                let suppress = w.items.iter().any(|item| match &item.context_expr {
+                    Expr::Call(c) => dotted(&c.func).ends_with("suppress"),
+                    _ => false,
+                });
                 for item in &w.items {
                     self.visit_expr(&item.context_expr);
                     if let Some(v) = &item.optional_vars {
@@ -1043,7 +1050,9 @@ impl<'a> Visitor<'a> for Collector {
                     }
                 }
                 self.nesting += 1;
+                self.guard += suppress as u32;
                 self.visit_body(&w.body);
+                self.guard -= suppress as u32;
                 self.nesting -= 1;
             }
             Stmt::Match(m) => {
@@ -1187,7 +1196,15 @@ impl<'a> Visitor<'a> for Collector {
             }
             Expr::ListComp(c) => self.visit_comprehension_like(&c.generators, &[&c.elt]),
             Expr::SetComp(c) => self.visit_comprehension_like(&c.generators, &[&c.elt]),
-            Expr::Generator(c) => self.visit_comprehension_like(&c.generators, &[&c.elt]),
+            Expr::Generator(c) => {
+                // Lazy: only the first iterable is evaluated where the generator is written.
+                if let Some(first) = c.generators.first() {
+                    self.visit_expr(&first.iter);
+                }
+                self.conditional += 1;
+                self.visit_comprehension_like(&c.generators, &[&c.elt]);
+                self.conditional -= 1;
+            }
             Expr::DictComp(c) => {
                 let mut elts: Vec<&Expr> = vec![&c.value];
                 if let Some(k) = &c.key {

@@ -226,7 +226,19 @@ pub fn check(checker: &mut FileChecker<'_>) {
     if parsed.dynamic_reason().is_some() {
         return;
     }
-    let findings = analyze(&parsed);
+    // Cells tagged `raises-exception` are meant to fail (Jupyter Book, nbsphinx).
+    let expected_errors: HashSet<usize> = parsed
+        .units
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| {
+            u.cell
+                .and_then(|i| checker.file.notebook.as_ref()?.cells.get(i))
+                .is_some_and(|c| c.has_tag("raises-exception"))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let findings = analyze(&parsed, &expected_errors);
     for f in findings {
         match f {
             Finding::Later {
@@ -320,7 +332,7 @@ enum Finding {
     },
 }
 
-fn analyze(parsed: &ParsedFile) -> Vec<Finding> {
+fn analyze(parsed: &ParsedFile, expected_errors: &HashSet<usize>) -> Vec<Finding> {
     let units = &parsed.units;
     let mut unsure: HashSet<&str> = HashSet::new();
     let mut defs: HashMap<&str, Vec<Def>> = HashMap::new();
@@ -345,6 +357,10 @@ fn analyze(parsed: &ParsedFile) -> Vec<Finding> {
     let mut defined: HashSet<&str> = HashSet::new();
     for (ui, unit) in units.iter().enumerate() {
         let here: HashSet<&str> = unit.facts.defs.iter().map(|d| d.name.as_str()).collect();
+        if expected_errors.contains(&ui) {
+            defined.extend(here.iter().copied());
+            continue;
+        }
         let later_def =
             |name: &str| -> Option<Def> { defs.get(name)?.iter().copied().find(|d| d.unit > ui) };
         for read in &unit.facts.reads {
@@ -471,7 +487,7 @@ mod tests {
         if parsed.dynamic_reason().is_some() {
             return Vec::new();
         }
-        analyze(&parsed)
+        analyze(&parsed, &HashSet::new())
             .into_iter()
             .map(|f| match f {
                 Finding::Later { unit, name, .. } => (name, unit + 1, true),
@@ -598,6 +614,19 @@ mod tests {
             run(&["for i in range(3):\n    print(later)", "later = 1"]),
             [later("later", 1)]
         );
+    }
+
+    #[test]
+    fn lazy_and_suppressed_reads() {
+        assert!(run(&["g = (later for _ in range(3))", "later = 1\nprint(list(g))"]).is_empty());
+        assert!(
+            run(&[
+                "from contextlib import suppress\nwith suppress(NameError):\n    print(later)",
+                "later = 1"
+            ])
+            .is_empty()
+        );
+        assert!(run(&["n = 0\nwhile n:\n    print(later)", "later = 1"]).is_empty());
     }
 
     #[test]
