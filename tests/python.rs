@@ -324,3 +324,54 @@ fn corpus_report() {
     }
     println!("total: {total}");
 }
+
+#[test]
+fn imports_command_lists_modules_with_kind_and_line() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlcheck"))
+        .args(["imports", "fixtures/python", "--output-format", "json"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = json["files"].as_array().unwrap();
+    let nb = files
+        .iter()
+        .find(|f| {
+            f["path"]
+                .as_str()
+                .unwrap()
+                .ends_with("NB010_used_before_defined.ipynb")
+        })
+        .unwrap();
+    let imports = nb["imports"].as_array().unwrap();
+    assert_eq!(imports[0]["module"], "numpy");
+    assert_eq!(imports[0]["kind"], "third-party");
+    assert_eq!(imports[0]["cell"], 2);
+    assert_eq!(imports[0]["line"], 1);
+    assert_eq!(imports[1]["module"], "sklearn");
+    assert_eq!(imports[1]["name"], "sklearn.linear_model");
+    // The TYPE_CHECKING import in the negative fixture is listed like any other.
+    let ok = files
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with("NB010_ok.ipynb"))
+        .unwrap();
+    let kinds: Vec<(&str, &str)> = ok["imports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["module"].as_str().unwrap(), i["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("numpy", "third-party"),
+            ("typing", "stdlib"),
+            ("pandas", "third-party")
+        ]
+    );
+}

@@ -97,15 +97,16 @@ pub fn run(args: ImportsArgs) -> Result<ExitStatus> {
     let stdout = std::io::stdout();
     let mut w = stdout.lock();
     let written = match args.output_format {
-        ListFormat::Json => serde_json::to_writer_pretty(&mut w, &out)
-            .map_err(std::io::Error::other)
-            .and_then(|()| writeln!(w)),
+        ListFormat::Json => {
+            let json = serde_json::to_string_pretty(&out).map_err(std::io::Error::other)?;
+            writeln!(w, "{json}")
+        }
         ListFormat::Text => write_text(&mut w, &out),
     };
-    if let Err(e) = written {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(e.into());
-        }
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        return Err(e.into());
     }
     Ok(status)
 }

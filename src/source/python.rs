@@ -307,17 +307,16 @@ pub fn parse_unit(text: &str, cell: Option<usize>, ipython: bool) -> Unit {
             }
             let start = text.len() - trimmed.len();
             let end = start + 2 + line_end;
-            if magic == "capture" {
-                if let Some(var) = line
+            if magic == "capture"
+                && let Some(var) = line
                     .split_whitespace()
                     .skip(1)
                     .find(|w| !w.starts_with('-'))
-                {
-                    extra_defs.push(NameRef {
-                        name: var.to_string(),
-                        range: TextRange::new(start, end),
-                    });
-                }
+            {
+                extra_defs.push(NameRef {
+                    name: var.to_string(),
+                    range: TextRange::new(start, end),
+                });
             }
             unsure.extend(identifiers(line));
             let mut blanked = String::with_capacity(text.len());
@@ -463,12 +462,11 @@ fn mentions_namespace(expr: &Expr) -> bool {
     struct Finder(bool);
     impl<'a> Visitor<'a> for Finder {
         fn visit_expr(&mut self, expr: &'a Expr) {
-            if let Expr::Call(c) = expr {
-                if let Expr::Name(n) = c.func.as_ref() {
-                    if matches!(n.id.as_str(), "globals" | "locals" | "dir" | "vars") {
-                        self.0 = true;
-                    }
-                }
+            if let Expr::Call(c) = expr
+                && let Expr::Name(n) = c.func.as_ref()
+                && matches!(n.id.as_str(), "globals" | "locals" | "dir" | "vars")
+            {
+                self.0 = true;
             }
             visitor::walk_expr(self, expr);
         }
@@ -479,10 +477,10 @@ fn mentions_namespace(expr: &Expr) -> bool {
 }
 
 fn is_namespace_call(expr: &Expr) -> bool {
-    if let Expr::Call(c) = expr {
-        if let Expr::Name(n) = c.func.as_ref() {
-            return matches!(n.id.as_str(), "globals" | "locals" | "vars");
-        }
+    if let Expr::Call(c) = expr
+        && let Expr::Name(n) = c.func.as_ref()
+    {
+        return matches!(n.id.as_str(), "globals" | "locals" | "vars");
     }
     false
 }
@@ -819,10 +817,11 @@ impl Collector {
         match callee.as_str() {
             "exec" => self.dynamic("`exec(…)`"),
             "importlib.import_module" | "import_module" | "__import__" => {
-                if let Some(m) = call.arguments.args.first().and_then(string_value) {
-                    if !m.starts_with('.') && !m.is_empty() {
-                        self.push_import(&m, range(call_range), true, false);
-                    }
+                if let Some(m) = call.arguments.args.first().and_then(string_value)
+                    && !m.starts_with('.')
+                    && !m.is_empty()
+                {
+                    self.push_import(&m, range(call_range), true, false);
                 }
             }
             _ => {}
@@ -872,10 +871,11 @@ impl Collector {
                     }
                 }
                 Some(Some(i)) => {
-                    if self.conditional == 0 && self.guard == 0 {
-                        if let Some(f) = self.facts.functions.get_mut(i) {
-                            f.calls.push(name);
-                        }
+                    if self.conditional == 0
+                        && self.guard == 0
+                        && let Some(f) = self.facts.functions.get_mut(i)
+                    {
+                        f.calls.push(name);
                     }
                 }
                 Some(None) => {}
@@ -1135,11 +1135,11 @@ impl<'a> Visitor<'a> for Collector {
                 }
             }
             Stmt::Global(g) => {
-                if let Some(Some(i)) = self.current_function() {
-                    if let Some(f) = self.facts.functions.get_mut(i) {
-                        for n in &g.names {
-                            f.globals.insert(n.id.to_string());
-                        }
+                if let Some(Some(i)) = self.current_function()
+                    && let Some(f) = self.facts.functions.get_mut(i)
+                {
+                    for n in &g.names {
+                        f.globals.insert(n.id.to_string());
                     }
                 }
                 if !self.at_module() {

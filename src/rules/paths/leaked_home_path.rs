@@ -89,10 +89,10 @@ pub fn check(checker: &mut FileChecker<'_>) {
                     fields.push(n);
                 }
             }
-            if let Some(data) = out.get(text, "data") {
-                if let Some(n) = data.get(text, "text/plain") {
-                    fields.push(n);
-                }
+            if let Some(data) = out.get(text, "data")
+                && let Some(n) = data.get(text, "text/plain")
+            {
+                fields.push(n);
             }
             for node in fields {
                 let raw = &text[node.range.start()..node.range.end()];

@@ -14,7 +14,8 @@ crate::declare_rule! {
     /// `pd.read_*`, `np.load`, `torch.load`, `joblib.load`, `Path(…).read_text()`,
     /// `cv2.imread` …) when the file is not in the repository (next to the notebook or
     /// script, or under the project root) and nothing in the code creates it first (a
-    /// write call with the same name, or a `!wget`/`!unzip`-style line naming it). Not
+    /// write call or any other use of a literal with the same file stem, or a
+    /// `!wget`/`!unzip`-style line naming it). Not
     /// selected by default.
     ///
     /// ## Why is this bad?
@@ -107,31 +108,6 @@ fn is_read_call(c: &CallSite) -> bool {
     READ_FUNCS.contains(&last)
 }
 
-fn is_write_call(c: &CallSite) -> bool {
-    let last = c.callee.rsplit('.').next().unwrap_or("");
-    if c.callee == "open" || c.callee == "io.open" || c.callee == "codecs.open" {
-        return c
-            .mode
-            .as_deref()
-            .is_some_and(|m| m.contains(['w', 'a', 'x', '+']));
-    }
-    [
-        "to_",
-        "save",
-        "dump",
-        "write",
-        "download",
-        "extract",
-        "urlretrieve",
-        "copy",
-        "move",
-        "imwrite",
-        "export",
-    ]
-    .iter()
-    .any(|p| last.starts_with(p) || last.ends_with(p))
-}
-
 fn looks_relative_file(v: &str) -> bool {
     let v = v.strip_prefix("./").unwrap_or(v);
     !v.is_empty()
@@ -139,12 +115,18 @@ fn looks_relative_file(v: &str) -> bool {
         && !v.starts_with(['/', '\\', '~'])
         && !v.contains("://")
         && !v.contains(['*', '?', '[', '{', '%', '\n', '<', '>', '|'])
-        && !v.as_bytes().get(1).is_some_and(|b| *b == b':')
+        && v.as_bytes().get(1).is_none_or(|b| *b != b':')
         && Path::new(v).extension().is_some()
 }
 
 fn basename(v: &str) -> &str {
     v.rsplit(['/', '\\']).next().unwrap_or(v)
+}
+
+/// The file name up to its first dot: `best` for `weights/best.npy`.
+fn stem(v: &str) -> &str {
+    let base = basename(v);
+    base.split('.').next().unwrap_or(base)
 }
 
 pub fn check(checker: &mut FileChecker<'_>) {
@@ -159,14 +141,13 @@ pub fn check(checker: &mut FileChecker<'_>) {
         .iter()
         .flat_map(|u| u.facts.strings.iter().map(move |s| (u, s)))
         .collect();
+    // Any literal used other than as a read (a write, a checkpoint callback, a download
+    // target, a variable passed around) may be how the file gets there. Compared by stem:
+    // `np.save("x", a)` writes `x.npy`.
     let mut produced: HashSet<&str> = HashSet::new();
     for (_, s) in &strings {
         if s.call.as_ref().is_none_or(|c| !is_read_call(c)) {
-            // Any literal used other than as a read (a write, a download target, a
-            // variable later passed around) may be how the file gets there.
-            if s.call.as_ref().is_none_or(is_write_call) {
-                produced.insert(basename(&s.value));
-            }
+            produced.insert(stem(&s.value));
         }
     }
     let escapes: Vec<&str> = parsed
@@ -185,7 +166,7 @@ pub fn check(checker: &mut FileChecker<'_>) {
         }
         let v = s.value.as_str();
         let base = basename(v);
-        if produced.contains(base) || escapes.iter().any(|e| e.contains(base)) {
+        if produced.contains(stem(v)) || escapes.iter().any(|e| e.contains(base)) {
             continue;
         }
         let exists = [file_dir.join(v), root.join(v), Path::new(v).to_path_buf()]

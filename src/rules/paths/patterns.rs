@@ -105,8 +105,7 @@ pub fn find<'p>(patterns: &'p [PathPattern], value: &str, file_api: bool) -> Opt
     );
     for start in starts {
         let Some(rest) = v.get(start..) else { continue };
-        if !rest.starts_with(['/', '\\', '~'])
-            && !rest.as_bytes().get(1).is_some_and(|b| *b == b':')
+        if !rest.starts_with(['/', '\\', '~']) && rest.as_bytes().get(1).is_none_or(|b| *b != b':')
         {
             continue;
         }

@@ -404,16 +404,16 @@ fn analyze(parsed: &ParsedFile, expected_errors: &HashSet<usize>) -> Vec<Finding
                     if skip(name) || defined.contains(name) || here.contains(name) {
                         continue;
                     }
-                    if let Some(def) = later_def(name) {
-                        if reported.insert(name) {
-                            out.push(Finding::Later {
-                                unit: ui,
-                                read: call.range,
-                                name: name.to_string(),
-                                def,
-                                via: Some((call.name.clone(), fu, r.range)),
-                            });
-                        }
+                    if let Some(def) = later_def(name)
+                        && reported.insert(name)
+                    {
+                        out.push(Finding::Later {
+                            unit: ui,
+                            read: call.range,
+                            name: name.to_string(),
+                            def,
+                            via: Some((call.name.clone(), fu, r.range)),
+                        });
                     }
                 }
                 for callee in &f.calls {
@@ -465,8 +465,7 @@ fn resolve<'p>(
     let last = defs
         .get(name)?
         .iter()
-        .filter(|d| d.unit < at.0 || (d.unit == at.0 && d.range.start < at.1))
-        .next_back()?;
+        .rfind(|d| d.unit < at.0 || (d.unit == at.0 && d.range.start < at.1))?;
     functions.get(&(last.unit, last.range)).copied()
 }
 
