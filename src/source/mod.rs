@@ -4,6 +4,7 @@
 pub mod json;
 pub mod notebook;
 pub mod span;
+pub mod yaml;
 
 use std::path::{Path, PathBuf};
 
