@@ -332,7 +332,9 @@ impl<'input> SpannedEventReceiver<'input> for Builder<'_> {
                         )
                     }
                     Some(Frame::Map(start, entries, _, anchor)) => {
-                        let end = entries.last().map_or(end, |(_, v)| v.range.end().max(start));
+                        let end = entries
+                            .last()
+                            .map_or(end, |(_, v)| v.range.end().max(start));
                         (
                             YamlNode {
                                 range: TextRange::new(start, end.max(start)),

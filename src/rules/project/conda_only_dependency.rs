@@ -2,8 +2,8 @@
 
 use crate::diagnostic::Diagnostic;
 
-use super::env_files::{EnvKind, Syntax};
 use super::Context;
+use super::env_files::{EnvKind, Syntax};
 
 crate::declare_rule! {
     /// ## What it does
@@ -50,7 +50,9 @@ pub(super) fn check(cx: &mut Context<'_>) {
     let mut out = Vec::new();
     for &i in &cx.env.files[sel].deps {
         let d = &cx.env.deps[i];
-        if d.syntax != Syntax::Conda || matches!(d.name.as_str(), "python" | "pip" | "setuptools" | "wheel") {
+        if d.syntax != Syntax::Conda
+            || matches!(d.name.as_str(), "python" | "pip" | "setuptools" | "wheel")
+        {
             continue;
         }
         out.push(Diagnostic::new(&CONDA_ONLY_DEPENDENCY, &cx.env.files[sel].source, d.range, format!("conda package `{}` is dropped when MLflow runs with `--env-manager virtualenv` or `uv`", d.raw_name))

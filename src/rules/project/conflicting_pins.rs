@@ -39,7 +39,11 @@ pub(super) fn check(cx: &mut Context<'_>) {
     let deps = &cx.env.deps;
     let canon = |i: usize| -> String {
         let d = &deps[i];
-        if d.syntax == Syntax::Conda { imports::conda_to_pypi(&d.name) } else { d.name.clone() }
+        if d.syntax == Syntax::Conda {
+            imports::conda_to_pypi(&d.name)
+        } else {
+            d.name.clone()
+        }
     };
     let mut out = Vec::new();
     let mut reported: Vec<(String, usize, usize)> = Vec::new();
@@ -57,7 +61,10 @@ pub(super) fn check(cx: &mut Context<'_>) {
             if canon(a) != nb || !disjoint(sa, sb) {
                 continue;
             }
-            if reported.iter().any(|(n, fa, fb)| *n == nb && *fa == deps[a].file && *fb == deps[b].file) {
+            if reported
+                .iter()
+                .any(|(n, fa, fb)| *n == nb && *fa == deps[a].file && *fb == deps[b].file)
+            {
                 continue;
             }
             reported.push((nb.clone(), deps[a].file, deps[b].file));

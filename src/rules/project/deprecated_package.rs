@@ -35,14 +35,54 @@ crate::declare_rule! {
 
 /// (name, replacement, why, pip only)
 const DEPRECATED: &[(&str, &str, &str, bool)] = &[
-    ("sklearn", "scikit-learn", "the `sklearn` package is a placeholder that fails to install", true),
-    ("pytorch", "torch", "the `pytorch` package on PyPI only raises an error", true),
-    ("tensorflow-gpu", "tensorflow", "`tensorflow-gpu` is no longer released (GPU support is in `tensorflow`)", true),
-    ("pil", "pillow", "`PIL` is not installable; Pillow provides the `PIL` module", true),
-    ("bs4", "beautifulsoup4", "`bs4` is a dummy package that only pulls in `beautifulsoup4`", true),
-    ("opencv", "opencv-python", "`opencv` is not the OpenCV distribution on PyPI", true),
-    ("skimage", "scikit-image", "`skimage` is a placeholder; scikit-image provides the module", true),
-    ("dotenv", "python-dotenv", "`dotenv` is an unrelated, abandoned package", true),
+    (
+        "sklearn",
+        "scikit-learn",
+        "the `sklearn` package is a placeholder that fails to install",
+        true,
+    ),
+    (
+        "pytorch",
+        "torch",
+        "the `pytorch` package on PyPI only raises an error",
+        true,
+    ),
+    (
+        "tensorflow-gpu",
+        "tensorflow",
+        "`tensorflow-gpu` is no longer released (GPU support is in `tensorflow`)",
+        true,
+    ),
+    (
+        "pil",
+        "pillow",
+        "`PIL` is not installable; Pillow provides the `PIL` module",
+        true,
+    ),
+    (
+        "bs4",
+        "beautifulsoup4",
+        "`bs4` is a dummy package that only pulls in `beautifulsoup4`",
+        true,
+    ),
+    (
+        "opencv",
+        "opencv-python",
+        "`opencv` is not the OpenCV distribution on PyPI",
+        true,
+    ),
+    (
+        "skimage",
+        "scikit-image",
+        "`skimage` is a placeholder; scikit-image provides the module",
+        true,
+    ),
+    (
+        "dotenv",
+        "python-dotenv",
+        "`dotenv` is an unrelated, abandoned package",
+        true,
+    ),
 ];
 
 pub(super) fn check(cx: &mut Context<'_>) {
@@ -51,12 +91,22 @@ pub(super) fn check(cx: &mut Context<'_>) {
     }
     let mut out = Vec::new();
     for d in &cx.env.deps {
-        let Some((_, repl, why, pip_only)) = DEPRECATED.iter().find(|(n, ..)| *n == d.name) else { continue };
+        let Some((_, repl, why, pip_only)) = DEPRECATED.iter().find(|(n, ..)| *n == d.name) else {
+            continue;
+        };
         if *pip_only && d.syntax == Syntax::Conda {
             continue;
         }
         let file = &cx.env.files[d.file].source;
-        out.push(Diagnostic::new(&DEPRECATED_PACKAGE, file, d.range, format!("`{}`: {why}", d.raw_name)).with_help(format!("use `{repl}` instead")));
+        out.push(
+            Diagnostic::new(
+                &DEPRECATED_PACKAGE,
+                file,
+                d.range,
+                format!("`{}`: {why}", d.raw_name),
+            )
+            .with_help(format!("use `{repl}` instead")),
+        );
     }
     for d in out {
         cx.push(d);

@@ -44,13 +44,21 @@ pub(super) fn check(cx: &mut Context<'_>) {
         let ids = &f.deps;
         for (j, &b) in ids.iter().enumerate() {
             let db = &cx.env.deps[b];
-            let cb = if db.syntax == Syntax::Conda { imports::conda_to_pypi(&db.name) } else { db.name.clone() };
+            let cb = if db.syntax == Syntax::Conda {
+                imports::conda_to_pypi(&db.name)
+            } else {
+                db.name.clone()
+            };
             if cb.is_empty() {
                 continue;
             }
             let Some(&a) = ids[..j].iter().find(|&&a| {
                 let da = &cx.env.deps[a];
-                let ca = if da.syntax == Syntax::Conda { imports::conda_to_pypi(&da.name) } else { da.name.clone() };
+                let ca = if da.syntax == Syntax::Conda {
+                    imports::conda_to_pypi(&da.name)
+                } else {
+                    da.name.clone()
+                };
                 ca == cb
             }) else {
                 continue;
@@ -60,11 +68,20 @@ pub(super) fn check(cx: &mut Context<'_>) {
             if f.source.slice(db.range).contains(';') {
                 continue;
             }
-            let both = if da.syntax != db.syntax { " (as a conda and as a pip package)" } else { "" };
+            let both = if da.syntax != db.syntax {
+                " (as a conda and as a pip package)"
+            } else {
+                ""
+            };
             out.push(
-                Diagnostic::new(&DUPLICATE_DEPENDENCY, &f.source, db.range, format!("`{}` is declared twice in this file{both}", db.raw_name))
-                    .with_label(Label::new(&f.source, da.range).with_message("first declared here"))
-                    .with_help("keep a single entry for the package"),
+                Diagnostic::new(
+                    &DUPLICATE_DEPENDENCY,
+                    &f.source,
+                    db.range,
+                    format!("`{}` is declared twice in this file{both}", db.raw_name),
+                )
+                .with_label(Label::new(&f.source, da.range).with_message("first declared here"))
+                .with_help("keep a single entry for the package"),
             );
         }
     }

@@ -240,7 +240,10 @@ impl EnvSet {
                 idx,
                 range,
                 ProblemKind::UnquotedVersion,
-                format!("unquoted version `{text}` is read by YAML as the number `{}`", float_repr(&text)),
+                format!(
+                    "unquoted version `{text}` is read by YAML as the number `{}`",
+                    float_repr(&text)
+                ),
                 Some("quote the version: \"3.10\""),
             );
         }
@@ -260,7 +263,10 @@ impl EnvSet {
                 idx,
                 root.range,
                 ProblemKind::Invalid,
-                format!("a conda environment file must be a mapping, found {}", root.kind_name()),
+                format!(
+                    "a conda environment file must be a mapping, found {}",
+                    root.kind_name()
+                ),
                 None,
             );
             return;
@@ -276,7 +282,10 @@ impl EnvSet {
                                 idx,
                                 item.range,
                                 ProblemKind::Invalid,
-                                format!("`channels` entries must be strings, found {}", item.kind_name()),
+                                format!(
+                                    "`channels` entries must be strings, found {}",
+                                    item.kind_name()
+                                ),
                                 None,
                             );
                         }
@@ -334,7 +343,7 @@ impl EnvSet {
                         self.files[idx].python = Some(PythonReq {
                             file: idx,
                             range: item.range,
-                            text: spec_text.clone(),
+                            text: s.trim().to_string(),
                             spec,
                         });
                     }
@@ -369,29 +378,50 @@ impl EnvSet {
                     match v.as_seq() {
                         Some(reqs) => {
                             for r in reqs {
-                                match r.as_str().or_else(|| r.scalar_text().filter(|t| !t.is_empty())) {
+                                match r
+                                    .as_str()
+                                    .or_else(|| r.scalar_text().filter(|t| !t.is_empty()))
+                                {
                                     Some(line) => {
                                         let base = src.path.parent().map(Path::to_path_buf);
-                                        self.read_requirement_line(idx, line, r.range, base.as_deref());
+                                        self.read_requirement_line(
+                                            idx,
+                                            line,
+                                            r.range,
+                                            base.as_deref(),
+                                        );
                                     }
                                     None => self.problem(
                                         idx,
                                         r.range,
                                         ProblemKind::Invalid,
-                                        format!("`pip:` entries must be strings, found {}", r.kind_name()),
+                                        format!(
+                                            "`pip:` entries must be strings, found {}",
+                                            r.kind_name()
+                                        ),
                                         None,
                                     ),
                                 }
                             }
                         }
                         None if v.is_null() => {}
-                        None => self.problem(
-                            idx,
-                            v.range,
-                            ProblemKind::Invalid,
-                            format!("`pip:` must be a list of requirements, found {}", v.kind_name()),
-                            Some("indent the requirements under `pip:` as a list"),
-                        ),
+                        None => {
+                            // Still read a lone requirement, so other rules do not cascade.
+                            if let Some(line) = v.as_str() {
+                                let base = src.path.parent().map(Path::to_path_buf);
+                                self.read_requirement_line(idx, line, v.range, base.as_deref());
+                            }
+                            self.problem(
+                                idx,
+                                v.range,
+                                ProblemKind::Invalid,
+                                format!(
+                                    "`pip:` must be a list of requirements, found {}",
+                                    v.kind_name()
+                                ),
+                                Some("indent the requirements under `pip:` as a list"),
+                            );
+                        }
                     }
                 }
             } else {
@@ -399,7 +429,10 @@ impl EnvSet {
                     idx,
                     item.range,
                     ProblemKind::Invalid,
-                    format!("a dependency must be a string or `pip:` list, found {}", item.kind_name()),
+                    format!(
+                        "a dependency must be a string or `pip:` list, found {}",
+                        item.kind_name()
+                    ),
                     None,
                 );
             }
@@ -428,7 +461,10 @@ impl EnvSet {
                     idx,
                     root.range,
                     ProblemKind::PythonEnvSchema,
-                    format!("`python_env.yaml` must be a mapping, found {}", root.kind_name()),
+                    format!(
+                        "`python_env.yaml` must be a mapping, found {}",
+                        root.kind_name()
+                    ),
                     None,
                 );
             }
@@ -495,13 +531,27 @@ impl EnvSet {
                             match item.scalar_text().filter(|t| !t.is_empty()) {
                                 Some(line) => {
                                     if key == "dependencies" {
-                                        self.read_requirement_line(idx, line, item.range, base.as_deref());
+                                        self.read_requirement_line(
+                                            idx,
+                                            line,
+                                            item.range,
+                                            base.as_deref(),
+                                        );
                                     } else {
                                         // Build deps (pip, setuptools, wheel) are checked for
                                         // syntax only.
                                         let (_, req) = split_requirement_options(line);
-                                        if !req.is_empty() && Requirement::<pep508_rs::VerbatimUrl>::from_str(req).is_err() {
-                                            self.problem(idx, item.range, ProblemKind::InvalidRequirement, format!("`{line}` is not a valid requirement"), None);
+                                        if !req.is_empty()
+                                            && Requirement::<pep508_rs::VerbatimUrl>::from_str(req)
+                                                .is_err()
+                                        {
+                                            self.problem(
+                                                idx,
+                                                item.range,
+                                                ProblemKind::InvalidRequirement,
+                                                format!("`{line}` is not a valid requirement"),
+                                                None,
+                                            );
                                         }
                                     }
                                 }
@@ -509,7 +559,10 @@ impl EnvSet {
                                     idx,
                                     item.range,
                                     ProblemKind::PythonEnvSchema,
-                                    format!("`{key}` entries must be strings, found {}", item.kind_name()),
+                                    format!(
+                                        "`{key}` entries must be strings, found {}",
+                                        item.kind_name()
+                                    ),
                                     None,
                                 ),
                             }
@@ -519,7 +572,10 @@ impl EnvSet {
                         idx,
                         v.range,
                         ProblemKind::PythonEnvSchema,
-                        format!("`{key}` must be a list, found {}: MLflow raises a TypeError", v.kind_name()),
+                        format!(
+                            "`{key}` must be a list, found {}: MLflow raises a TypeError",
+                            v.kind_name()
+                        ),
                         Some("write the dependencies as a YAML list"),
                     ),
                 },
@@ -534,7 +590,9 @@ impl EnvSet {
                         ProblemKind::PythonEnvSchema,
                         format!(
                             "unknown key `{key}` in python_env.yaml: MLflow raises a TypeError{}",
-                            suggestion.map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default()
+                            suggestion
+                                .map(|s| format!(" (did you mean `{s}`?)"))
+                                .unwrap_or_default()
                         ),
                         Some("keep only `python`, `build_dependencies` and `dependencies`"),
                     );
@@ -572,13 +630,22 @@ impl EnvSet {
                 continue;
             }
             let lead = code.len() - code.trim_start().len();
-            let range = TextRange::new(st + lead, (st + lead + trimmed.len()).min(end).max(st + lead));
+            let range = TextRange::new(
+                st + lead,
+                (st + lead + trimmed.len()).min(end).max(st + lead),
+            );
             self.read_requirement_line(idx, trimmed, range, base.as_deref());
         }
     }
 
     /// One requirement line (requirements.txt, a `pip:` item, a python_env dependency).
-    fn read_requirement_line(&mut self, idx: usize, line: &str, range: TextRange, base: Option<&Path>) {
+    fn read_requirement_line(
+        &mut self,
+        idx: usize,
+        line: &str,
+        range: TextRange,
+        base: Option<&Path>,
+    ) {
         let line = strip_comment(line).trim();
         if line.is_empty() {
             return;
@@ -596,7 +663,11 @@ impl EnvSet {
             if target.is_empty() || target.contains("://") || target.contains('$') {
                 return;
             }
-            let dir = self.files[idx].disk_path.parent().map(Path::to_path_buf).unwrap_or_default();
+            let dir = self.files[idx]
+                .disk_path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
             let disk = dir.join(target);
             if !disk.is_file() {
                 self.problem(
@@ -624,7 +695,10 @@ impl EnvSet {
             return; // an option line: --index-url, --find-links, --pre …
         }
         // Local paths and bare URLs (`-e .`, `./pkg`, `git+https://…`): nothing to compare.
-        let looks_path = req.starts_with('.') || req.starts_with('/') || req.contains("://") && !req.contains(" @ ") && !req.contains('@') || req.starts_with("git+");
+        let looks_path = req.starts_with('.')
+            || req.starts_with('/')
+            || req.contains("://") && !req.contains(" @ ") && !req.contains('@')
+            || req.starts_with("git+");
         if editable || looks_path {
             if let Some(egg) = req.split("#egg=").nth(1) {
                 let name = egg.split(['&', ' ', '[']).next().unwrap_or("");
@@ -656,7 +730,9 @@ impl EnvSet {
                     file: idx,
                     range,
                     raw_name: req
-                        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+                        .split(|c: char| {
+                            !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                        })
                         .next()
                         .unwrap_or(&name)
                         .to_string(),
@@ -670,10 +746,21 @@ impl EnvSet {
             Err(e) => {
                 let help = conda_style_hint(req);
                 let msg = match &help {
-                    Some(_) => format!("`{req}` is not a valid pip requirement: a single `=` is conda syntax"),
-                    None => format!("`{req}` is not a valid pip requirement: {}", first_line(&e.message.to_string())),
+                    Some(_) => format!(
+                        "`{req}` is not a valid pip requirement: a single `=` is conda syntax"
+                    ),
+                    None => format!(
+                        "`{req}` is not a valid pip requirement: {}",
+                        first_line(&e.to_string())
+                    ),
                 };
-                self.problem(idx, range, ProblemKind::InvalidRequirement, msg, help.as_deref());
+                self.problem(
+                    idx,
+                    range,
+                    ProblemKind::InvalidRequirement,
+                    msg,
+                    help.as_deref(),
+                );
                 // Keep the package as declared (unversioned) so other rules do not cascade.
                 let name: String = req
                     .chars()
@@ -730,7 +817,10 @@ impl EnvSet {
                         idx,
                         range,
                         ProblemKind::InvalidRequirement,
-                        format!("`requires-python = \"{rp}\"` is not a valid version specifier: {}", first_line(&e.to_string())),
+                        format!(
+                            "`requires-python = \"{rp}\"` is not a valid version specifier: {}",
+                            first_line(&e.to_string())
+                        ),
                         None,
                     ),
                 }
@@ -785,8 +875,19 @@ impl EnvSet {
                     text: t.to_string(),
                     spec,
                 });
-            } else if !(t == "system" || t.starts_with("pypy") || t.contains('/') || t.starts_with("miniconda") || t.starts_with("anaconda")) {
-                self.problem(idx, range, ProblemKind::Invalid, format!("`{t}` is not a Python version"), Some("write a version such as `3.10.12`"));
+            } else if !(t == "system"
+                || t.starts_with("pypy")
+                || t.contains('/')
+                || t.starts_with("miniconda")
+                || t.starts_with("anaconda"))
+            {
+                self.problem(
+                    idx,
+                    range,
+                    ProblemKind::Invalid,
+                    format!("`{t}` is not a Python version"),
+                    Some("write a version such as `3.10.12`"),
+                );
             }
             break; // the first version is the one pyenv/uv use
         }
@@ -800,7 +901,9 @@ impl EnvSet {
         }
         let start = src.text.find(t).unwrap_or(0);
         let range = TextRange::new(start, start + t.len());
-        let version = t.strip_prefix("python-").or_else(|| t.strip_prefix("python"));
+        let version = t
+            .strip_prefix("python-")
+            .or_else(|| t.strip_prefix("python"));
         match version.and_then(python_prefix_spec) {
             Some(spec) => {
                 self.files[idx].python = Some(PythonReq {
@@ -813,7 +916,13 @@ impl EnvSet {
             None => {
                 // runtime.txt is also used by R (`r-4.2-…`) on Binder: only flag python ones.
                 if t.starts_with("python") {
-                    self.problem(idx, range, ProblemKind::Invalid, format!("`{t}` is not a valid runtime: expected `python-3.X.Y`"), Some("write the version as `python-3.10.12`"));
+                    self.problem(
+                        idx,
+                        range,
+                        ProblemKind::Invalid,
+                        format!("`{t}` is not a valid runtime: expected `python-3.X.Y`"),
+                        Some("write the version as `python-3.10.12`"),
+                    );
                 }
             }
         }
@@ -865,7 +974,11 @@ pub fn strip_comment(line: &str) -> &str {
 /// `--hash=…` and other trailing options are dropped; option-only lines give "".
 fn split_requirement_options(line: &str) -> (bool, &str) {
     let line = line.trim();
-    if let Some(rest) = line.strip_prefix("-e ").or_else(|| line.strip_prefix("--editable ")).or_else(|| line.strip_prefix("--editable=")) {
+    if let Some(rest) = line
+        .strip_prefix("-e ")
+        .or_else(|| line.strip_prefix("--editable "))
+        .or_else(|| line.strip_prefix("--editable="))
+    {
         return (true, rest.trim());
     }
     if line.starts_with('-') {
@@ -888,8 +1001,16 @@ fn conda_style_hint(req: &str) -> Option<String> {
         return None;
     }
     let name = before.trim();
-    (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '[' | ']' | ',')))
-        .then(|| format!("write `{name}=={}` (pip) or move it to the conda dependencies", after.trim()))
+    (!name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '[' | ']' | ',')))
+    .then(|| {
+        format!(
+            "write `{name}=={}` (pip) or move it to the conda dependencies",
+            after.trim()
+        )
+    })
 }
 
 /// PEP 503 normalisation: lower-case, runs of `-`, `_`, `.` folded to `-`.
@@ -951,14 +1072,21 @@ fn conda_version_to_pep440(rest: &str) -> Option<VersionSpecifiers> {
         ("=", rest) // bare version after a space: fuzzy, like `=`
     };
     let body = body.trim();
-    let body = body.split(['=', ' ']).next().unwrap_or("");
+    let body = if op.is_empty() {
+        body.split(' ').next().unwrap_or("")
+    } else {
+        body.split(['=', ' ']).next().unwrap_or("")
+    };
     if body.is_empty() {
         return None;
     }
     let pep = match op {
         "==" => format!("=={body}"),
         "=" => {
-            let b = body.trim_end_matches(".*").trim_end_matches('*').trim_end_matches('.');
+            let b = body
+                .trim_end_matches(".*")
+                .trim_end_matches('*')
+                .trim_end_matches('.');
             if b.is_empty() {
                 return None;
             }
@@ -972,7 +1100,10 @@ fn conda_version_to_pep440(rest: &str) -> Option<VersionSpecifiers> {
 /// `3.10` / `3.10.12` / `3` as the versions it selects by prefix (`==3.10.*`).
 pub fn python_prefix_spec(v: &str) -> Option<VersionSpecifiers> {
     let v = v.trim().trim_end_matches(".*").trim_end_matches('*');
-    if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit() || b == b'.') || !v.starts_with(|c: char| c.is_ascii_digit()) {
+    if v.is_empty()
+        || !v.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        || !v.starts_with(|c: char| c.is_ascii_digit())
+    {
         return None;
     }
     let version = Version::from_str(v).ok()?;
@@ -994,7 +1125,8 @@ fn poetry_spec(s: &str) -> Option<VersionSpecifiers> {
     if let Some(v) = s.strip_prefix('~').filter(|v| !v.starts_with('=')) {
         let parts: Vec<&str> = v.split('.').collect();
         if parts.len() >= 2 {
-            return VersionSpecifiers::from_str(&format!(">={v},=={}.{}.*", parts[0], parts[1])).ok();
+            return VersionSpecifiers::from_str(&format!(">={v},=={}.{}.*", parts[0], parts[1]))
+                .ok();
         }
         return None;
     }

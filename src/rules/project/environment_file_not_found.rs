@@ -39,7 +39,11 @@ pub(super) fn check(cx: &mut Context<'_>) {
         return;
     };
     let file = Arc::clone(file);
-    let dir = if cx.root.as_os_str().is_empty() { Path::new(".") } else { cx.root };
+    let dir = if cx.root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        cx.root
+    };
     let mut out = Vec::new();
     for key in ["conda_env", "python_env"] {
         let Some(v) = root.get(key) else { continue };
@@ -48,8 +52,18 @@ pub(super) fn check(cx: &mut Context<'_>) {
         }
         let Some(rel) = v.as_str() else {
             out.push(
-                Diagnostic::new(&ENVIRONMENT_FILE_NOT_FOUND, &file, v.range, format!("`{key}` must be the path of an environment file, found {}", v.kind_name()))
-                    .with_help(format!("move the environment into a file and write `{key}: <file>.yaml`")),
+                Diagnostic::new(
+                    &ENVIRONMENT_FILE_NOT_FOUND,
+                    &file,
+                    v.range,
+                    format!(
+                        "`{key}` must be the path of an environment file, found {}",
+                        v.kind_name()
+                    ),
+                )
+                .with_help(format!(
+                    "move the environment into a file and write `{key}: <file>.yaml`"
+                )),
             );
             continue;
         };
@@ -60,19 +74,38 @@ pub(super) fn check(cx: &mut Context<'_>) {
         if disk.is_file() {
             continue;
         }
-        let what = if key == "conda_env" { "conda environment" } else { "python_env" };
-        let candidates: Vec<&str> = ["conda.yaml", "conda.yml", "environment.yml", "environment.yaml", "python_env.yaml"]
-            .into_iter()
-            .filter(|n| dir.join(n).is_file())
-            .collect();
+        let what = if key == "conda_env" {
+            "conda environment"
+        } else {
+            "python_env"
+        };
+        let candidates: Vec<&str> = [
+            "conda.yaml",
+            "conda.yml",
+            "environment.yml",
+            "environment.yaml",
+            "python_env.yaml",
+        ]
+        .into_iter()
+        .filter(|n| dir.join(n).is_file())
+        .collect();
         let help = match candidates.first() {
             Some(c) => format!("did you mean `{c}`? Point `{key}` at an existing file"),
             None => format!("add `{rel}` or fix the path (relative to the MLproject folder)"),
         };
-        let reason = if disk.is_dir() { "is a directory" } else { "does not exist" };
+        let reason = if disk.is_dir() {
+            "is a directory"
+        } else {
+            "does not exist"
+        };
         out.push(
-            Diagnostic::new(&ENVIRONMENT_FILE_NOT_FOUND, &file, v.range, format!("{what} file `{rel}` {reason}: MLflow refuses to load the project"))
-                .with_help(help),
+            Diagnostic::new(
+                &ENVIRONMENT_FILE_NOT_FOUND,
+                &file,
+                v.range,
+                format!("{what} file `{rel}` {reason}: MLflow refuses to load the project"),
+            )
+            .with_help(help),
         );
     }
     for d in out {

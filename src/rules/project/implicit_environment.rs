@@ -50,8 +50,15 @@ pub(super) fn check(cx: &mut Context<'_>) {
         return;
     }
     let file = Arc::clone(file);
-    let at = root.as_map().and_then(|m| m.first()).map_or(TextRange::empty(0), |(k, _)| k.range);
-    let dir = if cx.root.as_os_str().is_empty() { Path::new(".") } else { cx.root };
+    let at = root
+        .as_map()
+        .and_then(|m| m.first())
+        .map_or(TextRange::empty(0), |(k, _)| k.range);
+    let dir = if cx.root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        cx.root
+    };
     let py = cx.env.find(&dir.join("python_env.yaml"));
     let conda = cx.env.find(&dir.join("conda.yaml"));
     let d = match (py, conda) {

@@ -87,7 +87,12 @@ pub fn code_files<'a>(cx: &Context<'a>) -> Vec<&'a Path> {
         .files
         .iter()
         .copied()
-        .filter(|p| matches!(SourceKind::from_path(p), Some(SourceKind::Python | SourceKind::Notebook)))
+        .filter(|p| {
+            matches!(
+                SourceKind::from_path(p),
+                Some(SourceKind::Python | SourceKind::Notebook)
+            )
+        })
         .collect();
     v.sort();
     v
@@ -183,9 +188,11 @@ pub fn scan_imports(text: &str) -> Vec<(String, (usize, usize))> {
 fn valid_module(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with('.')
-        && name
-            .split('.')
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_') && !p.starts_with(|c: char| c.is_ascii_digit()))
+        && name.split('.').all(|p| {
+            !p.is_empty()
+                && p.chars().all(|c| c.is_alphanumeric() || c == '_')
+                && !p.starts_with(|c: char| c.is_ascii_digit())
+        })
 }
 
 /// Packages a notebook installs for itself (`%pip install x`, `!pip install -q x==1`).
@@ -265,7 +272,9 @@ fn is_local(module: &str, dirs: &[PathBuf], stems: &HashSet<String>) -> bool {
         return true;
     }
     dirs.iter().any(|d| {
-        d.join(format!("{top}.py")).is_file() || d.join(top).is_dir() || d.join("src").join(top).is_dir()
+        d.join(format!("{top}.py")).is_file()
+            || d.join(top).is_dir()
+            || d.join("src").join(top).is_dir()
     })
 }
 
@@ -273,7 +282,12 @@ fn is_local(module: &str, dirs: &[PathBuf], stems: &HashSet<String>) -> bool {
 fn resolve_local(module: &str, dirs: &[PathBuf]) -> Option<PathBuf> {
     let rel = module.replace('.', "/");
     for d in dirs {
-        for cand in [format!("{rel}.py"), format!("{rel}/__init__.py"), format!("src/{rel}.py"), format!("src/{rel}/__init__.py")] {
+        for cand in [
+            format!("{rel}.py"),
+            format!("{rel}/__init__.py"),
+            format!("src/{rel}.py"),
+            format!("src/{rel}/__init__.py"),
+        ] {
             let p = d.join(&cand);
             if p.is_file() {
                 return Some(p);
@@ -286,7 +300,11 @@ fn resolve_local(module: &str, dirs: &[PathBuf]) -> Option<PathBuf> {
 /// Collect the third-party imports of the code in scope.
 pub fn collect(cx: &Context<'_>) -> Usage {
     let mut usage = Usage::default();
-    let root_dir = if cx.root.as_os_str().is_empty() { PathBuf::from(".") } else { cx.root.to_path_buf() };
+    let root_dir = if cx.root.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        cx.root.to_path_buf()
+    };
     // Stems of every Python file/package folder in the project: local modules.
     let mut stems: HashSet<String> = HashSet::new();
     for f in &cx.files {
@@ -295,7 +313,10 @@ pub fn collect(cx: &Context<'_>) -> Usage {
         {
             stems.insert(s.to_string());
             if s == "__init__"
-                && let Some(pkg) = f.parent().and_then(|p| p.file_name()).and_then(|n| n.to_str())
+                && let Some(pkg) = f
+                    .parent()
+                    .and_then(|p| p.file_name())
+                    .and_then(|n| n.to_str())
             {
                 stems.insert(pkg.to_string());
             }
@@ -305,7 +326,8 @@ pub fn collect(cx: &Context<'_>) -> Usage {
         stems.insert(n.clone());
     }
     let code = cx.code();
-    let by_path: HashMap<&Path, &Arc<SourceFile>> = code.iter().map(|f| (f.path.as_path(), f)).collect();
+    let by_path: HashMap<&Path, &Arc<SourceFile>> =
+        code.iter().map(|f| (f.path.as_path(), f)).collect();
 
     // Scope: entry-point scripts and what they import locally, plus notebooks.
     let mut scope: Vec<Arc<SourceFile>> = Vec::new();
@@ -345,7 +367,10 @@ pub fn collect(cx: &Context<'_>) -> Usage {
                     None => continue,
                 },
             };
-            let dirs = [p.parent().map(Path::to_path_buf).unwrap_or_default(), root_dir.clone()];
+            let dirs = [
+                p.parent().map(Path::to_path_buf).unwrap_or_default(),
+                root_dir.clone(),
+            ];
             for (m, _) in file_imports(&file) {
                 if let Some(local) = resolve_local(&m, &dirs) {
                     queue.push(local);
@@ -364,16 +389,30 @@ pub fn collect(cx: &Context<'_>) -> Usage {
                 pip_installs(&cell.source.text, &mut usage.notebook_installs);
             }
         }
-        let dirs = [file.path.parent().map(Path::to_path_buf).unwrap_or_default(), root_dir.clone()];
+        let dirs = [
+            file.path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+            root_dir.clone(),
+        ];
         for (m, range) in file_imports(file) {
             let top = m.split('.').next().unwrap_or(&m);
             if is_stdlib(top) || top == "__future__" || is_local(&m, &dirs, &stems) {
                 continue;
             }
-            if builtin().ignore.iter().any(|i| m == *i || m.starts_with(&format!("{i}.")) || top == i) {
+            if builtin()
+                .ignore
+                .iter()
+                .any(|i| m == *i || m.starts_with(&format!("{i}.")) || top == i)
+            {
                 continue;
             }
-            usage.imports.push(Import { module: m, file: Arc::clone(file), range });
+            usage.imports.push(Import {
+                module: m,
+                file: Arc::clone(file),
+                range,
+            });
         }
     }
     usage
@@ -395,7 +434,9 @@ fn normalize_path(p: &Path) -> PathBuf {
 
 fn find_loaded(code: &[Arc<SourceFile>], p: &Path) -> Option<Arc<SourceFile>> {
     let want = normalize_path(p);
-    code.iter().find(|f| normalize_path(&f.path) == want).cloned()
+    code.iter()
+        .find(|f| normalize_path(&f.path) == want)
+        .cloned()
 }
 
 /// The distributions that can provide `module` (longest dotted prefix in the tables).
@@ -428,7 +469,12 @@ pub fn declared(cx: &Context<'_>) -> Option<(BTreeSet<String>, Vec<usize>)> {
         v
     } else {
         (0..cx.env.files.len())
-            .filter(|&i| !matches!(cx.env.files[i].kind, EnvKind::PythonVersionFile | EnvKind::RuntimeTxt))
+            .filter(|&i| {
+                !matches!(
+                    cx.env.files[i].kind,
+                    EnvKind::PythonVersionFile | EnvKind::RuntimeTxt
+                )
+            })
             .collect()
     };
     if files.is_empty() {
@@ -438,7 +484,11 @@ pub fn declared(cx: &Context<'_>) -> Option<(BTreeSet<String>, Vec<usize>)> {
     for &f in &files {
         for i in cx.env.deps_with_includes(f) {
             let d = &cx.env.deps[i];
-            let n = if d.syntax == Syntax::Conda { conda_to_pypi(&d.name) } else { d.name.clone() };
+            let n = if d.syntax == Syntax::Conda {
+                conda_to_pypi(&d.name)
+            } else {
+                d.name.clone()
+            };
             if !n.is_empty() {
                 names.insert(n);
             }
@@ -451,7 +501,9 @@ pub fn declared(cx: &Context<'_>) -> Option<(BTreeSet<String>, Vec<usize>)> {
 /// distribution's normalised name with `-` as `_`, plus reverse table entries.
 pub fn declared_import_names(cx: &Context<'_>) -> HashSet<String> {
     let mut out = HashSet::new();
-    let Some((names, _)) = declared(cx) else { return out };
+    let Some((names, _)) = declared(cx) else {
+        return out;
+    };
     for n in &names {
         out.insert(n.replace('-', "_"));
     }
@@ -465,7 +517,12 @@ pub fn declared_import_names(cx: &Context<'_>) -> HashSet<String> {
 
 /// Whether `module` is satisfied by the declared set (directly, by a name variant, or as a
 /// dependency of a declared distribution).
-pub fn satisfied(cx: &Context<'_>, module: &str, declared: &BTreeSet<String>, extra: &HashSet<String>) -> bool {
+pub fn satisfied(
+    cx: &Context<'_>,
+    module: &str,
+    declared: &BTreeSet<String>,
+    extra: &HashSet<String>,
+) -> bool {
     let (cands, _) = providers(cx, module);
     let top = module.split('.').next().unwrap_or(module);
     let variants = [
@@ -482,7 +539,9 @@ pub fn satisfied(cx: &Context<'_>, module: &str, declared: &BTreeSet<String>, ex
     // Brought along by a declared distribution.
     builtin().provides.iter().any(|(dist, mods)| {
         (declared.contains(&normalize(dist)) || extra.contains(&normalize(dist)))
-            && mods.iter().any(|m| m == top || module.starts_with(&format!("{m}.")) || m == module)
+            && mods
+                .iter()
+                .any(|m| m == top || module.starts_with(&format!("{m}.")) || m == module)
     })
 }
 
@@ -504,7 +563,10 @@ mod tests {
         let m = builtin();
         assert!(m.stdlib.len() > 150);
         assert!(m.imports.len() + m.identity.len() > 200);
-        assert_eq!(m.imports.get("sklearn").map(Vec::as_slice), Some(&["scikit-learn".to_string()][..]));
+        assert_eq!(
+            m.imports.get("sklearn").map(Vec::as_slice),
+            Some(&["scikit-learn".to_string()][..])
+        );
         assert_eq!(conda_to_pypi("pytorch"), "torch");
         assert!(is_stdlib("json") && !is_stdlib("numpy"));
     }

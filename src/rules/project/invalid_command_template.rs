@@ -47,19 +47,27 @@ pub(super) fn check(cx: &mut Context<'_>) {
         for f in template_fields(cmd.as_str().unwrap_or("")) {
             let (msg, help) = match &f {
                 Field::Positional { .. } => (
-                    "positional placeholder in the command: `str.format` raises `IndexError`".to_string(),
-                    "name the parameter (`{alpha}`) or double the braces for a literal `{{}}`".to_string(),
+                    "positional placeholder in the command: `str.format` raises `IndexError`"
+                        .to_string(),
+                    "name the parameter (`{alpha}`) or double the braces for a literal `{{}}`"
+                        .to_string(),
                 ),
                 Field::FormatSpec { name, .. } => (
-                    format!("format spec on `{name}`: parameter values are strings, so `str.format` raises `ValueError`"),
+                    format!(
+                        "format spec on `{name}`: parameter values are strings, so `str.format` raises `ValueError`"
+                    ),
                     format!("use `{{{name}}}` and format the value inside the script"),
                 ),
                 Field::Attribute { name, .. } => (
-                    format!("attribute or index access on `{name}`: parameter values are strings, so `str.format` fails"),
+                    format!(
+                        "attribute or index access on `{name}`: parameter values are strings, so `str.format` fails"
+                    ),
                     format!("use `{{{name}}}` and parse the value inside the script"),
                 ),
                 Field::Literal { text, .. } => (
-                    format!("literal braces `{text}` in the command: `str.format` reads them as a placeholder and fails"),
+                    format!(
+                        "literal braces `{text}` in the command: `str.format` reads them as a placeholder and fails"
+                    ),
                     "double the braces (`{{` and `}}`) to keep them literal".to_string(),
                 ),
                 Field::Unbalanced { .. } => (
@@ -68,7 +76,15 @@ pub(super) fn check(cx: &mut Context<'_>) {
                 ),
                 Field::Name { .. } => continue,
             };
-            out.push(Diagnostic::new(&INVALID_COMMAND_TEMPLATE, &file, scalar_subrange(&file, cmd, f.range()), format!("{msg} (entry point `{}`)", ep.name)).with_help(help));
+            out.push(
+                Diagnostic::new(
+                    &INVALID_COMMAND_TEMPLATE,
+                    &file,
+                    scalar_subrange(&file, cmd, f.range()),
+                    format!("{msg} (entry point `{}`)", ep.name),
+                )
+                .with_help(help),
+            );
         }
     }
     for d in out {

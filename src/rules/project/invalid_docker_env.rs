@@ -54,40 +54,94 @@ pub(super) fn check(cx: &mut Context<'_>) {
     }
     let mut out = Vec::new();
     let Some(_) = docker.as_map() else {
-        out.push(Diagnostic::new(&INVALID_DOCKER_ENV, &file, docker.range, format!("`docker_env` must be a mapping with `image`, found {}", docker.kind_name()))
-            .with_help("write `docker_env:` with `image: <name:tag>` under it"));
+        out.push(
+            Diagnostic::new(
+                &INVALID_DOCKER_ENV,
+                &file,
+                docker.range,
+                format!(
+                    "`docker_env` must be a mapping with `image`, found {}",
+                    docker.kind_name()
+                ),
+            )
+            .with_help("write `docker_env:` with `image: <name:tag>` under it"),
+        );
         for d in out {
             cx.push(d);
         }
         return;
     };
     match docker.get("image") {
-        None => out.push(Diagnostic::new(&INVALID_DOCKER_ENV, &file, key.range, "`docker_env` has no `image`: MLflow rejects the project")
-            .with_help("add `image: <name:tag>` under `docker_env`")),
-        Some(img) if img.as_str().is_none_or(str::is_empty) => out.push(Diagnostic::new(&INVALID_DOCKER_ENV, &file, img.range, format!("`image` must be a non-empty string, found {}", img.kind_name()))
-            .with_help("write the image as `name:tag`")),
+        None => out.push(
+            Diagnostic::new(
+                &INVALID_DOCKER_ENV,
+                &file,
+                key.range,
+                "`docker_env` has no `image`: MLflow rejects the project",
+            )
+            .with_help("add `image: <name:tag>` under `docker_env`"),
+        ),
+        Some(img) if img.as_str().is_none_or(str::is_empty) => out.push(
+            Diagnostic::new(
+                &INVALID_DOCKER_ENV,
+                &file,
+                img.range,
+                format!(
+                    "`image` must be a non-empty string, found {}",
+                    img.kind_name()
+                ),
+            )
+            .with_help("write the image as `name:tag`"),
+        ),
         Some(_) => {}
     }
     if let Some(vols) = docker.get("volumes") {
         match vols.as_seq() {
-            None => out.push(Diagnostic::new(&INVALID_DOCKER_ENV, &file, vols.range, format!("`volumes` must be a list of strings, found {}", vols.kind_name()))
-                .with_help("write `volumes: [\"/host/path:/container/path\"]`")),
+            None => out.push(
+                Diagnostic::new(
+                    &INVALID_DOCKER_ENV,
+                    &file,
+                    vols.range,
+                    format!(
+                        "`volumes` must be a list of strings, found {}",
+                        vols.kind_name()
+                    ),
+                )
+                .with_help("write `volumes: [\"/host/path:/container/path\"]`"),
+            ),
             Some(items) => {
                 for v in items.iter().filter(|v| v.as_str().is_none()) {
-                    out.push(Diagnostic::new(&INVALID_DOCKER_ENV, &file, v.range, format!("each volume must be a string, found {}", v.kind_name()))
-                        .with_help("write the volume as `\"/host/path:/container/path\"`"));
+                    out.push(
+                        Diagnostic::new(
+                            &INVALID_DOCKER_ENV,
+                            &file,
+                            v.range,
+                            format!("each volume must be a string, found {}", v.kind_name()),
+                        )
+                        .with_help("write the volume as `\"/host/path:/container/path\"`"),
+                    );
                 }
             }
         }
     }
     if let Some(env) = docker.get("environment") {
         match env.as_seq() {
-            None => out.push(Diagnostic::new(&INVALID_DOCKER_ENV, &file, env.range, format!("`environment` must be a list, found {}", env.kind_name()))
-                .with_help("write `environment: [[\"NAME\", \"value\"], \"HOST_VAR\"]`")),
+            None => out.push(
+                Diagnostic::new(
+                    &INVALID_DOCKER_ENV,
+                    &file,
+                    env.range,
+                    format!("`environment` must be a list, found {}", env.kind_name()),
+                )
+                .with_help("write `environment: [[\"NAME\", \"value\"], \"HOST_VAR\"]`"),
+            ),
             Some(items) => {
                 for it in items {
                     let ok = it.as_str().is_some()
-                        || it.as_seq().is_some_and(|p| p.len() == 2 && p.iter().all(|x| x.as_scalar().is_some() && !x.is_null()));
+                        || it.as_seq().is_some_and(|p| {
+                            p.len() == 2
+                                && p.iter().all(|x| x.as_scalar().is_some() && !x.is_null())
+                        });
                     if !ok {
                         out.push(Diagnostic::new(&INVALID_DOCKER_ENV, &file, it.range, format!("each `environment` item must be a variable name or a `[NAME, value]` pair, found {}", it.kind_name()))
                             .with_help("write `\"NAME\"` to copy it from the host or `[\"NAME\", \"value\"]` to set it"));

@@ -54,7 +54,9 @@ fn has_scheme(s: &str) -> bool {
         Some(i) if i > 0 => {
             let scheme = &s[..i];
             scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         }
         _ => false,
     }
@@ -65,7 +67,11 @@ pub(super) fn check(cx: &mut Context<'_>) {
         return;
     };
     let file = Arc::clone(file);
-    let dir = if cx.root.as_os_str().is_empty() { Path::new(".") } else { cx.root };
+    let dir = if cx.root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        cx.root
+    };
     let mut out = Vec::new();
     for ep in entry_points(root) {
         for p in ep.params() {
@@ -116,9 +122,13 @@ pub(super) fn check(cx: &mut Context<'_>) {
                 _ => None,
             };
             if let Some((msg, help)) = problem {
-                let mut d = Diagnostic::new(&INVALID_PARAMETER_DEFAULT, &file, def.range, msg).with_help(help);
+                let mut d = Diagnostic::new(&INVALID_PARAMETER_DEFAULT, &file, def.range, msg)
+                    .with_help(help);
                 if let Some(t) = p.type_node() {
-                    d = d.with_label(crate::diagnostic::Label::new(&file, t.range).with_message("type declared here"));
+                    d = d.with_label(
+                        crate::diagnostic::Label::new(&file, t.range)
+                            .with_message("type declared here"),
+                    );
                 }
                 out.push(d);
             }

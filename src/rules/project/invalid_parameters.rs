@@ -52,7 +52,11 @@ pub(super) fn check(cx: &mut Context<'_>) {
             let why = if params.is_null() {
                 "`parameters` is empty (null): MLflow crashes with `AttributeError` (mlflow/mlflow#1541)".to_string()
             } else {
-                format!("`parameters` of entry point `{}` must be a mapping, found {}: MLflow crashes loading it", ep.name, params.kind_name())
+                format!(
+                    "`parameters` of entry point `{}` must be a mapping, found {}: MLflow crashes loading it",
+                    ep.name,
+                    params.kind_name()
+                )
             };
             out.push(
                 Diagnostic::new(&INVALID_PARAMETERS, &file, if params.is_null() { key.range } else { params.range }, why)
@@ -64,16 +68,29 @@ pub(super) fn check(cx: &mut Context<'_>) {
             let name = k.scalar_text().unwrap_or("?");
             if v.as_seq().is_some() {
                 out.push(
-                    Diagnostic::new(&INVALID_PARAMETERS, &file, v.range, format!("parameter `{name}` must be a type or a mapping, found a list"))
-                        .with_help("write `name: {type: float, default: 0.5}`"),
+                    Diagnostic::new(
+                        &INVALID_PARAMETERS,
+                        &file,
+                        v.range,
+                        format!("parameter `{name}` must be a type or a mapping, found a list"),
+                    )
+                    .with_help("write `name: {type: float, default: 0.5}`"),
                 );
             } else if v.as_map().is_some()
                 && let Some(t) = v.get("type")
                 && t.as_str().is_none()
             {
                 out.push(
-                    Diagnostic::new(&INVALID_PARAMETERS, &file, t.range, format!("`type` of parameter `{name}` must be a string, found {}", t.kind_name()))
-                        .with_help("use one of `string`, `float`, `path`, `uri`"),
+                    Diagnostic::new(
+                        &INVALID_PARAMETERS,
+                        &file,
+                        t.range,
+                        format!(
+                            "`type` of parameter `{name}` must be a string, found {}",
+                            t.kind_name()
+                        ),
+                    )
+                    .with_help("use one of `string`, `float`, `path`, `uri`"),
                 );
             }
         }

@@ -44,9 +44,15 @@ pub(super) fn check(cx: &mut Context<'_>) {
         return;
     };
     let file = Arc::clone(file);
-    let dir = if cx.root.as_os_str().is_empty() { Path::new(".") } else { cx.root };
+    let dir = if cx.root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        cx.root
+    };
     let declared = imports::declared_import_names(cx);
-    let installable = ["setup.py", "pyproject.toml", "setup.cfg"].iter().any(|n| dir.join(n).is_file());
+    let installable = ["setup.py", "pyproject.toml", "setup.cfg"]
+        .iter()
+        .any(|n| dir.join(n).is_file());
     let mut out = Vec::new();
     for ep in entry_points(root) {
         let Some(cmd) = ep.command() else { continue };
@@ -60,8 +66,18 @@ pub(super) fn check(cx: &mut Context<'_>) {
             let range = scalar_subrange(&file, cmd, s.range);
             if s.is_cd {
                 if !dir.join(&s.path).is_dir() {
-                    out.push(Diagnostic::new(&MISSING_ENTRY_POINT_SCRIPT, &file, range, format!("`cd {}` in entry point `{}`: the folder does not exist", s.path, ep.name))
-                        .with_help("fix the folder (relative to the MLproject folder)"));
+                    out.push(
+                        Diagnostic::new(
+                            &MISSING_ENTRY_POINT_SCRIPT,
+                            &file,
+                            range,
+                            format!(
+                                "`cd {}` in entry point `{}`: the folder does not exist",
+                                s.path, ep.name
+                            ),
+                        )
+                        .with_help("fix the folder (relative to the MLproject folder)"),
+                    );
                     missing_cd = Some(s.path.clone());
                 }
                 continue;
@@ -73,25 +89,62 @@ pub(super) fn check(cx: &mut Context<'_>) {
                 };
                 let parts: Vec<&str> = module.split('.').collect();
                 let rel = parts.join("/");
-                let exists = [format!("{rel}.py"), format!("{rel}/__main__.py"), format!("src/{rel}.py"), format!("src/{rel}/__main__.py")]
-                    .iter()
-                    .any(|p| cwd.join(p).is_file());
+                let exists = [
+                    format!("{rel}.py"),
+                    format!("{rel}/__main__.py"),
+                    format!("src/{rel}.py"),
+                    format!("src/{rel}/__main__.py"),
+                ]
+                .iter()
+                .any(|p| cwd.join(p).is_file());
                 if exists {
                     continue;
                 }
                 let top = parts[0];
-                let local_top = cwd.join(top).is_dir() || cwd.join(format!("{top}.py")).is_file() || cwd.join("src").join(top).is_dir();
-                if !local_top && (imports::is_stdlib(top) || imports::is_known_third_party(top) || declared.contains(&top.to_ascii_lowercase()) || installable) {
+                let local_top = cwd.join(top).is_dir()
+                    || cwd.join(format!("{top}.py")).is_file()
+                    || cwd.join("src").join(top).is_dir();
+                if !local_top
+                    && (imports::is_stdlib(top)
+                        || imports::is_known_third_party(top)
+                        || declared.contains(&top.to_ascii_lowercase())
+                        || installable)
+                {
                     continue;
                 }
-                let what = if local_top { "the module file does not exist".to_string() } else { format!("no module `{top}` in the project, and it is not a known installed package") };
-                out.push(Diagnostic::new(&MISSING_ENTRY_POINT_SCRIPT, &file, range, format!("`python -m {module}` in entry point `{}`: {what}", ep.name))
-                    .with_help(format!("add `{rel}.py` (or `{rel}/__main__.py`) or fix the module name")));
+                let what = if local_top {
+                    "the module file does not exist".to_string()
+                } else {
+                    format!(
+                        "no module `{top}` in the project, and it is not a known installed package"
+                    )
+                };
+                out.push(
+                    Diagnostic::new(
+                        &MISSING_ENTRY_POINT_SCRIPT,
+                        &file,
+                        range,
+                        format!("`python -m {module}` in entry point `{}`: {what}", ep.name),
+                    )
+                    .with_help(format!(
+                        "add `{rel}.py` (or `{rel}/__main__.py`) or fix the module name"
+                    )),
+                );
                 continue;
             }
             if !dir.join(&s.path).is_file() {
-                out.push(Diagnostic::new(&MISSING_ENTRY_POINT_SCRIPT, &file, range, format!("entry point `{}` runs `{}`, which does not exist", ep.name, s.path))
-                    .with_help("fix the path (relative to the MLproject folder) or add the script"));
+                out.push(
+                    Diagnostic::new(
+                        &MISSING_ENTRY_POINT_SCRIPT,
+                        &file,
+                        range,
+                        format!(
+                            "entry point `{}` runs `{}`, which does not exist",
+                            ep.name, s.path
+                        ),
+                    )
+                    .with_help("fix the path (relative to the MLproject folder) or add the script"),
+                );
             }
         }
     }

@@ -36,8 +36,17 @@ crate::declare_rule! {
 }
 
 const OTHER_DECLARATIONS: &[&str] = &[
-    "setup.py", "setup.cfg", "Pipfile", "Pipfile.lock", "poetry.lock", "uv.lock", "Dockerfile",
-    "environment.yaml", "conda-lock.yml", "pixi.toml", "requirements.in",
+    "setup.py",
+    "setup.cfg",
+    "Pipfile",
+    "Pipfile.lock",
+    "poetry.lock",
+    "uv.lock",
+    "Dockerfile",
+    "environment.yaml",
+    "conda-lock.yml",
+    "pixi.toml",
+    "requirements.in",
 ];
 
 pub(super) fn check(cx: &mut Context<'_>) {
@@ -49,13 +58,21 @@ pub(super) fn check(cx: &mut Context<'_>) {
     {
         return;
     }
-    let dir = if cx.root.as_os_str().is_empty() { Path::new(".") } else { cx.root };
+    let dir = if cx.root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        cx.root
+    };
     if OTHER_DECLARATIONS.iter().any(|n| dir.join(n).exists()) {
         return;
     }
     // Environment files further down (requirements/base.txt, env/environment.yml …).
     let declared_below = cx.files.iter().any(|f| {
-        let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("").to_ascii_lowercase();
+        let name = f
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
         (name.starts_with("requirements") && name.ends_with(".txt"))
             || name == "environment.yml"
             || name == "environment.yaml"
@@ -69,7 +86,9 @@ pub(super) fn check(cx: &mut Context<'_>) {
     }
     let code = imports::code_files(cx);
     let Some(first) = code.first() else { return };
-    let Some(src) = imports::load_source(first) else { return };
+    let Some(src) = imports::load_source(first) else {
+        return;
+    };
     let n = code.len();
     cx.push(
         Diagnostic::new(

@@ -48,9 +48,10 @@ pub(super) fn check(cx: &mut Context<'_>) {
     if map.is_empty() || map.iter().any(|(k, _)| k.scalar_text() == Some("main")) {
         return;
     }
-    let close = map
-        .iter()
-        .find(|(k, _)| k.scalar_text().is_some_and(|n| did_you_mean(n, &["main"]).is_some()));
+    let close = map.iter().find(|(k, _)| {
+        k.scalar_text()
+            .is_some_and(|n| did_you_mean(n, &["main"]).is_some())
+    });
     let d = match close {
         Some((k, _)) => Diagnostic::new(
             &MISSING_MAIN_ENTRY_POINT,

@@ -40,41 +40,79 @@ pub(super) fn check(cx: &mut Context<'_>) {
     if cx.mlproject.is_some() || !cx.enabled(&MISSING_MLPROJECT) {
         return;
     }
-    let dir = if cx.root.as_os_str().is_empty() { Path::new(".") } else { cx.root };
+    let dir = if cx.root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        cx.root
+    };
     let help = "add an MLproject with `name`, an environment and a `main` entry point";
     // An env file MLflow projects use.
     if let Some(i) = cx.env.files.iter().position(|f| {
         matches!(f.kind, EnvKind::Conda | EnvKind::PythonEnv)
-            && f.disk_path.file_name().is_some_and(|n| n == "conda.yaml" || n == "python_env.yaml")
+            && f.disk_path
+                .file_name()
+                .is_some_and(|n| n == "conda.yaml" || n == "python_env.yaml")
     }) {
         let file = Arc::clone(&cx.env.files[i].source);
-        let name = file.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = file
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if let Some((src, range)) = imports::find_mlflow_import(cx) {
             cx.push(
-                Diagnostic::new(&MISSING_MLPROJECT, &src, range, format!("the code imports `mlflow` and the project has a `{name}`, but no MLproject"))
-                    .with_label(cx.env_label(i, TextRange::empty(0), "MLflow environment file"))
-                    .with_help(help),
+                Diagnostic::new(
+                    &MISSING_MLPROJECT,
+                    &src,
+                    range,
+                    format!(
+                        "the code imports `mlflow` and the project has a `{name}`, but no MLproject"
+                    ),
+                )
+                .with_label(cx.env_label(i, TextRange::empty(0), "MLflow environment file"))
+                .with_help(help),
             );
         } else {
             cx.push(
-                Diagnostic::new(&MISSING_MLPROJECT, &file, TextRange::empty(0), format!("`{name}` is an MLflow environment file, but the project has no MLproject"))
-                    .with_help(help),
+                Diagnostic::new(
+                    &MISSING_MLPROJECT,
+                    &file,
+                    TextRange::empty(0),
+                    format!(
+                        "`{name}` is an MLflow environment file, but the project has no MLproject"
+                    ),
+                )
+                .with_help(help),
             );
         }
         return;
     }
     if let Some((src, range)) = imports::find_mlflow_import(cx) {
         cx.push(
-            Diagnostic::new(&MISSING_MLPROJECT, &src, range, "the code imports `mlflow`, but the project has no MLproject")
-                .with_help(help),
+            Diagnostic::new(
+                &MISSING_MLPROJECT,
+                &src,
+                range,
+                "the code imports `mlflow`, but the project has no MLproject",
+            )
+            .with_help(help),
         );
         return;
     }
     if dir.join("mlruns").is_dir() {
-        let src = Arc::new(SourceFile::new(cx.shown("mlruns"), String::new(), SourceKind::Text));
+        let src = Arc::new(SourceFile::new(
+            cx.shown("mlruns"),
+            String::new(),
+            SourceKind::Text,
+        ));
         cx.push(
-            Diagnostic::new(&MISSING_MLPROJECT, &src, TextRange::empty(0), "the project holds MLflow runs (`mlruns/`) but no MLproject")
-                .with_help(help),
+            Diagnostic::new(
+                &MISSING_MLPROJECT,
+                &src,
+                TextRange::empty(0),
+                "the project holds MLflow runs (`mlruns/`) but no MLproject",
+            )
+            .with_help(help),
         );
     }
 }

@@ -55,12 +55,17 @@ pub(super) fn check(cx: &mut Context<'_>) {
                 "MLproject has no `name`".to_string()
             },
         )),
-        Some((k, v)) if v.is_null() || v.as_scalar().is_none() || v.scalar_text() == Some("") => Some(Diagnostic::new(
-            &MISSING_PROJECT_NAME,
-            &file,
-            if v.is_null() { k.range } else { v.range },
-            format!("MLproject `name` must be a non-empty string, found {}", v.kind_name()),
-        )),
+        Some((k, v)) if v.is_null() || v.as_scalar().is_none() || v.scalar_text() == Some("") => {
+            Some(Diagnostic::new(
+                &MISSING_PROJECT_NAME,
+                &file,
+                if v.is_null() { k.range } else { v.range },
+                format!(
+                    "MLproject `name` must be a non-empty string, found {}",
+                    v.kind_name()
+                ),
+            ))
+        }
         Some(_) => None,
     };
     if let Some(d) = d {

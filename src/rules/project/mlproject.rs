@@ -104,15 +104,9 @@ pub enum Field {
     /// `{}` or `{0}`: positional, `IndexError` at run time.
     Positional { range: (usize, usize) },
     /// `{a:.2f}`: a format spec applied to a string value, `ValueError` at run time.
-    FormatSpec {
-        name: String,
-        range: (usize, usize),
-    },
+    FormatSpec { name: String, range: (usize, usize) },
     /// `{a.b}` / `{a[0]}`: attribute or index of a string value.
-    Attribute {
-        name: String,
-        range: (usize, usize),
-    },
+    Attribute { name: String, range: (usize, usize) },
     /// Literal braces that are not a valid field (`${VAR}`, JSON, awk): `KeyError`/`ValueError`.
     Literal { range: (usize, usize), text: String },
     /// A single `}` or an unclosed `{`: `ValueError`.
@@ -134,9 +128,7 @@ impl Field {
 
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_alphabetic() || c == '_')
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
         && chars.all(|c| c.is_alphanumeric() || c == '_')
 }
 
@@ -190,7 +182,9 @@ pub fn template_fields(cmd: &str) -> Vec<Field> {
                     Field::Positional { range }
                 } else if !name.is_empty() && name.bytes().all(|c| c.is_ascii_digit()) {
                     Field::Positional { range }
-                } else if !is_identifier(name) || inner.contains(['"', '\'', ' ', '\n']) && spec.is_none() {
+                } else if !is_identifier(name)
+                    || inner.contains(['"', '\'', ' ', '\n']) && spec.is_none()
+                {
                     Field::Literal {
                         range,
                         text: cmd[i..j].to_string(),
@@ -229,7 +223,11 @@ pub fn template_fields(cmd: &str) -> Vec<Field> {
 
 /// Map a range in a scalar's decoded text to the raw file: exact when the raw text holds the
 /// decoded text verbatim (plain, single-line quoted), else the whole scalar.
-pub fn scalar_subrange(file: &Arc<SourceFile>, node: &YamlNode, decoded: (usize, usize)) -> TextRange {
+pub fn scalar_subrange(
+    file: &Arc<SourceFile>,
+    node: &YamlNode,
+    decoded: (usize, usize),
+) -> TextRange {
     let Some(text) = node.scalar_text() else {
         return node.range;
     };
@@ -341,7 +339,10 @@ pub fn command_scripts(cmd: &str) -> Vec<ScriptRef> {
         let mut k = 0;
         while k < seg.len()
             && (seg[k].0.contains('=') && !seg[k].0.starts_with('-')
-                || matches!(seg[k].0.as_str(), "env" | "exec" | "time" | "nohup" | "sudo"))
+                || matches!(
+                    seg[k].0.as_str(),
+                    "env" | "exec" | "time" | "nohup" | "sudo"
+                ))
         {
             k += 1;
         }
@@ -402,7 +403,17 @@ pub fn command_scripts(cmd: &str) -> Vec<ScriptRef> {
             script_arg(args, &[".sh", ".bash"]).map(|(a, r)| (a, r, None))
         } else if prog == "Rscript" || prog == "R" {
             script_arg(args, &[".R", ".r"]).map(|(a, r)| (a, r, None))
-        } else if matches!(prog, "torchrun" | "deepspeed" | "spark-submit" | "accelerate" | "horovodrun" | "mpirun" | "streamlit" | "papermill") {
+        } else if matches!(
+            prog,
+            "torchrun"
+                | "deepspeed"
+                | "spark-submit"
+                | "accelerate"
+                | "horovodrun"
+                | "mpirun"
+                | "streamlit"
+                | "papermill"
+        ) {
             script_arg(args, &[".py", ".ipynb"]).map(|(a, r)| (a, r, None))
         } else if [".py", ".sh", ".R"].iter().any(|e| prog.ends_with(e)) {
             Some((prog.to_string(), *prog_range, None))
@@ -445,7 +456,10 @@ mod tests {
         assert!(matches!(&f[4], Field::Literal { .. }));
         assert!(matches!(&f[5], Field::Attribute { name, .. } if name == "b"));
         assert_eq!(f.len(), 6);
-        assert!(matches!(template_fields("echo }")[0], Field::Unbalanced { .. }));
+        assert!(matches!(
+            template_fields("echo }")[0],
+            Field::Unbalanced { .. }
+        ));
     }
 
     #[test]

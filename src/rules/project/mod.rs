@@ -163,15 +163,6 @@ impl Context<'_> {
     pub fn env_label(&self, file: usize, range: TextRange, message: impl Into<String>) -> Label {
         Label::new(&self.env.files[file].source, range).with_message(message)
     }
-
-    /// Files of the project with one of these kinds.
-    pub fn files_of_kind(&self, kinds: &[SourceKind]) -> Vec<&Path> {
-        self.files
-            .iter()
-            .copied()
-            .filter(|p| SourceKind::from_path(p).is_some_and(|k| kinds.contains(&k)))
-            .collect()
-    }
 }
 
 /// Names MLflow and conda look for at the project root, with how to read them.
@@ -213,8 +204,8 @@ pub fn check_project(
         .filter(|f| !nested.iter().any(|n| f.starts_with(n)))
         .collect();
 
-    let mlproject = find_mlproject(root, &own).and_then(|path| {
-        match std::fs::read_to_string(&path) {
+    let mlproject =
+        find_mlproject(root, &own).and_then(|path| match std::fs::read_to_string(&path) {
             Ok(text) => {
                 let root = yaml::parse(&text).ok();
                 Some(MlProjectFile {
@@ -229,8 +220,7 @@ pub fn check_project(
                 });
                 None
             }
-        }
-    });
+        });
 
     let mut cx = Context {
         root,
@@ -341,7 +331,10 @@ fn load_env_files(cx: &mut Context<'_>) {
     // Referenced by MLproject.
     let mut referenced: Option<(String, EnvKind)> = None;
     if let Some((_, root)) = cx.mlproject() {
-        for (key, kind) in [("python_env", EnvKind::PythonEnv), ("conda_env", EnvKind::Conda)] {
+        for (key, kind) in [
+            ("python_env", EnvKind::PythonEnv),
+            ("conda_env", EnvKind::Conda),
+        ] {
             if let Some(v) = root.get(key).and_then(YamlNode::as_str) {
                 referenced = Some((v.to_string(), kind));
             }
@@ -423,22 +416,29 @@ pub fn did_you_mean<'c>(key: &str, candidates: &[&'c str]) -> Option<&'c str> {
 }
 
 fn levenshtein(a: &str, b: &str) -> usize {
+    // Optimal string alignment distance: a swap of two neighbours counts as one edit.
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
     for i in 1..=a.len() {
-        let mut cur = vec![i; b.len() + 1];
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            // Transposition counts as one edit.
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                cur[j] = cur[j].min(prev[j - 2 + 1 - 1] + 1);
+                v = v.min(d[i - 2][j - 2] + 1);
             }
+            d[i][j] = v;
         }
-        prev = cur;
     }
-    prev[b.len()]
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -447,11 +447,21 @@ mod tests {
 
     #[test]
     fn did_you_mean_finds_typos() {
-        let keys = ["name", "conda_env", "python_env", "docker_env", "entry_points"];
+        let keys = [
+            "name",
+            "conda_env",
+            "python_env",
+            "docker_env",
+            "entry_points",
+        ];
         assert_eq!(did_you_mean("entry_point", &keys), Some("entry_points"));
         assert_eq!(did_you_mean("conda-env", &keys), Some("conda_env"));
-        assert_eq!(did_you_mean("defualt", &["type", "default"]), Some("default"));
+        assert_eq!(
+            did_you_mean("defualt", &["type", "default"]),
+            Some("default")
+        );
         assert_eq!(did_you_mean("kubernetes", &keys), None);
+        assert_eq!(did_you_mean("mian", &["main"]), Some("main"));
     }
 }
 
@@ -470,7 +480,12 @@ pub(crate) fn report_problems(
         .iter()
         .filter(|p| p.kind == kind)
         .map(|p| {
-            let d = Diagnostic::new(rule, &cx.env.files[p.file].source, p.range, p.message.clone());
+            let d = Diagnostic::new(
+                rule,
+                &cx.env.files[p.file].source,
+                p.range,
+                p.message.clone(),
+            );
             match &p.help {
                 Some(h) => d.with_help(h.clone()),
                 None => d,

@@ -47,7 +47,11 @@ pub(super) fn check(cx: &mut Context<'_>) {
     let mut out = Vec::new();
     for (k, v) in keys.iter().skip(1) {
         let name = k.scalar_text().unwrap_or("");
-        let null = if v.is_null() { " (even empty, it counts)" } else { "" };
+        let null = if v.is_null() {
+            " (even empty, it counts)"
+        } else {
+            ""
+        };
         out.push(
             Diagnostic::new(
                 &MULTIPLE_ENVIRONMENTS,

@@ -40,10 +40,21 @@ pub(super) fn check(cx: &mut Context<'_>) {
     }
     let code = imports::code_files(cx);
     let Some(first) = code.first() else { return };
-    let Some(src) = imports::load_source(first) else { return };
+    let Some(src) = imports::load_source(first) else {
+        return;
+    };
     let n = code.len();
     cx.push(
-        Diagnostic::new(&NO_MLPROJECT, &Arc::new(src), TextRange::empty(0), format!("no MLproject in `{}` ({n} code file{}): there is no reproducible entry point", cx.root.display(), if n == 1 { "" } else { "s" }))
-            .with_help("add an MLproject with a `main` entry point that runs this code"),
+        Diagnostic::new(
+            &NO_MLPROJECT,
+            &Arc::new(src),
+            TextRange::empty(0),
+            format!(
+                "no MLproject in `{}` ({n} code file{}): there is no reproducible entry point",
+                cx.root.display(),
+                if n == 1 { "" } else { "s" }
+            ),
+        )
+        .with_help("add an MLproject with a `main` entry point that runs this code"),
     );
 }

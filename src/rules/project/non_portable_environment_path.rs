@@ -59,18 +59,27 @@ pub(super) fn check(cx: &mut Context<'_>) {
     let file = Arc::clone(file);
     let mut out = Vec::new();
     for key in ["conda_env", "python_env"] {
-        let Some(rel) = root.get(key).and_then(|v| v.as_str().map(|s| (v, s))) else { continue };
+        let Some(rel) = root.get(key).and_then(|v| v.as_str().map(|s| (v, s))) else {
+            continue;
+        };
         let (node, rel) = rel;
-        let absolute = Path::new(rel).is_absolute() || rel.starts_with('~') || rel.as_bytes().get(1) == Some(&b':');
+        let absolute = Path::new(rel).is_absolute()
+            || rel.starts_with('~')
+            || rel.as_bytes().get(1) == Some(&b':');
         let msg = if absolute {
             format!("`{key}` is an absolute path `{rel}`: it only exists on this machine")
         } else if escapes(rel) {
-            format!("`{key}` points outside the project (`{rel}`): not part of the project when it is cloned or run from Git")
+            format!(
+                "`{key}` points outside the project (`{rel}`): not part of the project when it is cloned or run from Git"
+            )
         } else {
             continue;
         };
-        out.push(Diagnostic::new(&NON_PORTABLE_ENVIRONMENT_PATH, &file, node.range, msg)
-            .with_help("move the environment file into the project folder and use a relative path"));
+        out.push(
+            Diagnostic::new(&NON_PORTABLE_ENVIRONMENT_PATH, &file, node.range, msg).with_help(
+                "move the environment file into the project folder and use a relative path",
+            ),
+        );
     }
     for d in out {
         cx.push(d);

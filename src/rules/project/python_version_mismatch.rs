@@ -74,12 +74,22 @@ pub(super) fn check(cx: &mut Context<'_>) {
         && let Some((name, tag)) = s.rsplit_once(':')
         && name.rsplit('/').next() == Some("python")
     {
-        let v: String = tag.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+        let v: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
         if let Some(spec) = python_prefix_spec(v.trim_end_matches('.')) {
-            sources.push(Source { file: Arc::clone(file), range: img.range, text: s.to_string(), spec });
+            sources.push(Source {
+                file: Arc::clone(file),
+                range: img.range,
+                text: s.to_string(),
+                spec,
+            });
         }
     }
-    let Some(primary) = sources.first() else { return };
+    let Some(primary) = sources.first() else {
+        return;
+    };
     let mut out = Vec::new();
     for other in &sources[1..] {
         if disjoint(&primary.spec, &other.spec) {
@@ -88,36 +98,65 @@ pub(super) fn check(cx: &mut Context<'_>) {
                     &PYTHON_VERSION_MISMATCH,
                     &other.file,
                     other.range,
-                    format!("Python `{}` here disagrees with `{}` in `{}`", other.text, primary.text, primary.file.path_slash()),
+                    format!(
+                        "Python `{}` here disagrees with `{}` in `{}`",
+                        other.text,
+                        primary.text,
+                        primary.file.path_slash()
+                    ),
                 )
-                .with_label(Label::new(&primary.file, primary.range).with_message(format!("Python `{}` here", primary.text)))
+                .with_label(
+                    Label::new(&primary.file, primary.range)
+                        .with_message(format!("Python `{}` here", primary.text)),
+                )
                 .with_help("use the same Python version in every environment file"),
             );
         }
     }
     // Notebooks: the interpreter that last ran them.
     for nb_file in cx.code().iter().filter(|f| f.notebook.is_some()) {
-        let Some(nb) = nb_file.notebook.as_ref() else { continue };
+        let Some(nb) = nb_file.notebook.as_ref() else {
+            continue;
+        };
         let text = nb_file.text.as_str();
-        let Some(li) = nb.notebook_metadata(text).and_then(|m| m.get(text, "language_info")) else { continue };
-        if li.get(text, "name").and_then(|n| n.as_str(text)).is_some_and(|n| n != "python") {
+        let Some(li) = nb
+            .notebook_metadata(text)
+            .and_then(|m| m.get(text, "language_info"))
+        else {
+            continue;
+        };
+        if li
+            .get(text, "name")
+            .and_then(|n| n.as_str(text))
+            .is_some_and(|n| n != "python")
+        {
             continue;
         }
-        let Some(vnode) = li.get(text, "version") else { continue };
-        let Some(v) = vnode.as_str(text) else { continue };
-        let Ok(version) = pep508_rs::pep440_rs::Version::from_str(v.trim()) else { continue };
-        let Ok(exact) = VersionSpecifiers::from_str(&format!("=={version}")) else { continue };
+        let Some(vnode) = li.get(text, "version") else {
+            continue;
+        };
+        let Some(v) = vnode.as_str(text) else {
+            continue;
+        };
+        let Ok(version) = pep508_rs::pep440_rs::Version::from_str(v.trim()) else {
+            continue;
+        };
+        let Ok(exact) = VersionSpecifiers::from_str(&format!("=={version}")) else {
+            continue;
+        };
         if disjoint(&primary.spec, &exact) {
-            out.push(
-                Diagnostic::new(
+            // The notebook's metadata records where it last ran, weaker evidence than a
+            // declared version: informational.
+            let mut d = Diagnostic::new(
                     &PYTHON_VERSION_MISMATCH,
                     nb_file,
                     vnode.range,
                     format!("notebook last ran on Python `{v}`, but `{}` asks for `{}`", primary.file.path_slash(), primary.text),
                 )
                 .with_label(Label::new(&primary.file, primary.range).with_message(format!("Python `{}` here", primary.text)))
-                .with_help("re-run the notebook in the project's environment, or align the environment's Python version"),
-            );
+                .with_help("re-run the notebook in the project's environment, or align the environment's Python version");
+            d.severity = crate::diagnostic::Severity::Info;
+            out.push(d);
         }
     }
     for d in out {

@@ -30,5 +30,9 @@ crate::declare_rule! {
 }
 
 pub(super) fn check(cx: &mut Context<'_>) {
-    super::report_problems(cx, ProblemKind::MissingInclude, &REQUIREMENTS_INCLUDE_NOT_FOUND);
+    super::report_problems(
+        cx,
+        ProblemKind::MissingInclude,
+        &REQUIREMENTS_INCLUDE_NOT_FOUND,
+    );
 }

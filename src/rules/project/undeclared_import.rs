@@ -46,13 +46,24 @@ pub(super) fn check(cx: &mut Context<'_>, usage: &Usage) {
     if !cx.enabled(&UNDECLARED_IMPORT) {
         return;
     }
-    let Some((names, files)) = declared(cx) else { return };
-    let env_names: Vec<String> = files.iter().take(2).map(|&f| format!("`{}`", cx.env.files[f].source.path_slash())).collect();
+    let Some((names, files)) = declared(cx) else {
+        return;
+    };
+    let env_names: Vec<String> = files
+        .iter()
+        .take(2)
+        .map(|&f| format!("`{}`", cx.env.files[f].source.path_slash()))
+        .collect();
     let where_ = env_names.join(", ");
     let mut seen: HashSet<(String, std::path::PathBuf)> = HashSet::new();
     let mut out = Vec::new();
     for imp in &usage.imports {
-        let top = imp.module.split('.').next().unwrap_or(&imp.module).to_string();
+        let top = imp
+            .module
+            .split('.')
+            .next()
+            .unwrap_or(&imp.module)
+            .to_string();
         if satisfied(cx, &imp.module, &names, &usage.notebook_installs) {
             continue;
         }
@@ -67,7 +78,10 @@ pub(super) fn check(cx: &mut Context<'_>, usage: &Usage) {
                 &UNDECLARED_IMPORT,
                 &imp.file,
                 imp.range,
-                format!("`{}` is imported but its distribution `{dist}` is not declared in {where_}", imp.module),
+                format!(
+                    "`{}` is imported but its distribution `{dist}` is not declared in {where_}",
+                    imp.module
+                ),
             )
             .with_help(format!("add `{dist}` (with a version) to {where_}"))
         } else {
@@ -82,7 +96,10 @@ pub(super) fn check(cx: &mut Context<'_>, usage: &Usage) {
             d
         };
         if let Some(&f) = files.first() {
-            d = d.with_label(Label::new(&cx.env.files[f].source, TextRange::empty(0)).with_message("environment used"));
+            d = d.with_label(
+                Label::new(&cx.env.files[f].source, TextRange::empty(0))
+                    .with_message("environment used"),
+            );
         }
         out.push(d.with_property("module", top));
     }

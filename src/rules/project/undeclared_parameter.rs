@@ -47,12 +47,22 @@ pub(super) fn check(cx: &mut Context<'_>) {
     let mut out = Vec::new();
     for ep in entry_points(root) {
         let Some(cmd) = ep.command() else { continue };
+        // A malformed `parameters` is PRJ003's finding; do not repeat it per placeholder.
+        if ep
+            .node
+            .get("parameters")
+            .is_some_and(|p| p.as_map().is_none())
+        {
+            continue;
+        }
         let text = cmd.as_str().unwrap_or("");
         let params = ep.params();
         let names: Vec<&str> = params.iter().map(|p| p.name).collect();
         for f in template_fields(text) {
             let (name, range) = match &f {
-                Field::Name { name, range } | Field::FormatSpec { name, range } | Field::Attribute { name, range } => (name, *range),
+                Field::Name { name, range }
+                | Field::FormatSpec { name, range }
+                | Field::Attribute { name, range } => (name, *range),
                 _ => continue,
             };
             if names.contains(&name.as_str()) {
@@ -60,13 +70,22 @@ pub(super) fn check(cx: &mut Context<'_>) {
             }
             let hint = did_you_mean(name, &names);
             let msg = match hint {
-                Some(h) => format!("`{{{name}}}` is not a declared parameter of entry point `{}` (did you mean `{h}`?): MLflow fails with `KeyError`", ep.name),
-                None => format!("`{{{name}}}` is not a declared parameter of entry point `{}`: MLflow fails with `KeyError`", ep.name),
+                Some(h) => format!(
+                    "`{{{name}}}` is not a declared parameter of entry point `{}` (did you mean `{h}`?): MLflow fails with `KeyError`",
+                    ep.name
+                ),
+                None => format!(
+                    "`{{{name}}}` is not a declared parameter of entry point `{}`: MLflow fails with `KeyError`",
+                    ep.name
+                ),
             };
             let mut d = Diagnostic::new(&UNDECLARED_PARAMETER, &file, scalar_subrange(&file, cmd, range), msg)
                 .with_help(format!("declare `{name}` under `parameters:` (or write `{{{{{name}}}}}` for literal braces)"));
             if let Some(p) = params.iter().find(|p| Some(p.name) == hint) {
-                d = d.with_label(crate::diagnostic::Label::new(&file, p.key.range).with_message("similar parameter declared here"));
+                d = d.with_label(
+                    crate::diagnostic::Label::new(&file, p.key.range)
+                        .with_message("similar parameter declared here"),
+                );
             }
             out.push(d);
         }

@@ -57,12 +57,21 @@ fn unknown(
         }
         let hint = did_you_mean(key, known);
         let msg = match hint {
-            Some(h) => format!("unknown key `{key}` {place}: MLflow ignores it (did you mean `{h}`?)"),
+            Some(h) => {
+                format!("unknown key `{key}` {place}: MLflow ignores it (did you mean `{h}`?)")
+            }
             None => format!("unknown key `{key}` {place}: MLflow ignores it"),
         };
         let help = match hint {
             Some(h) => format!("rename `{key}` to `{h}`"),
-            None => format!("remove `{key}` or use one of {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")),
+            None => format!(
+                "remove `{key}` or use one of {}",
+                known
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         };
         out.push(Diagnostic::new(&UNKNOWN_MLPROJECT_KEY, file, k.range, msg).with_help(help));
     }
@@ -74,12 +83,33 @@ pub(super) fn check(cx: &mut Context<'_>) {
     };
     let file = Arc::clone(file);
     let mut out = Vec::new();
-    unknown(&file, root, TOP_KEYS, TOLERATED_TOP_KEYS, "at the top of MLproject", &mut out);
+    unknown(
+        &file,
+        root,
+        TOP_KEYS,
+        TOLERATED_TOP_KEYS,
+        "at the top of MLproject",
+        &mut out,
+    );
     for ep in entry_points(root) {
-        unknown(&file, ep.node, ENTRY_POINT_KEYS, &[], &format!("in entry point `{}`", ep.name), &mut out);
+        unknown(
+            &file,
+            ep.node,
+            ENTRY_POINT_KEYS,
+            &[],
+            &format!("in entry point `{}`", ep.name),
+            &mut out,
+        );
         for p in ep.params() {
             if p.spec.as_map().is_some() {
-                unknown(&file, p.spec, PARAM_KEYS, &[], &format!("in parameter `{}`", p.name), &mut out);
+                unknown(
+                    &file,
+                    p.spec,
+                    PARAM_KEYS,
+                    &[],
+                    &format!("in parameter `{}`", p.name),
+                    &mut out,
+                );
             }
         }
     }

@@ -66,7 +66,8 @@ pub(super) fn check(cx: &mut Context<'_>) {
             let msg = format!(
                 "`{name}` is not an MLflow parameter type (parameter `{}`): MLflow accepts it but checks nothing{}",
                 p.name,
-                sug.map(|s| format!("; did you mean `{s}`?")).unwrap_or_default()
+                sug.map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default()
             );
             out.push(Diagnostic::new(&UNKNOWN_PARAMETER_TYPE, &file, t.range, msg)
                 .with_help("use one of `string`, `float`, `path`, `uri` and validate the value in the script"));

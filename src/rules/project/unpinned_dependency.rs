@@ -3,8 +3,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::source::TextRange;
 
-use super::env_files::EnvKind;
 use super::Context;
+use super::env_files::EnvKind;
 
 crate::declare_rule! {
     /// ## What it does
@@ -48,13 +48,44 @@ pub(super) fn check(cx: &mut Context<'_>) {
             continue;
         }
         let file = &cx.env.files[d.file].source;
-        let how = if d.spec.is_some() { format!("`{}` allows a range of versions", d.raw_name) } else { format!("`{}` has no version", d.raw_name) };
-        out.push(Diagnostic::new(&UNPINNED_DEPENDENCY, file, d.range, format!("{how}: the environment is not reproducible")).with_help("pin the version (`==` for pip, `=` for conda)"));
+        let how = if d.spec.is_some() {
+            format!("`{}` allows a range of versions", d.raw_name)
+        } else {
+            format!("`{}` has no version", d.raw_name)
+        };
+        out.push(
+            Diagnostic::new(
+                &UNPINNED_DEPENDENCY,
+                file,
+                d.range,
+                format!("{how}: the environment is not reproducible"),
+            )
+            .with_help("pin the version (`==` for pip, `=` for conda)"),
+        );
     }
     for f in &cx.env.files {
-        if matches!(f.kind, EnvKind::Conda | EnvKind::PythonEnv) && f.python.is_none() && f.yaml.as_ref().is_some_and(|y| y.as_map().is_some()) {
-            let at = f.yaml.as_ref().and_then(|y| y.entry("dependencies")).map_or(TextRange::empty(0), |(k, _)| k.range);
-            out.push(Diagnostic::new(&UNPINNED_DEPENDENCY, &f.source, at, "no Python version: the environment uses whatever Python is current").with_help(if f.kind == EnvKind::Conda { "add `- python=3.10` (your version) to `dependencies`" } else { "add `python: \"3.10\"` (your version)" }));
+        if matches!(f.kind, EnvKind::Conda | EnvKind::PythonEnv)
+            && f.python.is_none()
+            && f.yaml.as_ref().is_some_and(|y| y.as_map().is_some())
+        {
+            let at = f
+                .yaml
+                .as_ref()
+                .and_then(|y| y.entry("dependencies"))
+                .map_or(TextRange::empty(0), |(k, _)| k.range);
+            out.push(
+                Diagnostic::new(
+                    &UNPINNED_DEPENDENCY,
+                    &f.source,
+                    at,
+                    "no Python version: the environment uses whatever Python is current",
+                )
+                .with_help(if f.kind == EnvKind::Conda {
+                    "add `- python=3.10` (your version) to `dependencies`"
+                } else {
+                    "add `python: \"3.10\"` (your version)"
+                }),
+            );
         }
     }
     for d in out {

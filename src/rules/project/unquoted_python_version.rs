@@ -39,7 +39,9 @@ pub(super) fn check_mlproject(cx: &mut Context<'_>) {
     if !cx.enabled(&UNQUOTED_PYTHON_VERSION) {
         return;
     }
-    let Some((file, root)) = cx.mlproject() else { return };
+    let Some((file, root)) = cx.mlproject() else {
+        return;
+    };
     let file = std::sync::Arc::clone(file);
     let mut found = Vec::new();
     super::env_files::collect_unquoted_versions(root, &mut found);
@@ -49,7 +51,10 @@ pub(super) fn check_mlproject(cx: &mut Context<'_>) {
                 &UNQUOTED_PYTHON_VERSION,
                 &file,
                 range,
-                format!("unquoted version `{text}` is read by YAML as the number `{}`", super::env_files::float_repr(&text)),
+                format!(
+                    "unquoted version `{text}` is read by YAML as the number `{}`",
+                    super::env_files::float_repr(&text)
+                ),
             )
             .with_help("quote the version: \"3.10\""),
         );

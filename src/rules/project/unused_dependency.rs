@@ -6,7 +6,7 @@ use crate::diagnostic::Diagnostic;
 
 use super::Context;
 use super::env_files::{EnvKind, Syntax, normalize};
-use super::imports::{Usage, builtin, conda_to_pypi, declared, providers};
+use super::imports::{Usage, conda_to_pypi, declared, providers};
 
 crate::declare_rule! {
     /// ## What it does
@@ -36,44 +36,77 @@ crate::declare_rule! {
 }
 
 const TOOLS: &[&str] = &[
-    "pip", "setuptools", "wheel", "python", "jupyter", "jupyterlab", "notebook", "ipykernel",
-    "pytest", "black", "ruff", "flake8", "mypy", "pre-commit", "nbdime", "mlflow", "mlflow-skinny",
+    "pip",
+    "setuptools",
+    "wheel",
+    "python",
+    "jupyter",
+    "jupyterlab",
+    "notebook",
+    "ipykernel",
+    "pytest",
+    "black",
+    "ruff",
+    "flake8",
+    "mypy",
+    "pre-commit",
+    "nbdime",
+    "mlflow",
+    "mlflow-skinny",
 ];
 
 pub(super) fn check(cx: &mut Context<'_>, usage: &Usage) {
     if !cx.enabled(&UNUSED_DEPENDENCY) || !usage.any_code {
         return;
     }
-    let Some((_, files)) = declared(cx) else { return };
+    let Some((_, files)) = declared(cx) else {
+        return;
+    };
     let mut used: HashSet<String> = HashSet::new();
     for imp in &usage.imports {
         let (dists, _) = providers(cx, &imp.module);
         used.extend(dists);
         let top = imp.module.split('.').next().unwrap_or(&imp.module);
         used.insert(normalize(top));
-        for (dist, mods) in &builtin().provides {
-            if mods.iter().any(|m| m == top) {
-                used.insert(normalize(dist));
-            }
-        }
     }
     let mut out = Vec::new();
     for &f in &files {
-        if matches!(cx.env.files[f].kind, EnvKind::PythonVersionFile | EnvKind::RuntimeTxt) {
+        if matches!(
+            cx.env.files[f].kind,
+            EnvKind::PythonVersionFile | EnvKind::RuntimeTxt
+        ) {
             continue;
         }
         for &i in &cx.env.files[f].deps {
             let d = &cx.env.deps[i];
-            let n = if d.syntax == Syntax::Conda { conda_to_pypi(&d.name) } else { d.name.clone() };
+            let n = if d.syntax == Syntax::Conda {
+                conda_to_pypi(&d.name)
+            } else {
+                d.name.clone()
+            };
             if n.is_empty() || TOOLS.contains(&n.as_str()) || used.contains(&n) {
                 continue;
             }
-            let variants = [n.trim_start_matches("python-").to_string(), n.trim_end_matches("-python").to_string(), n.trim_start_matches("py").to_string()];
+            let variants = [
+                n.trim_start_matches("python-").to_string(),
+                n.trim_end_matches("-python").to_string(),
+                n.trim_start_matches("py").to_string(),
+            ];
             if variants.iter().any(|v| used.contains(v)) {
                 continue;
             }
-            out.push(Diagnostic::new(&UNUSED_DEPENDENCY, &cx.env.files[f].source, d.range, format!("`{}` is declared but nothing in the project imports it", d.raw_name))
-                .with_help("remove it if it is not needed at run time"));
+            out.push(
+                Diagnostic::new(
+                    &UNUSED_DEPENDENCY,
+                    &cx.env.files[f].source,
+                    d.range,
+                    format!(
+                        "`{}` is declared but nothing in the project imports it",
+                        d.raw_name
+                    ),
+                )
+                .with_help("remove it if it is not needed at run time"),
+            );
         }
     }
     for d in out {

@@ -50,7 +50,9 @@ pub(super) fn check(cx: &mut Context<'_>) {
         let used: Vec<&str> = fields
             .iter()
             .filter_map(|f| match f {
-                Field::Name { name, .. } | Field::FormatSpec { name, .. } | Field::Attribute { name, .. } => Some(name.as_str()),
+                Field::Name { name, .. }
+                | Field::FormatSpec { name, .. }
+                | Field::Attribute { name, .. } => Some(name.as_str()),
                 _ => None,
             })
             .collect();
