@@ -248,7 +248,10 @@ fn corpus_mlflow_example() {
 #[test]
 #[ignore]
 fn corpus_dump() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let corpus = std::env::var_os("MLCHECK_DUMP_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+        PathBuf::from,
+    );
     let Ok(entries) = std::fs::read_dir(&corpus) else {
         return;
     };

@@ -53,6 +53,10 @@ pub(super) fn check(cx: &mut Context<'_>) {
     if !cx.enabled(&MISSING_ENVIRONMENT_FILE) || !cx.env.files.is_empty() {
         return;
     }
+    // With an MLproject, PRJ010 (implicit-environment) reports the same gap at its source.
+    if cx.mlproject.is_some() && cx.enabled(&super::implicit_environment::IMPLICIT_ENVIRONMENT) {
+        return;
+    }
     if let Some((_, root)) = cx.mlproject()
         && root.get("docker_env").is_some_and(|d| !d.is_null())
     {

@@ -9,7 +9,9 @@ use super::did_you_mean;
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports an MLproject whose `entry_points` has no `main` entry.
+    /// Reports an MLproject whose `entry_points` has no `main` entry but one whose name is a
+    /// near-miss of it (`mian`, `Main`, `mains`). Projects that name their entry points
+    /// otherwise on purpose (and run them with `-e`) are not reported.
     ///
     /// ## Why is this bad?
     /// `mlflow run .` without `-e` runs the entry point `main`. Without one, MLflow tries to
@@ -32,7 +34,7 @@ crate::declare_rule! {
         severity: Warning,
         default: true,
         fix: None,
-        summary: "no `main` entry point, the one `mlflow run` runs by default",
+        summary: "an entry point misspelling `main`, the one `mlflow run` runs by default",
     }
 }
 
@@ -52,21 +54,18 @@ pub(super) fn check(cx: &mut Context<'_>) {
         k.scalar_text()
             .is_some_and(|n| did_you_mean(n, &["main"]).is_some())
     });
-    let d = match close {
-        Some((k, _)) => Diagnostic::new(
-            &MISSING_MAIN_ENTRY_POINT,
-            &file,
-            k.range,
-            format!("no `main` entry point (did you mean `main` instead of `{}`?): `mlflow run` without `-e` fails", k.scalar_text().unwrap_or("")),
-        )
-        .with_help("rename the entry point to `main`"),
-        None => Diagnostic::new(
-            &MISSING_MAIN_ENTRY_POINT,
-            &file,
-            key.range,
-            "no `main` entry point: `mlflow run` without `-e <entry point>` fails",
-        )
-        .with_help("name the default entry point `main`, or document the `-e` to use"),
-    };
+    // Projects that always run with `-e <name>` are fine; a near-miss of `main` is not.
+    let Some((k, _)) = close else { return };
+    let _ = key;
+    let d = Diagnostic::new(
+        &MISSING_MAIN_ENTRY_POINT,
+        &file,
+        k.range,
+        format!(
+            "no `main` entry point, but `{}` looks like it was meant to be: `mlflow run` without `-e` fails",
+            k.scalar_text().unwrap_or("")
+        ),
+    )
+    .with_help("rename the entry point to `main`");
     cx.push(d);
 }
