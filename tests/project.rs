@@ -275,3 +275,51 @@ fn corpus_dump() {
         }
     }
 }
+
+#[test]
+fn import_map_and_first_party_options_change_the_verdict() {
+    let root = fixtures().join("ENV014_unmapped");
+    let mut files = Vec::new();
+    walk(&root, &mut files);
+    let rules = rules_for("ENV014");
+    let (diags, _) = check_project(&root, &files, &Settings::with_rules(&rules));
+    let d = diags.iter().find(|d| d.rule.code == "ENV014").unwrap();
+    assert!(d.message.contains("unmapped"), "{}", d.message);
+    assert_eq!(d.severity, mlcheck::diagnostic::Severity::Info);
+
+    let mut settings = Settings::with_rules(&rules);
+    settings
+        .project
+        .import_map
+        .insert("zzfancylib".into(), vec!["zz-fancy".into()]);
+    let (diags, _) = check_project(&root, &files, &settings);
+    let d = diags.iter().find(|d| d.rule.code == "ENV014").unwrap();
+    assert!(
+        d.message
+            .contains("distribution `zz-fancy` is not declared"),
+        "{}",
+        d.message
+    );
+
+    let mut settings = Settings::with_rules(&rules);
+    settings.project.known_first_party.push("zzfancylib".into());
+    let (diags, _) = check_project(&root, &files, &settings);
+    assert!(diags.iter().all(|d| d.rule.code != "ENV014"));
+}
+
+#[test]
+fn nested_mlprojects_are_separate_projects() {
+    // The fixture folder itself has no MLproject: each sub-folder with one is its own
+    // project, so checking the parent must not report their files.
+    let root = fixtures();
+    let mut files = Vec::new();
+    walk(&root, &mut files);
+    let (diags, _) = check_project(&root, &files, &Settings::with_rules(&rules_for("PRJ016")));
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.file().path.file_name().is_none_or(|n| n != "MLproject")),
+        "{:?}",
+        summary(&root, &diags)
+    );
+}

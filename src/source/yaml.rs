@@ -17,6 +17,9 @@ use crate::source::span::TextRange;
 
 /// Most nodes an alias expansion may produce before the rest is dropped.
 const NODE_BUDGET: usize = 200_000;
+/// Deepest nesting accepted (real files stay under 20); deeper input is an error rather than
+/// a stack overflow in the recursive walks over the tree.
+pub const MAX_DEPTH: usize = 256;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct YamlNode {
@@ -176,6 +179,7 @@ pub fn parse(text: &str) -> Result<YamlNode, YamlError> {
         anchors: HashMap::new(),
         nodes: 0,
         docs: 0,
+        too_deep: None,
     };
     let mut parser = Parser::new_from_str(text);
     if let Err(e) = parser.load(&mut builder, false) {
@@ -183,6 +187,12 @@ pub fn parse(text: &str) -> Result<YamlNode, YamlError> {
         return Err(YamlError {
             offset,
             message: e.info().to_string(),
+        });
+    }
+    if let Some(offset) = builder.too_deep {
+        return Err(YamlError {
+            offset,
+            message: format!("nesting deeper than {MAX_DEPTH} levels"),
         });
     }
     Ok(builder.root.unwrap_or(YamlNode {
@@ -235,6 +245,8 @@ struct Builder<'a> {
     anchors: HashMap<usize, YamlNode>,
     nodes: usize,
     docs: usize,
+    /// Offset where the nesting limit was hit.
+    too_deep: Option<usize>,
 }
 
 impl Builder<'_> {
@@ -279,7 +291,14 @@ impl Builder<'_> {
 
 impl<'input> SpannedEventReceiver<'input> for Builder<'_> {
     fn on_event(&mut self, ev: Event<'input>, span: Span) {
-        if self.docs > 1 {
+        if self.docs > 1 || self.too_deep.is_some() {
+            return;
+        }
+        if matches!(ev, Event::SequenceStart(..) | Event::MappingStart(..))
+            && self.stack.len() >= MAX_DEPTH
+        {
+            self.too_deep = Some(self.range(span).start());
+            self.stack.clear();
             return;
         }
         match ev {
@@ -401,6 +420,8 @@ mod tests {
         let err = parse("a: [1, 2\nb: c").unwrap_err();
         assert!(err.offset > 0);
         assert!(parse("").unwrap().is_null());
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(parse(&deep).is_err());
         // Multi-byte text: ranges are bytes.
         let text = "é: ü\nk: v\n";
         let root = parse(text).unwrap();

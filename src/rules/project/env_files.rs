@@ -498,7 +498,7 @@ impl EnvSet {
                         Some(s) if matches!(s.resolve(), Resolved::Float(_) | Resolved::Int) => {
                             // Reported once, as an unquoted version when it loses digits,
                             // else as a schema error (MLflow raises a TypeError for any number).
-                            if float_repr(&s.text) == s.text {
+                            if s.resolve() == Resolved::Int || float_repr(&s.text) == s.text {
                                 self.problem(
                                     idx,
                                     v.range,
@@ -683,10 +683,11 @@ impl EnvSet {
                 return;
             }
             let shown = base.map_or_else(|| PathBuf::from(target), |b| b.join(target));
-            if let Some(inc) = self.load(&disk, &shown, EnvKind::Requirements) {
-                if inc != idx && !self.files[idx].includes.contains(&inc) {
-                    self.files[idx].includes.push(inc);
-                }
+            if let Some(inc) = self.load(&disk, &shown, EnvKind::Requirements)
+                && inc != idx
+                && !self.files[idx].includes.contains(&inc)
+            {
+                self.files[idx].includes.push(inc);
             }
             return;
         }

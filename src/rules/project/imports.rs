@@ -251,6 +251,25 @@ fn file_imports(file: &SourceFile) -> Vec<(String, TextRange)> {
 
 /// The first `import mlflow` / `from mlflow…` in the project's code.
 pub fn find_mlflow_import(cx: &Context<'_>) -> Option<(Arc<SourceFile>, TextRange)> {
+    if cx.code_cache.get().is_none() {
+        // Cheap path: only parse the files that mention `mlflow` at all.
+        for path in code_files(cx) {
+            let Ok(bytes) = std::fs::read(path) else {
+                continue;
+            };
+            if memchr::memmem::find(&bytes, b"mlflow").is_none() {
+                continue;
+            }
+            let Some(f) = load_source(path) else { continue };
+            if let Some((_, r)) = file_imports(&f)
+                .into_iter()
+                .find(|(m, _)| m == "mlflow" || m.starts_with("mlflow."))
+            {
+                return Some((Arc::new(f), r));
+            }
+        }
+        return None;
+    }
     for f in cx.code() {
         if memchr::memmem::find(f.text.as_bytes(), b"mlflow").is_none() {
             continue;

@@ -44,7 +44,9 @@ pub(super) fn check(cx: &mut Context<'_>) {
     let mut out = Vec::new();
     for ep in entry_points(root) {
         let Some(cmd) = ep.command() else { continue };
-        for f in template_fields(cmd.as_str().unwrap_or("")) {
+        let params = ep.params();
+        let names: Vec<&str> = params.iter().map(|p| p.name).collect();
+        for f in template_fields(cmd.as_str().unwrap_or(""), &names) {
             let (msg, help) = match &f {
                 Field::Positional { .. } => (
                     "positional placeholder in the command: `str.format` raises `IndexError`"

@@ -13,13 +13,15 @@ crate::declare_rule! {
     /// ## What it does
     /// Checks each parameter's `default` against its `type`: a `float` (or `int`) default
     /// must be a number, a `uri` default must have a scheme (`s3://`, `file://`, `https://`),
-    /// and a relative `path` default must exist in the project.
+    /// and a relative `path` default must exist in the project (reported as a warning: the
+    /// data may come from an earlier step).
     ///
     /// ## Why is this bad?
     /// MLflow does not check `float` at all: the script crashes on `float("abc")` after the
     /// environment was built. A `uri` without a scheme is rejected only when the run starts
-    /// (`Expected URI for parameter …`), and a `path` that does not exist fails then too
-    /// (`… no such file or directory was found`).
+    /// (`Expected URI for parameter …`), and a `path` that does not exist reaches the script
+    /// as a path to nothing (or fails with `… no such file or directory was found` when
+    /// MLflow runs with `--storage-dir`).
     ///
     /// ## Example
     /// ```yaml
@@ -112,7 +114,7 @@ pub(super) fn check(cx: &mut Context<'_>) {
                     let dynamic = rel.contains(['{', '$', '~', '*']) || rel.is_empty();
                     if local && !dynamic && !Path::new(rel).is_absolute() && !dir.join(rel).exists() {
                         Some((
-                            format!("default `{text}` of `path` parameter `{}` does not exist in the project: MLflow fails with `no such file or directory` at run time", p.name),
+                            format!("default `{text}` of `path` parameter `{}` does not exist in the project: the script gets a path to nothing (with `--storage-dir`, MLflow fails with `no such file or directory`)", p.name),
                             "point the default at an existing file, or use type `string` for outputs".to_string(),
                         ))
                     } else {
@@ -124,6 +126,10 @@ pub(super) fn check(cx: &mut Context<'_>) {
             if let Some((msg, help)) = problem {
                 let mut d = Diagnostic::new(&INVALID_PARAMETER_DEFAULT, &file, def.range, msg)
                     .with_help(help);
+                if ty == "path" {
+                    // Data may be produced by an earlier step or fetched: a warning, not an error.
+                    d.severity = crate::diagnostic::Severity::Warning;
+                }
                 if let Some(t) = p.type_node() {
                     d = d.with_label(
                         crate::diagnostic::Label::new(&file, t.range)

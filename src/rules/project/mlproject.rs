@@ -27,7 +27,6 @@ pub const PARAM_TYPES: &[&str] = &["string", "float", "path", "uri"];
 
 pub struct EntryPoint<'a> {
     pub name: &'a str,
-    pub key: &'a YamlNode,
     pub node: &'a YamlNode,
 }
 
@@ -90,7 +89,6 @@ pub fn entry_points(root: &YamlNode) -> Vec<EntryPoint<'_>> {
         .filter(|(_, v)| v.as_map().is_some())
         .map(|(k, v)| EntryPoint {
             name: k.scalar_text().unwrap_or(""),
-            key: k,
             node: v,
         })
         .collect()
@@ -132,8 +130,10 @@ fn is_identifier(s: &str) -> bool {
         && chars.all(|c| c.is_alphanumeric() || c == '_')
 }
 
-/// Parse a `str.format` template into its replacement fields.
-pub fn template_fields(cmd: &str) -> Vec<Field> {
+/// Parse a `str.format` template into its replacement fields. `declared` are the entry
+/// point's parameter names: `str.format` looks any field name up among them (even
+/// `{learning-rate}`), so only undeclared non-identifiers count as literal braces.
+pub fn template_fields(cmd: &str, declared: &[&str]) -> Vec<Field> {
     let b = cmd.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -173,17 +173,18 @@ pub fn template_fields(cmd: &str) -> Vec<Field> {
                 let head = head.split('!').next().unwrap_or("");
                 let name_end = head.find(['.', '[']).unwrap_or(head.len());
                 let name = &head[..name_end];
-                let field = if dollar {
+                let field = if dollar && !declared.contains(&name) {
                     Field::Literal {
                         range: (i - 1, j),
                         text: cmd[i - 1..j].to_string(),
                     }
-                } else if name.is_empty() && head.is_empty() && spec.is_none() {
+                } else if (name.is_empty() && head.is_empty() && spec.is_none())
+                    || (!name.is_empty() && name.bytes().all(|c| c.is_ascii_digit()))
+                {
                     Field::Positional { range }
-                } else if !name.is_empty() && name.bytes().all(|c| c.is_ascii_digit()) {
-                    Field::Positional { range }
-                } else if !is_identifier(name)
-                    || inner.contains(['"', '\'', ' ', '\n']) && spec.is_none()
+                } else if !declared.contains(&name)
+                    && (!is_identifier(name)
+                        || inner.contains(['"', '\'', ' ', '\n']) && spec.is_none())
                 {
                     Field::Literal {
                         range,
@@ -448,7 +449,10 @@ mod tests {
 
     #[test]
     fn template_fields_classify_like_str_format() {
-        let f = template_fields("python t.py {alpha} {{x}} {} {a:.2f} ${HOME} {\"k\": 1} {b.c}");
+        let f = template_fields(
+            "python t.py {alpha} {{x}} {} {a:.2f} ${HOME} {\"k\": 1} {b.c}",
+            &["alpha", "a", "b"],
+        );
         assert!(matches!(&f[0], Field::Name { name, .. } if name == "alpha"));
         assert!(matches!(&f[1], Field::Positional { .. }));
         assert!(matches!(&f[2], Field::FormatSpec { name, .. } if name == "a"));
@@ -456,8 +460,17 @@ mod tests {
         assert!(matches!(&f[4], Field::Literal { .. }));
         assert!(matches!(&f[5], Field::Attribute { name, .. } if name == "b"));
         assert_eq!(f.len(), 6);
+        // `str.format` looks up any declared name, even one that is not an identifier.
         assert!(matches!(
-            template_fields("echo }")[0],
+            &template_fields("x {learning-rate}", &["learning-rate"])[0],
+            Field::Name { .. }
+        ));
+        assert!(matches!(
+            &template_fields("x {learning-rate}", &[])[0],
+            Field::Literal { .. }
+        ));
+        assert!(matches!(
+            template_fields("echo }", &[])[0],
             Field::Unbalanced { .. }
         ));
     }

@@ -274,8 +274,9 @@ pub fn check_project(
     deprecated_package::check(&mut cx);
     duplicate_dependency::check(&mut cx);
     // Imports against declarations.
-    if cx.enabled(&undeclared_import::UNDECLARED_IMPORT)
-        || cx.enabled(&unused_dependency::UNUSED_DEPENDENCY)
+    if (cx.enabled(&undeclared_import::UNDECLARED_IMPORT)
+        || cx.enabled(&unused_dependency::UNUSED_DEPENDENCY))
+        && imports::declared(&cx).is_some()
     {
         let usage = imports::collect(&cx);
         undeclared_import::check(&mut cx, &usage);
@@ -423,8 +424,8 @@ fn levenshtein(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
@@ -439,30 +440,6 @@ fn levenshtein(a: &str, b: &str) -> usize {
         }
     }
     d[a.len()][b.len()]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn did_you_mean_finds_typos() {
-        let keys = [
-            "name",
-            "conda_env",
-            "python_env",
-            "docker_env",
-            "entry_points",
-        ];
-        assert_eq!(did_you_mean("entry_point", &keys), Some("entry_points"));
-        assert_eq!(did_you_mean("conda-env", &keys), Some("conda_env"));
-        assert_eq!(
-            did_you_mean("defualt", &["type", "default"]),
-            Some("default")
-        );
-        assert_eq!(did_you_mean("kubernetes", &keys), None);
-        assert_eq!(did_you_mean("mian", &["main"]), Some("main"));
-    }
 }
 
 /// Report the reader problems of one kind under `rule`.
@@ -505,4 +482,28 @@ pub(crate) fn disjoint(
     let ra = pep508_rs::pep440_rs::release_specifiers_to_ranges(a.clone());
     let rb = pep508_rs::pep440_rs::release_specifiers_to_ranges(b.clone());
     ra.intersection(&rb).is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_you_mean_finds_typos() {
+        let keys = [
+            "name",
+            "conda_env",
+            "python_env",
+            "docker_env",
+            "entry_points",
+        ];
+        assert_eq!(did_you_mean("entry_point", &keys), Some("entry_points"));
+        assert_eq!(did_you_mean("conda-env", &keys), Some("conda_env"));
+        assert_eq!(
+            did_you_mean("defualt", &["type", "default"]),
+            Some("default")
+        );
+        assert_eq!(did_you_mean("kubernetes", &keys), None);
+        assert_eq!(did_you_mean("mian", &["main"]), Some("main"));
+    }
 }

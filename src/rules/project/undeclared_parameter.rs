@@ -58,7 +58,7 @@ pub(super) fn check(cx: &mut Context<'_>) {
         let text = cmd.as_str().unwrap_or("");
         let params = ep.params();
         let names: Vec<&str> = params.iter().map(|p| p.name).collect();
-        for f in template_fields(text) {
+        for f in template_fields(text, &names) {
             let (name, range) = match &f {
                 Field::Name { name, range }
                 | Field::FormatSpec { name, range }

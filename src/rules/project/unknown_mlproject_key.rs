@@ -35,7 +35,7 @@ crate::declare_rule! {
         code: "PRJ004",
         name: "unknown-mlproject-key",
         domain: Project,
-        severity: Error,
+        severity: Warning,
         default: true,
         fix: None,
         summary: "a key MLflow ignores (often a typo) in MLproject",

@@ -46,7 +46,9 @@ pub(super) fn check(cx: &mut Context<'_>) {
     let mut out = Vec::new();
     for ep in entry_points(root) {
         let Some(cmd) = ep.command() else { continue };
-        let fields = template_fields(cmd.as_str().unwrap_or(""));
+        let params = ep.params();
+        let names: Vec<&str> = params.iter().map(|p| p.name).collect();
+        let fields = template_fields(cmd.as_str().unwrap_or(""), &names);
         let used: Vec<&str> = fields
             .iter()
             .filter_map(|f| match f {
@@ -56,7 +58,7 @@ pub(super) fn check(cx: &mut Context<'_>) {
                 _ => None,
             })
             .collect();
-        for p in ep.params() {
+        for p in &params {
             if !used.contains(&p.name) {
                 out.push(
                     Diagnostic::new(&UNUSED_PARAMETER, &file, p.key.range, format!("parameter `{}` is declared but entry point `{}` never uses `{{{}}}`: MLflow drops its value", p.name, ep.name, p.name))
