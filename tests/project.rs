@@ -33,7 +33,12 @@ fn run(root: &Path, rules: &[&'static RuleMeta]) -> Vec<Diagnostic> {
     let mut files = Vec::new();
     walk(root, &mut files);
     files.sort();
-    let (mut diags, errors) = check_project(root, &files, &Settings::with_rules(rules));
+    let mut settings = Settings::with_rules(rules);
+    // A fixture with an `mlcheck.toml` stands for a repository root (ENV001 needs one).
+    if root.join("mlcheck.toml").is_file() {
+        settings.config_path = Some(root.join("mlcheck.toml"));
+    }
+    let (mut diags, errors) = check_project(root, &files, &settings);
     assert!(errors.is_empty(), "{errors:?}");
     diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diags

@@ -10,7 +10,8 @@ use super::{Context, imports};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports a project that holds notebooks or Python code but no file declaring its
+    /// Reports a repository (a git root, or the folder of the mlcheck config file) that holds
+    /// notebooks or Python code but no file declaring its
     /// environment: no `conda.yaml`/`environment.yml`, `python_env.yaml`,
     /// `requirements*.txt`, `pyproject.toml`, `setup.py`, `Pipfile` or `Dockerfile`.
     ///
@@ -67,6 +68,17 @@ pub(super) fn check(cx: &mut Context<'_>) {
     } else {
         cx.root
     };
+    // Only a repository (a git root or the config file's folder) is expected to declare its
+    // environment; a loose folder of notebooks checked on its own is not.
+    let config_here = cx
+        .settings
+        .config_path
+        .as_deref()
+        .and_then(Path::parent)
+        .is_some_and(|p| p == dir || (p.as_os_str().is_empty() && dir == Path::new(".")));
+    if !dir.join(".git").exists() && !config_here {
+        return;
+    }
     if OTHER_DECLARATIONS.iter().any(|n| dir.join(n).exists()) {
         return;
     }
