@@ -23,6 +23,8 @@ pub const TOLERATED_TOP_KEYS: &[&str] = &["kubernetes_env"];
 pub const ENTRY_POINT_KEYS: &[&str] = &["parameters", "command"];
 pub const PARAM_KEYS: &[&str] = &["type", "default"];
 pub const DOCKER_KEYS: &[&str] = &["image", "volumes", "environment", "run_params"];
+/// `docker_env` keys MLflow ignores but its own docker example carries; not reported.
+pub const TOLERATED_DOCKER_KEYS: &[&str] = &["namespace", "registry"];
 pub const PARAM_TYPES: &[&str] = &["string", "float", "path", "uri"];
 
 pub struct EntryPoint<'a> {

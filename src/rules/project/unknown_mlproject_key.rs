@@ -6,7 +6,8 @@ use crate::diagnostic::Diagnostic;
 use crate::source::yaml::YamlNode;
 
 use super::mlproject::{
-    DOCKER_KEYS, ENTRY_POINT_KEYS, PARAM_KEYS, TOLERATED_TOP_KEYS, TOP_KEYS, entry_points,
+    DOCKER_KEYS, ENTRY_POINT_KEYS, PARAM_KEYS, TOLERATED_DOCKER_KEYS, TOLERATED_TOP_KEYS, TOP_KEYS,
+    entry_points,
 };
 use super::{Context, did_you_mean};
 
@@ -56,6 +57,21 @@ fn unknown(
             continue;
         }
         let hint = did_you_mean(key, known);
+        if let Some((k1, v1)) = key.split_once(':')
+            && known.contains(&k1.trim())
+        {
+            // `{type:float}`: without a space YAML reads one key `type:float`.
+            out.push(
+                Diagnostic::new(
+                    &UNKNOWN_MLPROJECT_KEY,
+                    file,
+                    k.range,
+                    format!("`{key}` is read as one key (no space after `:`), so `{}` is ignored {place}", k1.trim()),
+                )
+                .with_help(format!("write `{}: {}`", k1.trim(), v1.trim())),
+            );
+            continue;
+        }
         let msg = match hint {
             Some(h) => {
                 format!("unknown key `{key}` {place}: MLflow ignores it (did you mean `{h}`?)")
@@ -114,7 +130,14 @@ pub(super) fn check(cx: &mut Context<'_>) {
         }
     }
     if let Some(d) = root.get("docker_env").filter(|d| d.as_map().is_some()) {
-        unknown(&file, d, DOCKER_KEYS, &[], "in `docker_env`", &mut out);
+        unknown(
+            &file,
+            d,
+            DOCKER_KEYS,
+            TOLERATED_DOCKER_KEYS,
+            "in `docker_env`",
+            &mut out,
+        );
     }
     for d in out {
         cx.push(d);

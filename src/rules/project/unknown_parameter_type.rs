@@ -27,7 +27,8 @@ crate::declare_rule! {
     ///
     /// ## How to fix
     /// Use `float` for numbers and `string` for everything else, and validate in the script
-    /// (e.g. `argparse` with `type=int`).
+    /// (e.g. `argparse` with `type=int`). `int`/`integer` are reported with severity info:
+    /// MLflow's own examples use them and they do no harm beyond the missing check.
     pub static UNKNOWN_PARAMETER_TYPE = {
         code: "PRJ014",
         name: "unknown-parameter-type",
@@ -69,8 +70,15 @@ pub(super) fn check(cx: &mut Context<'_>) {
                 sug.map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default()
             );
-            out.push(Diagnostic::new(&UNKNOWN_PARAMETER_TYPE, &file, t.range, msg)
-                .with_help("use one of `string`, `float`, `path`, `uri` and validate the value in the script"));
+            let mut d = Diagnostic::new(&UNKNOWN_PARAMETER_TYPE, &file, t.range, msg).with_help(
+                "use one of `string`, `float`, `path`, `uri` and validate the value in the script",
+            );
+            if matches!(name, "int" | "integer") {
+                // Common (even in MLflow's own examples) and harmless for integer defaults:
+                // informational. `str`, `bool`, typos … stay warnings.
+                d.severity = crate::diagnostic::Severity::Info;
+            }
+            out.push(d);
         }
     }
     for d in out {
