@@ -583,3 +583,68 @@ fn control_characters_are_neutralised() {
     assert!(!human.contains('\r'), "{human}");
     assert!(human.contains("[evil.py:1:1]"), "{human}");
 }
+
+/// A label over many lines (here a whole cell object) is shown on its first line, so one
+/// finding cannot print a whole notebook.
+#[test]
+fn long_labels_are_cut_to_their_first_line() {
+    let f = fixture();
+    let nb = &f.notebook;
+    let cell = &nb.notebook.as_ref().unwrap().cells[1];
+    let d = Diagnostic::new(&OUTPUTS, nb, cell.node.range, "a whole cell");
+    let human = rendered(&[d], &[], &options(OutputFormat::Human));
+    assert!(human.contains("[notebooks/train.ipynb:cell 2]"), "{human}");
+    assert!(human.lines().count() < 15, "{human}");
+    assert!(!human.contains("print(x)"), "{human}");
+}
+
+/// No range, however odd (empty, at the end, past the end, inside a multi-byte character,
+/// between a cell's list items, in an empty or unparsable file), makes a renderer panic
+/// or write invalid JSON.
+#[test]
+fn any_range_renders() {
+    let f = fixture();
+    let odd = Arc::new(SourceFile::new(
+        PathBuf::from("odd.py"),
+        "é\r\n\tx = 'ü'\n\n".to_string(),
+        SourceKind::Python,
+    ));
+    let empty = Arc::new(SourceFile::new(
+        PathBuf::from("empty.ipynb"),
+        String::new(),
+        SourceKind::Notebook,
+    ));
+    let truncated = Arc::new(SourceFile::new(
+        PathBuf::from("truncated.ipynb"),
+        NOTEBOOK[..NOTEBOOK.len() / 2].to_string(),
+        SourceKind::Notebook,
+    ));
+    let validator = sarif_validator();
+    let mut renders = 0;
+    for file in [&f.notebook, &f.python, &odd, &empty, &truncated] {
+        let len = file.text.len();
+        for start in 0..=len + 1 {
+            for end in [start, start + 1, start + 5, len.max(start), len + 3] {
+                let d = Diagnostic::new(&SUSPICIOUS, file, TextRange::new(start, end), "odd")
+                    .with_label(
+                        Label::new(
+                            &f.notebook,
+                            TextRange::new(end.min(NOTEBOOK.len()), NOTEBOOK.len()),
+                        )
+                        .with_message("to the end"),
+                    );
+                let diags = [d];
+                let human = rendered(&diags, &[], &options(OutputFormat::Human));
+                assert!(human.contains("TST001 suspicious-assignment"), "{human}");
+                json_of(&rendered(&diags, &[], &options(OutputFormat::Json)));
+                if start % 7 == 0 {
+                    let sarif = json_of(&rendered(&diags, &[], &options(OutputFormat::Sarif)));
+                    assert!(validator.is_valid(&sarif));
+                    rendered(&diags, &[], &options(OutputFormat::Github));
+                }
+                renders += 1;
+            }
+        }
+    }
+    assert!(renders > 5000);
+}
