@@ -19,7 +19,7 @@
 //! with cell-relative line numbers (a frame never crosses cells, `path:cell N:line:col`);
 //! positions in outputs, cell metadata or other files are shown as raw lines with raw line
 //! numbers (`path:cell N (output)`, `path:cell N`, `path:line:col`). Labels in another
-//! cell or file get their own frame, as a related report. Frames are excerpts: long lines
+//! cell or file get their own frame, headed by that label's text (`☞ first assigned here`). Frames are excerpts: long lines
 //! (a base64 image in an output) are cut around the label, labels over many lines are cut
 //! to their first line, and control characters are replaced so a file cannot drive the
 //! terminal. Text is never wrapped, so the output does not depend on the terminal width.
@@ -94,11 +94,19 @@ fn handler(color: bool) -> GraphicalReportHandler {
         .without_syntax_highlighting()
 }
 
-/// Render one finding into `out` (miette writes to a `fmt::Write`).
+/// Render one finding into `out` (miette writes to a `fmt::Write`): the main report, then
+/// one short report per related frame (a label in another cell or file), then the help.
+///
+/// The related frames are rendered as reports of their own rather than through miette's
+/// `related()`, which would head each with a bare `Advice: ` line.
 pub(crate) fn render_one(handler: &GraphicalReportHandler, d: &Diagnostic, out: &mut String) {
-    let report = report(d);
-    if handler.render_report(out, &report).is_err() {
-        // miette failed to lay out the frame (it should not): still say what was found.
+    let (main, related) = reports(d);
+    let ok = handler.render_report(out, &main).is_ok()
+        && related
+            .iter()
+            .all(|r| handler.render_report(out, r).is_ok());
+    if !ok {
+        // miette failed to lay out a frame (it should not): still say what was found.
         let pos = Position::of(&d.primary);
         out.push_str(&format!(
             "{}: {} {} {}\n",
@@ -110,8 +118,9 @@ pub(crate) fn render_one(handler: &GraphicalReportHandler, d: &Diagnostic, out: 
     }
 }
 
-/// The miette view of one finding: the primary frame in the report, other frames related.
-fn report(d: &Diagnostic) -> Report {
+/// The miette view of one finding: the report with the primary frame, and one report per
+/// other frame. The help goes on the last of them so it closes the finding.
+fn reports(d: &Diagnostic) -> (Report, Vec<Report>) {
     let mut frames: Vec<Frame<'_>> = Vec::new();
     add_label(&mut frames, &d.primary, true);
     for label in &d.secondary {
@@ -123,7 +132,7 @@ fn report(d: &Diagnostic) -> Report {
         .map(Frame::finish)
         .map_or((None, Vec::new()), |(s, l)| (Some(s), l));
 
-    let related = frames
+    let mut related: Vec<Report> = frames
         .map(|frame| {
             // The first label's text heads the related report; its underline stays bare.
             let message = frame.labels[0]
@@ -141,12 +150,11 @@ fn report(d: &Diagnostic) -> Report {
                 help: None,
                 source: Some(source),
                 labels,
-                related: Vec::new(),
             }
         })
         .collect();
 
-    Report {
+    let mut main = Report {
         message: d.message.clone(),
         code: Some(format!("{} {}", d.rule.code, d.rule.name)),
         severity: match d.severity {
@@ -154,11 +162,15 @@ fn report(d: &Diagnostic) -> Report {
             Severity::Warning => miette::Severity::Warning,
             Severity::Info => miette::Severity::Advice,
         },
-        help: d.help.clone(),
+        help: None,
         source,
         labels,
-        related,
+    };
+    match related.last_mut() {
+        Some(last) => last.help = d.help.clone(),
+        None => main.help = d.help.clone(),
     }
+    (main, related)
 }
 
 /// Which text a frame shows.
@@ -454,7 +466,6 @@ struct Report {
     help: Option<String>,
     source: Option<Excerpt>,
     labels: Vec<LabeledSpan>,
-    related: Vec<Report>,
 }
 
 impl fmt::Display for Report {
@@ -487,15 +498,6 @@ impl miette::Diagnostic for Report {
             None
         } else {
             Some(Box::new(self.labels.iter().cloned()))
-        }
-    }
-    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
-        if self.related.is_empty() {
-            None
-        } else {
-            Some(Box::new(
-                self.related.iter().map(|r| r as &dyn miette::Diagnostic),
-            ))
         }
     }
 }
