@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use mlcheck::strip::{Options, strip_notebook};
 
 fn notebooks(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -37,7 +39,9 @@ fn corpus_strips_to_valid_json_idempotently() {
     ];
     let mut failures = Vec::new();
     for path in &files {
-        let Ok(text) = std::fs::read_to_string(path) else { continue };
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
         for opts in &option_sets {
             let once = match strip_notebook(&text, opts) {
                 Ok(o) => o,

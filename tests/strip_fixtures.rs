@@ -72,7 +72,8 @@ fn fixtures_match_nbstripout_byte_for_byte() {
             ("error", Ok(_)) => failures.push(format!("{name}: nbstripout refused it, we did not")),
             (_, Err(e)) => failures.push(format!("{name}: unexpected error {e}")),
             (status, Ok(outcome)) => {
-                let want = std::fs::read_to_string(dir().join(format!("{name}.expected.ipynb"))).unwrap();
+                let want =
+                    std::fs::read_to_string(dir().join(format!("{name}.expected.ipynb"))).unwrap();
                 if outcome.text != want {
                     let diff = similar::TextDiff::from_lines(&want, &outcome.text)
                         .unified_diff()
@@ -81,12 +82,21 @@ fn fixtures_match_nbstripout_byte_for_byte() {
                     failures.push(format!("{name}: output differs\n{diff}"));
                 }
                 if outcome.changed != (status == "changed") {
-                    failures.push(format!("{name}: changed = {}, nbstripout says {status}", outcome.changed));
+                    failures.push(format!(
+                        "{name}: changed = {}, nbstripout says {status}",
+                        outcome.changed
+                    ));
                 }
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {} cases fail:\n{}", failures.len(), all.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases fail:\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

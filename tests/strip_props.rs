@@ -26,7 +26,10 @@ fn text() -> impl Strategy<Value = String> {
 
 fn lines(s: &str) -> Value {
     // Any split of the text: nbformat joins lists before reading.
-    let mid = s.char_indices().nth(s.chars().count() / 2).map_or(0, |(i, _)| i);
+    let mid = s
+        .char_indices()
+        .nth(s.chars().count() / 2)
+        .map_or(0, |(i, _)| i);
     json!([&s[..mid], &s[mid..]])
 }
 

@@ -37,7 +37,9 @@ pub fn run(args: FixArgs) -> Result<ExitStatus> {
     }
     let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
     if stdin && args.paths.len() > 1 {
-        return Err(crate::Error::msg("`-` (stdin) cannot be combined with other paths"));
+        return Err(crate::Error::msg(
+            "`-` (stdin) cannot be combined with other paths",
+        ));
     }
     let paths = if args.paths.is_empty() || stdin {
         vec![PathBuf::from(".")]
@@ -52,7 +54,9 @@ pub fn run(args: FixArgs) -> Result<ExitStatus> {
         )));
     }
     for key in opts.invalid_keys() {
-        eprintln!("mlcheck: warning: ignoring invalid extra key `{key}` (it must start with `metadata.` or `cell.`)");
+        eprintln!(
+            "mlcheck: warning: ignoring invalid extra key `{key}` (it must start with `metadata.` or `cell.`)"
+        );
     }
     let mode = if args.diff {
         Mode::Diff
@@ -107,13 +111,21 @@ pub fn run(args: FixArgs) -> Result<ExitStatus> {
     }
     let _ = out.flush();
     if !args.quiet {
-        let verb = if mode == Mode::Write { "Stripped" } else { "Would strip" };
+        let verb = if mode == Mode::Write {
+            "Stripped"
+        } else {
+            "Would strip"
+        };
         let _ = writeln!(
             err,
             "{verb} {changed} of {} notebook{}{}",
             files.len(),
             if files.len() == 1 { "" } else { "s" },
-            if errors > 0 { format!(" ({errors} error{})", if errors == 1 { "" } else { "s" }) } else { String::new() }
+            if errors > 0 {
+                format!(" ({errors} error{})", if errors == 1 { "" } else { "s" })
+            } else {
+                String::new()
+            }
         );
     }
     Ok(if errors > 0 {
@@ -202,7 +214,9 @@ fn process_file(path: &Path, opts: &Options, mode: Mode) -> Verdict {
 /// Write `text` next to `path`, check it parses, then rename it over `path`.
 fn write_atomically(path: &Path, text: &str) -> std::result::Result<(), String> {
     if let Err(e) = strip::json::parse(text) {
-        return Err(format!("internal error: the stripped notebook does not parse ({e}); file left unchanged"));
+        return Err(format!(
+            "internal error: the stripped notebook does not parse ({e}); file left unchanged"
+        ));
     }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -212,20 +226,31 @@ fn write_atomically(path: &Path, text: &str) -> std::result::Result<(), String> 
         .prefix(".mlcheck-strip-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(|e| format!("cannot create a temporary file: {}", crate::discovery::io_reason(&e)))?;
+        .map_err(|e| {
+            format!(
+                "cannot create a temporary file: {}",
+                crate::discovery::io_reason(&e)
+            )
+        })?;
     tmp.write_all(text.as_bytes())
         .and_then(|()| tmp.flush())
         .map_err(|e| format!("cannot write: {}", crate::discovery::io_reason(&e)))?;
     // Re-read what reached the disk before it replaces the original.
     let written = std::fs::read(tmp.path()).map_err(|e| crate::discovery::io_reason(&e))?;
     if written != text.as_bytes() {
-        return Err("the temporary file does not hold what was written; file left unchanged".into());
+        return Err(
+            "the temporary file does not hold what was written; file left unchanged".into(),
+        );
     }
     if let Ok(meta) = std::fs::metadata(path) {
         let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
     }
-    tmp.persist(path)
-        .map_err(|e| format!("cannot replace the file: {}", crate::discovery::io_reason(&e.error)))?;
+    tmp.persist(path).map_err(|e| {
+        format!(
+            "cannot replace the file: {}",
+            crate::discovery::io_reason(&e.error)
+        )
+    })?;
     Ok(())
 }
 

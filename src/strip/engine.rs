@@ -57,7 +57,9 @@ enum Version {
     V1,
     V2,
     V3,
-    V4 { minor: i64 },
+    V4 {
+        minor: i64,
+    },
 }
 
 /// Strip `text` as nbstripout does with these options.
@@ -101,15 +103,20 @@ fn run(text: &str, opts: &Options, always_write: bool) -> R<(bool, Option<String
         }
         Version::V1 => Format::V1,
     };
-    let out = writer::write_document(&root, fmt, text.len() / 4 + 64)
-        .map_err(|_| invalid("a string holds a lone surrogate (`\\ud800`…), which UTF-8 cannot encode"))?;
+    let out = writer::write_document(&root, fmt, text.len() / 4 + 64).map_err(|_| {
+        invalid("a string holds a lone surrogate (`\\ud800`…), which UTF-8 cannot encode")
+    })?;
     Ok((changed, Some(out)))
 }
 
 fn version(nb: &Obj<'_>) -> R<Version> {
     let minor = match nb.get("nbformat_minor") {
         None => 0,
-        Some(Val::Int(d)) => d.parse::<i64>().unwrap_or(if d.starts_with('-') { i64::MIN } else { i64::MAX }),
+        Some(Val::Int(d)) => d.parse::<i64>().unwrap_or(if d.starts_with('-') {
+            i64::MIN
+        } else {
+            i64::MAX
+        }),
         Some(_) => return Err(invalid("`nbformat_minor` is not an integer")),
     };
     Ok(match nb.get("nbformat") {
@@ -122,7 +129,11 @@ fn version(nb: &Obj<'_>) -> R<Version> {
             if let Val::Int(d) = other {
                 shown.push_str(d);
             }
-            return Err(invalid(format!("unsupported `nbformat` version {shown}").trim_end().to_string()));
+            return Err(invalid(
+                format!("unsupported `nbformat` version {shown}")
+                    .trim_end()
+                    .to_string(),
+            ));
         }
     })
 }
@@ -130,11 +141,13 @@ fn version(nb: &Obj<'_>) -> R<Version> {
 // ---------------------------------------------------------------- reading (nbformat)
 
 fn obj_mut<'v, 'a>(v: &'v mut Val<'a>, what: &str) -> R<&'v mut Obj<'a>> {
-    v.as_obj_mut().ok_or_else(|| invalid(format!("{what} is not an object")))
+    v.as_obj_mut()
+        .ok_or_else(|| invalid(format!("{what} is not an object")))
 }
 
 fn arr_mut<'v, 'a>(v: &'v mut Val<'a>, what: &str) -> R<&'v mut Vec<Val<'a>>> {
-    v.as_arr_mut().ok_or_else(|| invalid(format!("{what} is not a list")))
+    v.as_arr_mut()
+        .ok_or_else(|| invalid(format!("{what} is not a list")))
 }
 
 fn require<'v, 'a>(o: &'v mut Obj<'a>, key: &str, what: &str) -> R<&'v mut Val<'a>> {
@@ -264,7 +277,10 @@ fn read_v4(nb: &mut Obj<'_>, minor: i64, keep_id: bool) -> R<()> {
 }
 
 fn strip_transient_v4(nb: &mut Obj<'_>) -> R<()> {
-    let md = obj_mut(require(nb, "metadata", "the notebook")?, "the notebook's `metadata`")?;
+    let md = obj_mut(
+        require(nb, "metadata", "the notebook")?,
+        "the notebook's `metadata`",
+    )?;
     md.remove("orig_nbformat");
     md.remove("orig_nbformat_minor");
     md.remove("signature");
@@ -290,7 +306,11 @@ fn join_lines(v: &mut Val<'_>, version: Version, what: &str) -> R<()> {
             Some(_) => return Err(invalid(format!("{what} holds a non-string line"))),
             None => false,
         };
-        let sep = if version == Version::V3 && first_ends { "" } else { "\n" };
+        let sep = if version == Version::V3 && first_ends {
+            ""
+        } else {
+            "\n"
+        };
         *v = Val::Str(Str::Owned(join(items, sep, what)?));
     }
     Ok(())
@@ -302,7 +322,10 @@ fn worksheets_cells<'v, 'a>(
     let wss = arr_mut(require(nb, "worksheets", "the notebook")?, "`worksheets`")?;
     Ok(wss.iter_mut().map(|ws| {
         let ws = obj_mut(ws, "a worksheet")?;
-        arr_mut(require(ws, "cells", "a worksheet")?, "a worksheet's `cells`")
+        arr_mut(
+            require(ws, "cells", "a worksheet")?,
+            "a worksheet's `cells`",
+        )
     }))
 }
 
@@ -417,7 +440,9 @@ fn size_exceeds(v: &Val<'_>, limit: i64, acc: &mut i64) -> bool {
 }
 
 fn match_output_type(output: &Val<'_>, spec: &str) -> bool {
-    let Some(o) = output.as_obj() else { return false };
+    let Some(o) = output.as_obj() else {
+        return false;
+    };
     let (kind, name) = match spec.split_once(':') {
         Some((k, n)) => (k, Some(n)),
         None => (spec, None),
@@ -524,7 +549,13 @@ fn set_null(o: &mut Obj<'_>, key: &str) -> bool {
     }
 }
 
-fn strip_cell(cell: &mut Obj<'_>, index: usize, default_keep: bool, opts: &Options, cell_keys: &[&str]) -> R<bool> {
+fn strip_cell(
+    cell: &mut Obj<'_>,
+    index: usize,
+    default_keep: bool,
+    opts: &Options,
+    cell_keys: &[&str],
+) -> R<bool> {
     let mut changed = false;
     let keep = determine_keep_output(cell, default_keep, opts.strip_init_cells, index)?;
     if let Some(outputs) = cell.get_mut("outputs") {
@@ -533,7 +564,10 @@ fn strip_cell(cell: &mut Obj<'_>, index: usize, default_keep: bool, opts: &Optio
             let before = outputs.len();
             outputs.retain(|o| {
                 !size_exceeds(o, opts.max_size, &mut 0)
-                    || opts.keep_output_type.iter().any(|t| match_output_type(o, t))
+                    || opts
+                        .keep_output_type
+                        .iter()
+                        .any(|t| match_output_type(o, t))
             });
             changed |= outputs.len() != before;
         }
@@ -546,7 +580,12 @@ fn strip_cell(cell: &mut Obj<'_>, index: usize, default_keep: bool, opts: &Optio
         }
         if !opts.drop_output_type.is_empty() {
             let before = outputs.len();
-            outputs.retain(|o| !opts.drop_output_type.iter().any(|t| match_output_type(o, t)));
+            outputs.retain(|o| {
+                !opts
+                    .drop_output_type
+                    .iter()
+                    .any(|t| match_output_type(o, t))
+            });
             changed |= outputs.len() != before;
         }
     }

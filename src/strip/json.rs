@@ -66,7 +66,10 @@ impl<'a> Str<'a> {
     /// The decoded text. Lone surrogates become U+FFFD here; writers use [`Str::decode`].
     pub fn text(&self) -> Cow<'_, str> {
         match self {
-            Str::Raw { raw, escaped: false } => Cow::Borrowed(raw),
+            Str::Raw {
+                raw,
+                escaped: false,
+            } => Cow::Borrowed(raw),
             Str::Raw { raw, escaped: true } => {
                 Cow::Owned(decode_escapes(raw).unwrap_or_else(|_| decode_lossy(raw)))
             }
@@ -77,7 +80,10 @@ impl<'a> Str<'a> {
     /// The decoded text, refusing lone surrogates.
     pub fn decode(&self) -> Result<Cow<'_, str>, LoneSurrogate> {
         match self {
-            Str::Raw { raw, escaped: false } => Ok(Cow::Borrowed(raw)),
+            Str::Raw {
+                raw,
+                escaped: false,
+            } => Ok(Cow::Borrowed(raw)),
             Str::Raw { raw, escaped: true } => decode_escapes(raw).map(Cow::Owned),
             Str::Owned(s) => Ok(Cow::Borrowed(s)),
         }
@@ -86,7 +92,10 @@ impl<'a> Str<'a> {
     /// Whether the decoded text equals `want` (fast for unescaped literals).
     pub fn is(&self, want: &str) -> bool {
         match self {
-            Str::Raw { raw, escaped: false } => *raw == want,
+            Str::Raw {
+                raw,
+                escaped: false,
+            } => *raw == want,
             Str::Owned(s) => s == want,
             Str::Raw { .. } => self.text() == want,
         }
@@ -95,7 +104,10 @@ impl<'a> Str<'a> {
     /// Python's `len(s)`: code points (a surrogate pair escape is one, a lone one is one).
     pub fn py_len(&self) -> usize {
         match self {
-            Str::Raw { raw, escaped: false } => count_chars(raw),
+            Str::Raw {
+                raw,
+                escaped: false,
+            } => count_chars(raw),
             Str::Owned(s) => count_chars(s),
             Str::Raw { .. } => count_chars(&self.text()),
         }
@@ -304,9 +316,7 @@ impl<'a> Parser<'a> {
         self.pos = i;
         let raw = &self.text[start..i];
         if is_float {
-            let f: f64 = raw
-                .parse()
-                .map_err(|_| self.err("invalid number"))?;
+            let f: f64 = raw.parse().map_err(|_| self.err("invalid number"))?;
             return Ok(Val::Float(f));
         }
         if int_end - int_start > MAX_INT_DIGITS {
@@ -459,7 +469,16 @@ fn dedup(members: &mut Vec<(Str<'_>, Val<'_>)>) {
 
 fn key_eq(a: &Str<'_>, b: &Str<'_>) -> bool {
     match (a, b) {
-        (Str::Raw { raw: x, escaped: false }, Str::Raw { raw: y, escaped: false }) => x == y,
+        (
+            Str::Raw {
+                raw: x,
+                escaped: false,
+            },
+            Str::Raw {
+                raw: y,
+                escaped: false,
+            },
+        ) => x == y,
         _ => a.text() == b.text(),
     }
 }

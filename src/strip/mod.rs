@@ -85,13 +85,17 @@ impl Options {
                 .collect()
         };
         opts.extra_keys.extend(split(&args.extra_keys));
-        opts.keep_metadata_keys.extend(split(&args.keep_metadata_keys));
-        opts.drop_tagged_cells.extend(split(&args.drop_tagged_cells));
+        opts.keep_metadata_keys
+            .extend(split(&args.keep_metadata_keys));
+        opts.drop_tagged_cells
+            .extend(split(&args.drop_tagged_cells));
         if let Some(size) = &args.max_size {
             opts.max_size = parse_size(size)?;
         }
-        opts.keep_output_type.extend(args.keep_output_type.iter().cloned());
-        opts.drop_output_type.extend(args.drop_output_type.iter().cloned());
+        opts.keep_output_type
+            .extend(args.keep_output_type.iter().cloned());
+        opts.drop_output_type
+            .extend(args.drop_output_type.iter().cloned());
         Ok(opts)
     }
 
@@ -139,7 +143,11 @@ pub fn parse_size(text: &str) -> Result<i64, String> {
         Some('M') => (&upper[..upper.len() - 1], 1_000_000),
         Some('G') => (&upper[..upper.len() - 1], 1_000_000_000),
         Some(c) if c.is_ascii_digit() => (&upper[..], 1),
-        _ => return Err(format!("invalid size `{text}`: use digits with an optional K, M or G")),
+        _ => {
+            return Err(format!(
+                "invalid size `{text}`: use digits with an optional K, M or G"
+            ));
+        }
     };
     let digits = digits.trim().replace('_', "");
     digits

@@ -81,7 +81,15 @@ pub fn float_str_len(x: f64) -> usize {
 pub fn is_line_break(c: char) -> bool {
     matches!(
         c,
-        '\n' | '\r' | '\u{b}' | '\u{c}' | '\u{1c}' | '\u{1d}' | '\u{1e}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+        '\n' | '\r'
+            | '\u{b}'
+            | '\u{c}'
+            | '\u{1c}'
+            | '\u{1d}'
+            | '\u{1e}'
+            | '\u{85}'
+            | '\u{2028}'
+            | '\u{2029}'
     )
 }
 
@@ -104,7 +112,11 @@ pub fn splitlines(s: &str, keepends: bool) -> Vec<&str> {
             iter.next();
             end += 1;
         }
-        lines.push(if keepends { &s[start..end] } else { &s[start..i] });
+        lines.push(if keepends {
+            &s[start..end]
+        } else {
+            &s[start..i]
+        });
         start = end;
     }
     if start < s.len() {
@@ -158,7 +170,10 @@ mod tests {
     fn splitlines_matches_python() {
         assert_eq!(splitlines("a\nb", true), ["a\n", "b"]);
         assert_eq!(splitlines("a\r\nb\r", true), ["a\r\n", "b\r"]);
-        assert_eq!(splitlines("a\u{2028}b\x0cc", true), ["a\u{2028}", "b\x0c", "c"]);
+        assert_eq!(
+            splitlines("a\u{2028}b\x0cc", true),
+            ["a\u{2028}", "b\x0c", "c"]
+        );
         assert_eq!(splitlines("a\n\nb", false), ["a", "", "b"]);
         assert!(splitlines("", true).is_empty());
         assert_eq!(splitlines("\u{85}é\x1e", true), ["\u{85}", "é\x1e"]);
@@ -166,7 +181,9 @@ mod tests {
 
     #[test]
     fn isspace_matches_python() {
-        for c in [' ', '\t', '\u{1c}', '\u{1f}', '\u{85}', '\u{a0}', '\u{3000}'] {
+        for c in [
+            ' ', '\t', '\u{1c}', '\u{1f}', '\u{85}', '\u{a0}', '\u{3000}',
+        ] {
             assert!(is_space(c), "{c:?}");
         }
         for c in ['a', '\u{200b}', '\u{feff}'] {

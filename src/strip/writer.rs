@@ -35,7 +35,11 @@ impl Format {
 }
 
 /// Serialise `value` plus the trailing newline `nbformat.write` adds.
-pub fn write_document(value: &Val<'_>, fmt: Format, capacity: usize) -> Result<String, LoneSurrogate> {
+pub fn write_document(
+    value: &Val<'_>,
+    fmt: Format,
+    capacity: usize,
+) -> Result<String, LoneSurrogate> {
     let mut out = String::with_capacity(capacity);
     write_value(&mut out, value, fmt, 0)?;
     out.push('\n');
@@ -49,7 +53,12 @@ fn newline(out: &mut String, fmt: Format, depth: usize) {
     }
 }
 
-fn write_value(out: &mut String, value: &Val<'_>, fmt: Format, depth: usize) -> Result<(), LoneSurrogate> {
+fn write_value(
+    out: &mut String,
+    value: &Val<'_>,
+    fmt: Format,
+    depth: usize,
+) -> Result<(), LoneSurrogate> {
     match value {
         Val::Null => out.push_str("null"),
         Val::Bool(true) => out.push_str("true"),
@@ -89,8 +98,12 @@ fn write_value(out: &mut String, value: &Val<'_>, fmt: Format, depth: usize) -> 
                 write_value(out, v, fmt, depth + 1)
             };
             if fmt.sort_keys && obj.0.len() > 1 {
-                let mut order: Vec<(std::borrow::Cow<'_, str>, usize)> =
-                    obj.0.iter().enumerate().map(|(i, (k, _))| (k.text(), i)).collect();
+                let mut order: Vec<(std::borrow::Cow<'_, str>, usize)> = obj
+                    .0
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (k, _))| (k.text(), i))
+                    .collect();
                 order.sort_unstable();
                 for (n, (_, i)) in order.iter().enumerate() {
                     let (k, v) = &obj.0[*i];
@@ -112,7 +125,10 @@ fn write_value(out: &mut String, value: &Val<'_>, fmt: Format, depth: usize) -> 
 pub fn write_str(out: &mut String, s: &Str<'_>, ascii: bool) -> Result<(), LoneSurrogate> {
     // An unescaped raw literal holds no `"`, `\` or control characters: when non-ASCII may
     // stay raw, it is already in Python's form.
-    if let Str::Raw { raw, escaped: false } = s
+    if let Str::Raw {
+        raw,
+        escaped: false,
+    } = s
         && (!ascii || raw.is_ascii() && !raw.as_bytes().contains(&0x7f))
     {
         out.reserve(raw.len() + 2);
@@ -192,7 +208,10 @@ mod tests {
     #[test]
     fn v4_layout() {
         assert_eq!(
-            dump(r#"{"b": [], "a": {"y": 1, "x": [1.50, "é\u00e9\/"]}, "c": {}}"#, Format::V4),
+            dump(
+                r#"{"b": [], "a": {"y": 1, "x": [1.50, "é\u00e9\/"]}, "c": {}}"#,
+                Format::V4
+            ),
             "{\n \"a\": {\n  \"x\": [\n   1.5,\n   \"éé/\"\n  ],\n  \"y\": 1\n },\n \"b\": [],\n \"c\": {}\n}\n"
         );
     }
@@ -208,7 +227,10 @@ mod tests {
     #[test]
     fn escapes_like_python() {
         assert_eq!(
-            dump("\"a\\\"\\\\\\n\\r\\t\\b\\f\\u001f\\u2028\u{7f}\"", Format::V4),
+            dump(
+                "\"a\\\"\\\\\\n\\r\\t\\b\\f\\u001f\\u2028\u{7f}\"",
+                Format::V4
+            ),
             "\"a\\\"\\\\\\n\\r\\t\\b\\f\\u001f\u{2028}\u{7f}\"\n"
         );
     }
