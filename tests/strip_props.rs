@@ -39,7 +39,7 @@ fn metadata() -> impl Strategy<Value = Map<String, Value>> {
             Just("collapsed".to_string()),
             Just("scrolled".to_string()),
             Just("ExecuteTime".to_string()),
-            Just("tags".to_string()),
+            Just("tagz".to_string()),
             Just("custom".to_string()),
             Just("name".to_string()),
             "[a-z]{1,5}",
