@@ -427,7 +427,19 @@ fn determine_keep_output(cell: &Obj<'_>, default: bool, strip_init: bool, index:
 /// nbstripout's `get_size`, stopping once it exceeds `limit`.
 fn size_exceeds(v: &Val<'_>, limit: i64, acc: &mut i64) -> bool {
     let add = match v {
-        Val::Str(s) => s.py_len() as i64,
+        Val::Str(s) => {
+            // A code point takes at most 4 UTF-8 bytes (and an escape at most 12 raw
+            // bytes): a string far over the limit needs no exact count.
+            let raw_len = match s {
+                Str::Raw { raw, .. } => raw.len(),
+                Str::Owned(o) => o.len(),
+            } as i64;
+            if raw_len / 12 > limit.saturating_sub(*acc) {
+                raw_len / 12
+            } else {
+                s.py_len() as i64
+            }
+        }
         Val::Arr(items) => return items.iter().any(|i| size_exceeds(i, limit, acc)),
         Val::Obj(o) => return o.0.iter().any(|(_, i)| size_exceeds(i, limit, acc)),
         Val::Null | Val::Bool(true) => 4,
