@@ -28,6 +28,8 @@ pub struct FileChecker<'a> {
     pub file: &'a Arc<SourceFile>,
     pub settings: &'a Settings,
     pub diagnostics: Vec<Diagnostic>,
+    /// The file's Python, parsed on first use and shared by every rule that reads code.
+    python: std::cell::OnceCell<Arc<crate::source::python::ParsedFile>>,
 }
 
 impl<'a> FileChecker<'a> {
@@ -36,7 +38,17 @@ impl<'a> FileChecker<'a> {
             file,
             settings,
             diagnostics: Vec::new(),
+            python: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The file's parsed Python (cells of a notebook, or a `.py` file), parsed once on the
+    /// first call; empty for other kinds of file.
+    pub fn python(&self) -> Arc<crate::source::python::ParsedFile> {
+        Arc::clone(
+            self.python
+                .get_or_init(|| Arc::new(crate::source::python::ParsedFile::parse(self.file))),
+        )
     }
 
     pub fn enabled(&self, rule: &RuleMeta) -> bool {

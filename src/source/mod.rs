@@ -3,7 +3,9 @@
 
 pub mod json;
 pub mod notebook;
+pub mod python;
 pub mod span;
+pub mod yaml;
 
 use std::path::{Path, PathBuf};
 

@@ -1,15 +1,46 @@
-//! The `python` domain (placeholder: rules arrive with their issue).
+//! The `python` domain: rules that read notebook cells and `.py` files as Python code.
+//!
+//! Every rule here works from the shared parse ([`crate::rules::FileChecker::python`]):
+//! each cell or file is parsed once, and not at all when none of these rules (nor the
+//! `paths` rules) is selected. A cell that does not parse is reported once (`PY000`) and
+//! skipped by the other rules.
+
+mod names;
+pub mod syntax_error;
+pub mod undefined_name;
+pub mod used_before_defined;
 
 use serde::Deserialize;
 
 use crate::registry::RuleMeta;
 use crate::rules::FileChecker;
+use crate::source::SourceKind;
 
-pub const RULES: &[&RuleMeta] = &[];
+pub use syntax_error::SYNTAX_ERROR;
+pub use undefined_name::UNDEFINED_NAME;
+pub use used_before_defined::USED_BEFORE_DEFINED;
+
+pub const RULES: &[&RuleMeta] = &[&SYNTAX_ERROR, &USED_BEFORE_DEFINED, &UNDEFINED_NAME];
 
 /// Options from the `[python]` table of the config file.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-pub struct Options {}
+pub struct Options {
+    /// Report `PY000 syntax-error` for notebook cells too (by default only `.py` files:
+    /// notebooks often keep cells of other languages or deliberate errors).
+    pub notebook_syntax_errors: bool,
+}
 
-pub fn check(_checker: &mut FileChecker<'_>) {}
+pub fn check(checker: &mut FileChecker<'_>) {
+    if !matches!(checker.file.kind, SourceKind::Python | SourceKind::Notebook)
+        || !checker.any_enabled(RULES)
+    {
+        return;
+    }
+    syntax_error::check(checker);
+    if checker.file.kind == SourceKind::Notebook
+        && (checker.enabled(&USED_BEFORE_DEFINED) || checker.enabled(&UNDEFINED_NAME))
+    {
+        names::check(checker);
+    }
+}

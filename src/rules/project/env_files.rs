@@ -1,0 +1,1225 @@
+//! Readers for the files that declare a project's environment: `conda.yaml` /
+//! `environment.yml`, `python_env.yaml`, `requirements*.txt` (with `-r` includes),
+//! `pyproject.toml`, `.python-version` and `runtime.txt`.
+//!
+//! Each reader turns one file into an [`EnvFile`]: the dependencies it declares and the Python
+//! version it asks for, each with the byte range it came from, plus the structural problems it
+//! found ([`Problem`]) for the rules to report. Readers never panic on user input and never
+//! touch the network; a file is read and parsed once per project.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use pep508_rs::pep440_rs::{Operator, Version, VersionSpecifier, VersionSpecifiers};
+use pep508_rs::{Requirement, VersionOrUrl};
+
+use crate::source::yaml::{self, Resolved, YamlNode};
+use crate::source::{SourceFile, SourceKind, TextRange};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnvKind {
+    Conda,
+    PythonEnv,
+    Requirements,
+    Pyproject,
+    PythonVersionFile,
+    RuntimeTxt,
+}
+
+impl EnvKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            EnvKind::Conda => "conda environment",
+            EnvKind::PythonEnv => "python_env",
+            EnvKind::Requirements => "requirements",
+            EnvKind::Pyproject => "pyproject",
+            EnvKind::PythonVersionFile => ".python-version",
+            EnvKind::RuntimeTxt => "runtime.txt",
+        }
+    }
+}
+
+/// How a dependency was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Syntax {
+    /// A conda MatchSpec in a conda file's `dependencies`.
+    Conda,
+    /// A PEP 508 requirement (pip list, requirements.txt, python_env, pyproject).
+    Pip,
+}
+
+#[derive(Clone, Debug)]
+pub struct Dep {
+    /// Index of the file in `EnvSet::files` it was read from.
+    pub file: usize,
+    pub range: TextRange,
+    /// The name as written.
+    pub raw_name: String,
+    /// PEP 503-normalised distribution name (conda names mapped to PyPI names by the caller).
+    pub name: String,
+    pub syntax: Syntax,
+    /// The versions allowed, in PEP 440 terms (`None`: any version, or a URL/path).
+    pub spec: Option<VersionSpecifiers>,
+    /// The version text as written (`=1.2`, `>=1,<2`, `~=1.4.6`).
+    pub spec_text: String,
+    /// Installed from a URL, a path or in editable mode.
+    pub url: bool,
+}
+
+impl Dep {
+    /// Pinned: an exact version or a prefix pin (`==`, `===`, `~=`, conda `=`).
+    pub fn is_pinned(&self) -> bool {
+        self.url
+            || self.spec.as_ref().is_some_and(|s| {
+                s.iter().any(|v| {
+                    matches!(
+                        v.operator(),
+                        Operator::Equal
+                            | Operator::EqualStar
+                            | Operator::ExactEqual
+                            | Operator::TildeEqual
+                    )
+                })
+            })
+    }
+}
+
+/// A Python version request found in a file.
+#[derive(Clone, Debug)]
+pub struct PythonReq {
+    pub file: usize,
+    pub range: TextRange,
+    /// As written (`3.10`, `>=3.9`, `python-3.10.12`).
+    pub text: String,
+    /// The versions it allows.
+    pub spec: VersionSpecifiers,
+}
+
+/// Something structurally wrong in an environment file, reported by the rule named in `rule`.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    pub file: usize,
+    pub range: TextRange,
+    pub kind: ProblemKind,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The file does not parse or has the wrong shape.
+    Invalid,
+    /// `python_env.yaml` schema (keys, types).
+    PythonEnvSchema,
+    /// A requirement that is not valid PEP 508 (or conda MatchSpec).
+    InvalidRequirement,
+    /// `-r file` naming a file that does not exist.
+    MissingInclude,
+    /// `pip:` list in conda deps without `pip` itself.
+    PipWithoutPip,
+    /// `python: 3.10` read as a float.
+    UnquotedVersion,
+}
+
+#[derive(Debug)]
+pub struct EnvFile {
+    pub source: Arc<SourceFile>,
+    /// Absolute (or root-joined) path on disk.
+    pub disk_path: PathBuf,
+    pub kind: EnvKind,
+    pub python: Option<PythonReq>,
+    /// Indices into `EnvSet::deps`.
+    pub deps: Vec<usize>,
+    /// For conda files: the range of the `pip:` key, if any.
+    pub yaml: Option<YamlNode>,
+    /// Files this one includes (`-r`), as indices into `EnvSet::files`.
+    pub includes: Vec<usize>,
+}
+
+/// All environment files of one project, read once.
+#[derive(Debug, Default)]
+pub struct EnvSet {
+    pub files: Vec<EnvFile>,
+    pub deps: Vec<Dep>,
+    pub problems: Vec<Problem>,
+}
+
+impl EnvSet {
+    /// The file index of `disk_path`, if it was read.
+    pub fn find(&self, disk_path: &Path) -> Option<usize> {
+        self.files.iter().position(|f| f.disk_path == disk_path)
+    }
+
+    /// Read `disk_path` (shown to the user as `shown`) as `kind`, following `-r` includes.
+    /// Returns the file's index, or `None` when it cannot be read.
+    pub fn load(&mut self, disk_path: &Path, shown: &Path, kind: EnvKind) -> Option<usize> {
+        if let Some(i) = self.find(disk_path) {
+            return Some(i);
+        }
+        let text = std::fs::read_to_string(disk_path).ok()?;
+        if text.len() > 4 * 1024 * 1024 {
+            return None;
+        }
+        let source_kind = match kind {
+            EnvKind::Conda | EnvKind::PythonEnv => SourceKind::Yaml,
+            EnvKind::Requirements => SourceKind::Requirements,
+            EnvKind::Pyproject => SourceKind::Toml,
+            _ => SourceKind::Text,
+        };
+        let source = Arc::new(SourceFile::new(shown.to_path_buf(), text, source_kind));
+        let idx = self.files.len();
+        self.files.push(EnvFile {
+            source: Arc::clone(&source),
+            disk_path: disk_path.to_path_buf(),
+            kind,
+            python: None,
+            deps: Vec::new(),
+            yaml: None,
+            includes: Vec::new(),
+        });
+        match kind {
+            EnvKind::Conda => self.read_conda(idx),
+            EnvKind::PythonEnv => self.read_python_env(idx),
+            EnvKind::Requirements => self.read_requirements(idx),
+            EnvKind::Pyproject => self.read_pyproject(idx),
+            EnvKind::PythonVersionFile => self.read_python_version(idx),
+            EnvKind::RuntimeTxt => self.read_runtime_txt(idx),
+        }
+        Some(idx)
+    }
+
+    fn problem(
+        &mut self,
+        file: usize,
+        range: TextRange,
+        kind: ProblemKind,
+        message: String,
+        help: Option<&str>,
+    ) {
+        self.problems.push(Problem {
+            file,
+            range,
+            kind,
+            message,
+            help: help.map(str::to_string),
+        });
+    }
+
+    fn text(&self, file: usize) -> Arc<SourceFile> {
+        Arc::clone(&self.files[file].source)
+    }
+
+    fn parse_yaml(&mut self, idx: usize) -> Option<YamlNode> {
+        let src = self.text(idx);
+        match yaml::parse(&src.text) {
+            Ok(root) => {
+                self.unquoted_versions(idx, &root);
+                Some(root)
+            }
+            Err(e) => {
+                self.problem(
+                    idx,
+                    TextRange::empty(e.offset.min(src.text.len())),
+                    ProblemKind::Invalid,
+                    format!("invalid YAML: {}", e.message),
+                    Some("fix the YAML syntax"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `python: 3.10` (and other version-like keys) that YAML reads as a float that loses
+    /// digits (`3.10` → `3.1`).
+    pub fn unquoted_versions(&mut self, idx: usize, root: &YamlNode) {
+        let mut found = Vec::new();
+        collect_unquoted_versions(root, &mut found);
+        for (range, text) in found {
+            self.problem(
+                idx,
+                range,
+                ProblemKind::UnquotedVersion,
+                format!(
+                    "unquoted version `{text}` is read by YAML as the number `{}`",
+                    float_repr(&text)
+                ),
+                Some("quote the version: \"3.10\""),
+            );
+        }
+    }
+
+    fn read_conda(&mut self, idx: usize) {
+        let Some(root) = self.parse_yaml(idx) else {
+            return;
+        };
+        let src = self.text(idx);
+        if root.is_null() {
+            self.files[idx].yaml = Some(root);
+            return;
+        }
+        if root.as_map().is_none() {
+            self.problem(
+                idx,
+                root.range,
+                ProblemKind::Invalid,
+                format!(
+                    "a conda environment file must be a mapping, found {}",
+                    root.kind_name()
+                ),
+                None,
+            );
+            return;
+        }
+        if let Some(ch) = root.get("channels")
+            && !ch.is_null()
+        {
+            match ch.as_seq() {
+                Some(items) => {
+                    for item in items {
+                        if item.as_str().is_none() {
+                            self.problem(
+                                idx,
+                                item.range,
+                                ProblemKind::Invalid,
+                                format!(
+                                    "`channels` entries must be strings, found {}",
+                                    item.kind_name()
+                                ),
+                                None,
+                            );
+                        }
+                    }
+                }
+                None => self.problem(
+                    idx,
+                    ch.range,
+                    ProblemKind::Invalid,
+                    format!("`channels` must be a list, found {}", ch.kind_name()),
+                    Some("write `channels:` as a list (`- conda-forge`)"),
+                ),
+            }
+        }
+        let Some(deps) = root.get("dependencies") else {
+            self.files[idx].yaml = Some(root);
+            return;
+        };
+        let Some(items) = deps.as_seq() else {
+            if !deps.is_null() {
+                self.problem(
+                    idx,
+                    deps.range,
+                    ProblemKind::Invalid,
+                    format!("`dependencies` must be a list, found {}", deps.kind_name()),
+                    Some("write `dependencies:` as a list (`- numpy=1.26`)"),
+                );
+            }
+            self.files[idx].yaml = Some(root);
+            return;
+        };
+        let mut has_pip = false;
+        let mut pip_key: Option<TextRange> = None;
+        for item in items {
+            if let Some(s) = item.scalar_text().filter(|_| item.as_scalar().is_some()) {
+                if item.is_null() {
+                    continue;
+                }
+                let (name, spec, spec_text) = parse_conda_spec(s);
+                if name.is_empty() {
+                    self.problem(
+                        idx,
+                        item.range,
+                        ProblemKind::InvalidRequirement,
+                        format!("`{s}` is not a valid conda package spec"),
+                        None,
+                    );
+                    continue;
+                }
+                if name == "pip" {
+                    has_pip = true;
+                }
+                if name == "python" {
+                    if let Some(spec) = spec.clone() {
+                        self.files[idx].python = Some(PythonReq {
+                            file: idx,
+                            range: item.range,
+                            text: s.trim().to_string(),
+                            spec,
+                        });
+                    }
+                    continue;
+                }
+                self.push_dep(Dep {
+                    file: idx,
+                    range: item.range,
+                    raw_name: name.clone(),
+                    name: normalize(&name),
+                    syntax: Syntax::Conda,
+                    spec,
+                    spec_text,
+                    url: false,
+                });
+            } else if let Some(map) = item.as_map() {
+                for (k, v) in map {
+                    if k.scalar_text() != Some("pip") {
+                        self.problem(
+                            idx,
+                            k.range,
+                            ProblemKind::Invalid,
+                            format!(
+                                "unknown dependency mapping `{}`: conda only understands `pip:`",
+                                k.scalar_text().unwrap_or("?")
+                            ),
+                            None,
+                        );
+                        continue;
+                    }
+                    pip_key = Some(k.range);
+                    match v.as_seq() {
+                        Some(reqs) => {
+                            for r in reqs {
+                                match r
+                                    .as_str()
+                                    .or_else(|| r.scalar_text().filter(|t| !t.is_empty()))
+                                {
+                                    Some(line) => {
+                                        let base = src.path.parent().map(Path::to_path_buf);
+                                        self.read_requirement_line(
+                                            idx,
+                                            line,
+                                            r.range,
+                                            base.as_deref(),
+                                        );
+                                    }
+                                    None => self.problem(
+                                        idx,
+                                        r.range,
+                                        ProblemKind::Invalid,
+                                        format!(
+                                            "`pip:` entries must be strings, found {}",
+                                            r.kind_name()
+                                        ),
+                                        None,
+                                    ),
+                                }
+                            }
+                        }
+                        None if v.is_null() => {}
+                        None => {
+                            // Still read a lone requirement, so other rules do not cascade.
+                            if let Some(line) = v.as_str() {
+                                let base = src.path.parent().map(Path::to_path_buf);
+                                self.read_requirement_line(idx, line, v.range, base.as_deref());
+                            }
+                            self.problem(
+                                idx,
+                                v.range,
+                                ProblemKind::Invalid,
+                                format!(
+                                    "`pip:` must be a list of requirements, found {}",
+                                    v.kind_name()
+                                ),
+                                Some("indent the requirements under `pip:` as a list"),
+                            );
+                        }
+                    }
+                }
+            } else {
+                self.problem(
+                    idx,
+                    item.range,
+                    ProblemKind::Invalid,
+                    format!(
+                        "a dependency must be a string or `pip:` list, found {}",
+                        item.kind_name()
+                    ),
+                    None,
+                );
+            }
+        }
+        if let Some(range) = pip_key
+            && !has_pip
+        {
+            self.problem(
+                idx,
+                range,
+                ProblemKind::PipWithoutPip,
+                "`pip:` dependencies but `pip` itself is not a conda dependency".to_string(),
+                Some("add `- pip` to `dependencies` so conda installs the pip packages with the environment's own pip"),
+            );
+        }
+        self.files[idx].yaml = Some(root);
+    }
+
+    fn read_python_env(&mut self, idx: usize) {
+        let Some(root) = self.parse_yaml(idx) else {
+            return;
+        };
+        let Some(map) = root.as_map() else {
+            if !root.is_null() {
+                self.problem(
+                    idx,
+                    root.range,
+                    ProblemKind::PythonEnvSchema,
+                    format!(
+                        "`python_env.yaml` must be a mapping, found {}",
+                        root.kind_name()
+                    ),
+                    None,
+                );
+            }
+            return;
+        };
+        let src = self.text(idx);
+        let base = src.path.parent().map(Path::to_path_buf);
+        for (k, v) in map {
+            let key = k.scalar_text().unwrap_or("");
+            match key {
+                "python" => {
+                    match v.as_scalar() {
+                        Some(s) if s.resolve() == Resolved::Str => {
+                            if let Some(spec) = python_prefix_spec(&s.text) {
+                                self.files[idx].python = Some(PythonReq {
+                                    file: idx,
+                                    range: v.range,
+                                    text: s.text.clone(),
+                                    spec,
+                                });
+                            } else {
+                                self.problem(
+                                    idx,
+                                    v.range,
+                                    ProblemKind::PythonEnvSchema,
+                                    format!("`python: {}` is not a Python version", s.text),
+                                    Some("write a version such as \"3.10\" or \"3.10.12\""),
+                                );
+                            }
+                        }
+                        Some(s) if matches!(s.resolve(), Resolved::Float(_) | Resolved::Int) => {
+                            // Reported once, as an unquoted version when it loses digits,
+                            // else as a schema error (MLflow raises a TypeError for any number).
+                            if s.resolve() == Resolved::Int || float_repr(&s.text) == s.text {
+                                self.problem(
+                                    idx,
+                                    v.range,
+                                    ProblemKind::PythonEnvSchema,
+                                    format!("`python` must be a string, but `{}` is a number: MLflow raises a TypeError", s.text),
+                                    Some("quote the version: python: \"3.9\""),
+                                );
+                            }
+                            if let Some(spec) = python_prefix_spec(&s.text) {
+                                self.files[idx].python = Some(PythonReq {
+                                    file: idx,
+                                    range: v.range,
+                                    text: s.text.clone(),
+                                    spec,
+                                });
+                            }
+                        }
+                        _ => self.problem(
+                            idx,
+                            v.range,
+                            ProblemKind::PythonEnvSchema,
+                            format!("`python` must be a string, found {}", v.kind_name()),
+                            Some("write the version as a quoted string: python: \"3.10\""),
+                        ),
+                    }
+                }
+                "build_dependencies" | "dependencies" => match v.as_seq() {
+                    Some(items) => {
+                        for item in items {
+                            match item.scalar_text().filter(|t| !t.is_empty()) {
+                                Some(line) => {
+                                    if key == "dependencies" {
+                                        self.read_requirement_line(
+                                            idx,
+                                            line,
+                                            item.range,
+                                            base.as_deref(),
+                                        );
+                                    } else {
+                                        // Build deps (pip, setuptools, wheel) are checked for
+                                        // syntax only.
+                                        let (_, req) = split_requirement_options(line);
+                                        if !req.is_empty()
+                                            && Requirement::<pep508_rs::VerbatimUrl>::from_str(req)
+                                                .is_err()
+                                        {
+                                            self.problem(
+                                                idx,
+                                                item.range,
+                                                ProblemKind::InvalidRequirement,
+                                                format!("`{line}` is not a valid requirement"),
+                                                None,
+                                            );
+                                        }
+                                    }
+                                }
+                                None => self.problem(
+                                    idx,
+                                    item.range,
+                                    ProblemKind::PythonEnvSchema,
+                                    format!(
+                                        "`{key}` entries must be strings, found {}",
+                                        item.kind_name()
+                                    ),
+                                    None,
+                                ),
+                            }
+                        }
+                    }
+                    None => self.problem(
+                        idx,
+                        v.range,
+                        ProblemKind::PythonEnvSchema,
+                        format!(
+                            "`{key}` must be a list, found {}: MLflow raises a TypeError",
+                            v.kind_name()
+                        ),
+                        Some("write the dependencies as a YAML list"),
+                    ),
+                },
+                _ => {
+                    let suggestion = crate::rules::project::did_you_mean(
+                        key,
+                        &["python", "build_dependencies", "dependencies"],
+                    );
+                    self.problem(
+                        idx,
+                        k.range,
+                        ProblemKind::PythonEnvSchema,
+                        format!(
+                            "unknown key `{key}` in python_env.yaml: MLflow raises a TypeError{}",
+                            suggestion
+                                .map(|s| format!(" (did you mean `{s}`?)"))
+                                .unwrap_or_default()
+                        ),
+                        Some("keep only `python`, `build_dependencies` and `dependencies`"),
+                    );
+                }
+            }
+        }
+        self.files[idx].yaml = Some(root);
+    }
+
+    fn read_requirements(&mut self, idx: usize) {
+        let src = self.text(idx);
+        let base = src.path.parent().map(Path::to_path_buf);
+        let text = src.text.as_str();
+        let mut offset = 0;
+        let mut logical = String::new();
+        let mut start: Option<usize> = None;
+        for line in text.split_inclusive('\n') {
+            let line_start = offset;
+            offset += line.len();
+            let content = line.trim_end_matches(['\n', '\r']);
+            let st = *start.get_or_insert(line_start);
+            if let Some(cont) = content.strip_suffix('\\') {
+                logical.push_str(cont);
+                logical.push(' ');
+                continue;
+            }
+            logical.push_str(content);
+            let end = line_start + content.len();
+            let l = std::mem::take(&mut logical);
+            start = None;
+            // Comments: `#` at the start or after whitespace.
+            let code = strip_comment(&l);
+            let trimmed = code.trim();
+            if trimmed.is_empty() {
+                continue;
+            }
+            let lead = code.len() - code.trim_start().len();
+            let range = TextRange::new(
+                st + lead,
+                (st + lead + trimmed.len()).min(end).max(st + lead),
+            );
+            self.read_requirement_line(idx, trimmed, range, base.as_deref());
+        }
+    }
+
+    /// One requirement line (requirements.txt, a `pip:` item, a python_env dependency).
+    fn read_requirement_line(
+        &mut self,
+        idx: usize,
+        line: &str,
+        range: TextRange,
+        base: Option<&Path>,
+    ) {
+        let line = strip_comment(line).trim();
+        if line.is_empty() {
+            return;
+        }
+        if let Some(rest) = line
+            .strip_prefix("-r ")
+            .or_else(|| line.strip_prefix("--requirement "))
+            .or_else(|| line.strip_prefix("--requirement="))
+            .or_else(|| line.strip_prefix("-c "))
+            .or_else(|| line.strip_prefix("--constraint "))
+            .or_else(|| line.strip_prefix("-r"))
+        {
+            let target = rest.trim();
+            let constraint = line.starts_with("-c") || line.starts_with("--constraint");
+            if target.is_empty() || target.contains("://") || target.contains('$') {
+                return;
+            }
+            let dir = self.files[idx]
+                .disk_path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            let disk = dir.join(target);
+            if !disk.is_file() {
+                self.problem(
+                    idx,
+                    range,
+                    ProblemKind::MissingInclude,
+                    format!("`{line}` includes `{target}`, which does not exist"),
+                    Some("fix the path (it is relative to the file that includes it) or add the file"),
+                );
+                return;
+            }
+            if constraint {
+                return;
+            }
+            let shown = base.map_or_else(|| PathBuf::from(target), |b| b.join(target));
+            if let Some(inc) = self.load(&disk, &shown, EnvKind::Requirements)
+                && inc != idx
+                && !self.files[idx].includes.contains(&inc)
+            {
+                self.files[idx].includes.push(inc);
+            }
+            return;
+        }
+        let (editable, req) = split_requirement_options(line);
+        if req.is_empty() {
+            return; // an option line: --index-url, --find-links, --pre …
+        }
+        // Local paths and bare URLs (`-e .`, `./pkg`, `git+https://…`): nothing to compare.
+        let looks_path = req.starts_with('.')
+            || req.starts_with('/')
+            || req.contains("://") && !req.contains(" @ ") && !req.contains('@')
+            || req.starts_with("git+");
+        if editable || looks_path {
+            if let Some(egg) = req.split("#egg=").nth(1) {
+                let name = egg.split(['&', ' ', '[']).next().unwrap_or("");
+                if !name.is_empty() {
+                    self.push_dep(Dep {
+                        file: idx,
+                        range,
+                        raw_name: name.to_string(),
+                        name: normalize(name),
+                        syntax: Syntax::Pip,
+                        spec: None,
+                        spec_text: String::new(),
+                        url: true,
+                    });
+                }
+            }
+            return;
+        }
+        match Requirement::<pep508_rs::VerbatimUrl>::from_str(req) {
+            Ok(r) => {
+                let (spec, url) = match &r.version_or_url {
+                    Some(VersionOrUrl::VersionSpecifier(s)) => (Some(s.clone()), false),
+                    Some(VersionOrUrl::Url(_)) => (None, true),
+                    None => (None, false),
+                };
+                let name = r.name.to_string();
+                let spec_text = spec.as_ref().map(ToString::to_string).unwrap_or_default();
+                self.push_dep(Dep {
+                    file: idx,
+                    range,
+                    raw_name: req
+                        .split(|c: char| {
+                            !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                        })
+                        .next()
+                        .unwrap_or(&name)
+                        .to_string(),
+                    name: normalize(&name),
+                    syntax: Syntax::Pip,
+                    spec: spec.filter(|s| !s.is_empty()),
+                    spec_text,
+                    url,
+                });
+            }
+            Err(e) => {
+                let help = conda_style_hint(req);
+                let msg = match &help {
+                    Some(_) => format!(
+                        "`{req}` is not a valid pip requirement: a single `=` is conda syntax"
+                    ),
+                    None => format!(
+                        "`{req}` is not a valid pip requirement: {}",
+                        first_line(&e.to_string())
+                    ),
+                };
+                self.problem(
+                    idx,
+                    range,
+                    ProblemKind::InvalidRequirement,
+                    msg,
+                    help.as_deref(),
+                );
+                // Keep the package as declared (unversioned) so other rules do not cascade.
+                let name: String = req
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                    .collect();
+                if !name.is_empty() {
+                    self.push_dep(Dep {
+                        file: idx,
+                        range,
+                        raw_name: name.clone(),
+                        name: normalize(&name),
+                        syntax: Syntax::Pip,
+                        spec: None,
+                        spec_text: String::new(),
+                        url: false,
+                    });
+                }
+            }
+        }
+    }
+
+    fn read_pyproject(&mut self, idx: usize) {
+        let src = self.text(idx);
+        let text = src.text.as_str();
+        let value: toml::Table = match toml::from_str(text) {
+            Ok(v) => v,
+            Err(e) => {
+                let at = e.span().map_or(0, |s| s.start);
+                self.problem(
+                    idx,
+                    TextRange::empty(at.min(text.len())),
+                    ProblemKind::Invalid,
+                    format!("invalid TOML: {}", first_line(e.message())),
+                    None,
+                );
+                return;
+            }
+        };
+        let project = value.get("project").and_then(|p| p.as_table());
+        let mut search_from = 0;
+        if let Some(project) = project {
+            if let Some(rp) = project.get("requires-python").and_then(|v| v.as_str()) {
+                let range = find_quoted(text, rp, 0);
+                match VersionSpecifiers::from_str(rp) {
+                    Ok(spec) => {
+                        self.files[idx].python = Some(PythonReq {
+                            file: idx,
+                            range,
+                            text: rp.to_string(),
+                            spec,
+                        })
+                    }
+                    Err(e) => self.problem(
+                        idx,
+                        range,
+                        ProblemKind::InvalidRequirement,
+                        format!(
+                            "`requires-python = \"{rp}\"` is not a valid version specifier: {}",
+                            first_line(&e.to_string())
+                        ),
+                        None,
+                    ),
+                }
+            }
+            if let Some(deps) = project.get("dependencies").and_then(|v| v.as_array()) {
+                if let Some(p) = text.find("dependencies") {
+                    search_from = p;
+                }
+                for d in deps.iter().filter_map(|d| d.as_str()) {
+                    let range = find_quoted(text, d, search_from);
+                    search_from = range.end();
+                    self.read_requirement_line(idx, d, range, None);
+                }
+            }
+        }
+        // Poetry's `python = "^3.10"`.
+        if self.files[idx].python.is_none()
+            && let Some(py) = value
+                .get("tool")
+                .and_then(|t| t.get("poetry"))
+                .and_then(|p| p.get("dependencies"))
+                .and_then(|d| d.get("python"))
+                .and_then(|p| p.as_str())
+            && let Some(spec) = poetry_spec(py)
+        {
+            let range = find_quoted(text, py, 0);
+            self.files[idx].python = Some(PythonReq {
+                file: idx,
+                range,
+                text: py.to_string(),
+                spec,
+            });
+        }
+    }
+
+    fn read_python_version(&mut self, idx: usize) {
+        let src = self.text(idx);
+        let mut offset = 0;
+        for line in src.text.split_inclusive('\n') {
+            let start = offset;
+            offset += line.len();
+            let t = strip_comment(line).trim();
+            if t.is_empty() {
+                continue;
+            }
+            let lead = line.len() - line.trim_start().len();
+            let range = TextRange::new(start + lead, start + lead + t.len());
+            if let Some(spec) = python_prefix_spec(t) {
+                self.files[idx].python = Some(PythonReq {
+                    file: idx,
+                    range,
+                    text: t.to_string(),
+                    spec,
+                });
+            } else if !(t == "system"
+                || t.starts_with("pypy")
+                || t.contains('/')
+                || t.starts_with("miniconda")
+                || t.starts_with("anaconda"))
+            {
+                self.problem(
+                    idx,
+                    range,
+                    ProblemKind::Invalid,
+                    format!("`{t}` is not a Python version"),
+                    Some("write a version such as `3.10.12`"),
+                );
+            }
+            break; // the first version is the one pyenv/uv use
+        }
+    }
+
+    fn read_runtime_txt(&mut self, idx: usize) {
+        let src = self.text(idx);
+        let t = src.text.trim();
+        if t.is_empty() {
+            return;
+        }
+        let start = src.text.find(t).unwrap_or(0);
+        let range = TextRange::new(start, start + t.len());
+        let version = t
+            .strip_prefix("python-")
+            .or_else(|| t.strip_prefix("python"));
+        match version.and_then(python_prefix_spec) {
+            Some(spec) => {
+                self.files[idx].python = Some(PythonReq {
+                    file: idx,
+                    range,
+                    text: t.to_string(),
+                    spec,
+                })
+            }
+            None => {
+                // runtime.txt is also used by R (`r-4.2-…`) on Binder: only flag python ones.
+                if t.starts_with("python") {
+                    self.problem(
+                        idx,
+                        range,
+                        ProblemKind::Invalid,
+                        format!("`{t}` is not a valid runtime: expected `python-3.X.Y`"),
+                        Some("write the version as `python-3.10.12`"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn push_dep(&mut self, dep: Dep) {
+        let file = dep.file;
+        let i = self.deps.len();
+        self.deps.push(dep);
+        self.files[file].deps.push(i);
+    }
+
+    /// Every dependency index a file declares, following its `-r` includes.
+    pub fn deps_with_includes(&self, file: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut stack = vec![file];
+        let mut seen = Vec::new();
+        while let Some(f) = stack.pop() {
+            if seen.contains(&f) {
+                continue;
+            }
+            seen.push(f);
+            out.extend(self.files[f].deps.iter().copied());
+            stack.extend(self.files[f].includes.iter().copied());
+        }
+        out
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").trim().to_string()
+}
+
+/// Strip a `#` comment (at the start or after whitespace, as pip does).
+pub fn strip_comment(line: &str) -> &str {
+    if line.trim_start().starts_with('#') {
+        return "";
+    }
+    let b = line.as_bytes();
+    for i in 1..b.len() {
+        if b[i] == b'#' && (b[i - 1] == b' ' || b[i - 1] == b'\t') {
+            return &line[..i];
+        }
+    }
+    line
+}
+
+/// Split leading pip options from a requirement line; returns (editable, requirement).
+/// `--hash=…` and other trailing options are dropped; option-only lines give "".
+fn split_requirement_options(line: &str) -> (bool, &str) {
+    let line = line.trim();
+    if let Some(rest) = line
+        .strip_prefix("-e ")
+        .or_else(|| line.strip_prefix("--editable "))
+        .or_else(|| line.strip_prefix("--editable="))
+    {
+        return (true, rest.trim());
+    }
+    if line.starts_with('-') {
+        return (false, "");
+    }
+    // Trailing per-requirement options: ` --hash=sha256:…`, ` --config-settings …`.
+    let req = match line.find(" --").or_else(|| line.find("\t--")) {
+        Some(i) => &line[..i],
+        None => line,
+    };
+    (false, req.trim())
+}
+
+/// `numpy=1.2` in a pip list: suggest `==`.
+fn conda_style_hint(req: &str) -> Option<String> {
+    let i = req.find('=')?;
+    let before = req[..i].trim_end();
+    let after = &req[i + 1..];
+    if before.ends_with(['<', '>', '!', '~', '=']) || after.starts_with('=') {
+        return None;
+    }
+    let name = before.trim();
+    (!name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '[' | ']' | ',')))
+    .then(|| {
+        format!(
+            "write `{name}=={}` (pip) or move it to the conda dependencies",
+            after.trim()
+        )
+    })
+}
+
+/// PEP 503 normalisation: lower-case, runs of `-`, `_`, `.` folded to `-`.
+pub fn normalize(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut sep = false;
+    for c in name.trim().chars() {
+        if matches!(c, '-' | '_' | '.') {
+            sep = true;
+            continue;
+        }
+        if sep && !out.is_empty() {
+            out.push('-');
+        }
+        sep = false;
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// Parse a conda MatchSpec into (name, allowed versions as PEP 440, version text).
+/// `numpy=1.2` is a prefix match (`==1.2.*`), `numpy==1.2` exact, `numpy 1.2.*`, ranges
+/// `>=1.2,<2`; `pkg=1.2.3=build` pins a build (the build is ignored here); `channel::pkg`.
+pub fn parse_conda_spec(s: &str) -> (String, Option<VersionSpecifiers>, String) {
+    let s = s.trim();
+    let s = s.rsplit_once("::").map_or(s, |(_, rest)| rest);
+    let end = s
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(s.len());
+    let name = s[..end].to_ascii_lowercase();
+    let rest = s[end..].trim();
+    // `pkg[version='>=1']`
+    let rest = if let Some(inner) = rest.strip_prefix('[') {
+        inner
+            .split(',')
+            .find_map(|kv| kv.trim().strip_prefix("version="))
+            .map(|v| v.trim_matches(|c| c == '\'' || c == '"' || c == ']'))
+            .unwrap_or("")
+    } else {
+        rest
+    };
+    let text = rest.to_string();
+    if rest.is_empty() || rest.contains('|') {
+        return (name, None, text);
+    }
+    let spec = conda_version_to_pep440(rest);
+    (name, spec, text)
+}
+
+fn conda_version_to_pep440(rest: &str) -> Option<VersionSpecifiers> {
+    // `=1.2.3=build` / `1.2.3 build`: keep the version part.
+    let (op, body) = if let Some(b) = rest.strip_prefix("==") {
+        ("==", b)
+    } else if let Some(b) = rest.strip_prefix('=') {
+        ("=", b)
+    } else if rest.starts_with(['<', '>', '!', '~']) {
+        ("", rest)
+    } else {
+        ("=", rest) // bare version after a space: fuzzy, like `=`
+    };
+    let body = body.trim();
+    let body = if op.is_empty() {
+        body.split(' ').next().unwrap_or("")
+    } else {
+        body.split(['=', ' ']).next().unwrap_or("")
+    };
+    if body.is_empty() {
+        return None;
+    }
+    let pep = match op {
+        "==" => format!("=={body}"),
+        "=" => {
+            let b = body
+                .trim_end_matches(".*")
+                .trim_end_matches('*')
+                .trim_end_matches('.');
+            if b.is_empty() {
+                return None;
+            }
+            format!("=={b}.*")
+        }
+        _ => body.to_string(),
+    };
+    VersionSpecifiers::from_str(&pep).ok()
+}
+
+/// `3.10` / `3.10.12` / `3` as the versions it selects by prefix (`==3.10.*`).
+pub fn python_prefix_spec(v: &str) -> Option<VersionSpecifiers> {
+    let v = v.trim().trim_end_matches(".*").trim_end_matches('*');
+    if v.is_empty()
+        || !v.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        || !v.starts_with(|c: char| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let version = Version::from_str(v).ok()?;
+    let spec = VersionSpecifier::from_pattern(
+        pep508_rs::pep440_rs::Operator::Equal,
+        pep508_rs::pep440_rs::VersionPattern::wildcard(version),
+    )
+    .ok()?;
+    Some(VersionSpecifiers::from_iter([spec]))
+}
+
+/// Poetry's `^3.10`, `~3.10`, `>=3.9,<3.12`, `3.10.*`.
+fn poetry_spec(s: &str) -> Option<VersionSpecifiers> {
+    let s = s.trim();
+    if let Some(v) = s.strip_prefix('^') {
+        let major = v.split('.').next()?.parse::<u64>().ok()?;
+        return VersionSpecifiers::from_str(&format!(">={v},<{}", major + 1)).ok();
+    }
+    if let Some(v) = s.strip_prefix('~').filter(|v| !v.starts_with('=')) {
+        let parts: Vec<&str> = v.split('.').collect();
+        if parts.len() >= 2 {
+            return VersionSpecifiers::from_str(&format!(">={v},=={}.{}.*", parts[0], parts[1]))
+                .ok();
+        }
+        return None;
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        return python_prefix_spec(s);
+    }
+    VersionSpecifiers::from_str(s).ok()
+}
+
+/// The range of `"value"` (or `'value'`) in `text`, searching from `from`.
+fn find_quoted(text: &str, value: &str, from: usize) -> TextRange {
+    for q in ['"', '\''] {
+        let needle = format!("{q}{value}{q}");
+        if let Some(p) = text.get(from..).and_then(|t| t.find(&needle)) {
+            return TextRange::new(from + p, from + p + needle.len());
+        }
+    }
+    TextRange::empty(from.min(text.len()))
+}
+
+/// How Python prints the float a plain scalar resolves to (`3.10` → `3.1`).
+pub fn float_repr(text: &str) -> String {
+    match text.parse::<f64>() {
+        Ok(f) if f.fract() == 0.0 && f.abs() < 1e16 => format!("{f:.1}"),
+        Ok(f) => format!("{f}"),
+        Err(_) => text.to_string(),
+    }
+}
+
+/// Plain floats under version-like keys whose text YAML would change (`3.10` → `3.1`).
+pub(super) fn collect_unquoted_versions(node: &YamlNode, out: &mut Vec<(TextRange, String)>) {
+    let is_versionish = |k: &str| {
+        let k = k.to_ascii_lowercase();
+        k.contains("python") || k.ends_with("version") || k.ends_with("version_") || k == "versions"
+    };
+    match &node.value {
+        yaml::YamlValue::Map(entries) => {
+            for (k, v) in entries {
+                let key = k.scalar_text().unwrap_or("");
+                if is_versionish(key) {
+                    let candidates: Vec<&YamlNode> = match v.as_seq() {
+                        Some(items) => items.iter().collect(),
+                        None => vec![v],
+                    };
+                    for c in candidates {
+                        if let Some(s) = c.as_scalar()
+                            && matches!(s.resolve(), Resolved::Float(_))
+                            && float_repr(&s.text) != s.text
+                            && s.text.contains('.')
+                            && !s.text.contains(['e', 'E'])
+                        {
+                            out.push((c.range, s.text.clone()));
+                        }
+                    }
+                }
+                collect_unquoted_versions(v, out);
+            }
+        }
+        yaml::YamlValue::Seq(items) => {
+            for i in items {
+                collect_unquoted_versions(i, out);
+            }
+        }
+        yaml::YamlValue::Scalar(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conda_specs_become_pep440() {
+        let (n, s, _) = parse_conda_spec("numpy=1.26");
+        assert_eq!(n, "numpy");
+        let s = s.unwrap();
+        assert!(s.contains(&Version::from_str("1.26.4").unwrap()));
+        assert!(!s.contains(&Version::from_str("1.27").unwrap()));
+        let (_, s, _) = parse_conda_spec("cudf=0.19.2=cuda_11");
+        assert!(s.unwrap().contains(&Version::from_str("0.19.2").unwrap()));
+        let (n, s, _) = parse_conda_spec("conda-forge::scikit-learn>=1.0,<2");
+        assert_eq!(n, "scikit-learn");
+        assert!(s.unwrap().contains(&Version::from_str("1.5").unwrap()));
+        assert!(parse_conda_spec("pip").1.is_none());
+    }
+
+    #[test]
+    fn names_normalise_and_floats_print_like_python() {
+        assert_eq!(normalize("Scikit_Learn"), "scikit-learn");
+        assert_eq!(normalize("zope.interface"), "zope-interface");
+        assert_eq!(float_repr("3.10"), "3.1");
+        assert_eq!(float_repr("3.9"), "3.9");
+        assert_eq!(float_repr("3"), "3.0");
+    }
+}

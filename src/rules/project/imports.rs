@@ -1,0 +1,592 @@
+//! What the project's code imports, and which distributions provide those imports.
+//!
+//! The code an MLproject runs is its entry-point scripts plus the local modules they import
+//! (followed transitively inside the project), together with the repository's notebooks;
+//! without an MLproject it is every Python file and notebook. Imports are read line by line
+//! (notebook cells one at a time, magics skipped), which is enough for top-level module
+//! names; optional imports inside `try:` are ignored. The import → distribution table is data
+//! (`rules/import_map.toml`), extended by the `[project] import-map` option.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use serde::Deserialize;
+
+use super::Context;
+use super::env_files::{EnvKind, Syntax, normalize};
+use super::mlproject::{command_scripts, entry_points};
+use crate::source::{SourceFile, SourceKind, TextRange};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImportMap {
+    /// Top-level modules of the standard library.
+    pub stdlib: Vec<String>,
+    /// Modules provided by the platform, never declared (`google.colab`).
+    pub ignore: Vec<String>,
+    /// Third-party modules whose distribution has the same (normalised) name.
+    pub identity: Vec<String>,
+    /// Import name (dotted prefix allowed) → distributions that provide it.
+    pub imports: BTreeMap<String, Vec<String>>,
+    /// Conda package name → PyPI distribution name ("" for non-Python packages).
+    pub conda: BTreeMap<String, String>,
+    /// Distribution → import names it brings along as its own dependencies.
+    pub provides: BTreeMap<String, Vec<String>>,
+}
+
+/// The built-in table, parsed once.
+pub fn builtin() -> &'static ImportMap {
+    static MAP: OnceLock<ImportMap> = OnceLock::new();
+    MAP.get_or_init(|| {
+        toml::from_str(include_str!("../../../rules/import_map.toml")).unwrap_or_default()
+    })
+}
+
+pub fn is_stdlib(top: &str) -> bool {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| builtin().stdlib.iter().map(String::as_str).collect())
+        .contains(top)
+}
+
+pub fn is_known_third_party(top: &str) -> bool {
+    let m = builtin();
+    m.imports.contains_key(top) || m.identity.iter().any(|i| i == top)
+}
+
+/// A conda package's PyPI name (`pytorch` → `torch`); `""` for non-Python packages.
+pub fn conda_to_pypi(name: &str) -> String {
+    match builtin().conda.get(name) {
+        Some(n) => normalize(n),
+        None => normalize(name),
+    }
+}
+
+/// One import statement's module, where it was found.
+#[derive(Clone, Debug)]
+pub struct Import {
+    /// Full dotted name (`sklearn.linear_model`).
+    pub module: String,
+    pub file: Arc<SourceFile>,
+    pub range: TextRange,
+}
+
+/// What the code imports (third-party candidates only: stdlib and local modules removed).
+#[derive(Debug, Default)]
+pub struct Usage {
+    pub imports: Vec<Import>,
+    /// Distribution names installed by `%pip install` in notebooks (normalised).
+    pub notebook_installs: HashSet<String>,
+    /// Whether the analysis ran (some code was found).
+    pub any_code: bool,
+}
+
+/// Python files and notebooks of the project, sorted.
+pub fn code_files<'a>(cx: &Context<'a>) -> Vec<&'a Path> {
+    let mut v: Vec<&Path> = cx
+        .files
+        .iter()
+        .copied()
+        .filter(|p| {
+            matches!(
+                SourceKind::from_path(p),
+                Some(SourceKind::Python | SourceKind::Notebook)
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+pub fn load_source(path: &Path) -> Option<SourceFile> {
+    let kind = SourceKind::from_path(path)?;
+    let meta = std::fs::metadata(path).ok()?;
+    if meta.len() > 16 * 1024 * 1024 {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    Some(SourceFile::new(path.to_path_buf(), text, kind))
+}
+
+impl Context<'_> {
+    /// Every Python file and notebook of the project, loaded once.
+    pub fn code(&self) -> &[Arc<SourceFile>] {
+        self.code_cache.get_or_init(|| {
+            code_files(self)
+                .into_iter()
+                .filter_map(load_source)
+                .map(Arc::new)
+                .collect()
+        })
+    }
+}
+
+/// (module, decoded range) of each import statement in Python text; optional imports
+/// (inside `try:`) and relative imports are skipped.
+pub fn scan_imports(text: &str) -> Vec<(String, (usize, usize))> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    let mut in_string: Option<&str> = None;
+    let mut try_indent: Option<usize> = None;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        if let Some(q) = in_string {
+            if content.matches(q).count() % 2 == 1 {
+                in_string = None;
+            }
+            continue;
+        }
+        for q in ["\"\"\"", "'''"] {
+            if content.matches(q).count() % 2 == 1 {
+                in_string = Some(q);
+            }
+        }
+        let trimmed = content.trim_start();
+        let indent = content.len() - trimmed.len();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if let Some(t) = try_indent
+            && indent <= t
+            && !trimmed.starts_with("try:")
+        {
+            try_indent = None;
+        }
+        if trimmed.starts_with("try:") {
+            try_indent = Some(indent);
+            continue;
+        }
+        if try_indent.is_some() {
+            continue;
+        }
+        let stmt = trimmed.split('#').next().unwrap_or("");
+        let base = start + indent;
+        if let Some(rest) = stmt.strip_prefix("import ") {
+            let mut pos = base + "import ".len();
+            for part in rest.split(',') {
+                let name = part.split_whitespace().next().unwrap_or("");
+                let lead = part.len() - part.trim_start().len();
+                if valid_module(name) {
+                    out.push((name.to_string(), (pos + lead, pos + lead + name.len())));
+                }
+                pos += part.len() + 1;
+            }
+        } else if let Some(rest) = stmt.strip_prefix("from ") {
+            let name = rest.split_whitespace().next().unwrap_or("");
+            let lead = rest.len() - rest.trim_start().len();
+            if valid_module(name) && rest.contains(" import") {
+                let s = base + "from ".len() + lead;
+                out.push((name.to_string(), (s, s + name.len())));
+            }
+        }
+    }
+    out
+}
+
+fn valid_module(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name.split('.').all(|p| {
+            !p.is_empty()
+                && p.chars().all(|c| c.is_alphanumeric() || c == '_')
+                && !p.starts_with(|c: char| c.is_ascii_digit())
+        })
+}
+
+/// Packages a notebook installs for itself (`%pip install x`, `!pip install -q x==1`).
+fn pip_installs(text: &str, out: &mut HashSet<String>) {
+    for line in text.lines() {
+        let t = line.trim_start();
+        let Some(rest) = t
+            .strip_prefix("%pip install")
+            .or_else(|| t.strip_prefix("!pip install"))
+            .or_else(|| t.strip_prefix("!pip3 install"))
+            .or_else(|| t.strip_prefix("%conda install"))
+            .or_else(|| t.strip_prefix("!conda install"))
+            .or_else(|| t.strip_prefix("!python -m pip install"))
+        else {
+            continue;
+        };
+        for w in rest.split_whitespace() {
+            if w.starts_with('-') || w.contains("://") || w.starts_with('$') || w.starts_with('{') {
+                continue;
+            }
+            let w = w.trim_matches(|c| c == '"' || c == '\'');
+            let name: String = w
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                .collect();
+            if !name.is_empty() {
+                out.insert(normalize(&name));
+            }
+        }
+    }
+}
+
+/// Imports of one loaded file: (module, raw range).
+fn file_imports(file: &SourceFile) -> Vec<(String, TextRange)> {
+    match &file.notebook {
+        Some(nb) => {
+            let mut out = Vec::new();
+            for cell in nb.code_cells() {
+                let text = &cell.source.text;
+                if text.trim_start().starts_with("%%") {
+                    continue;
+                }
+                for (m, (s, e)) in scan_imports(text) {
+                    out.push((m, cell.to_raw(TextRange::new(s, e))));
+                }
+            }
+            out
+        }
+        None if file.kind == SourceKind::Python => scan_imports(&file.text)
+            .into_iter()
+            .map(|(m, (s, e))| (m, TextRange::new(s, e)))
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// The first `import mlflow` / `from mlflow…` in the project's code.
+pub fn find_mlflow_import(cx: &Context<'_>) -> Option<(Arc<SourceFile>, TextRange)> {
+    if cx.code_cache.get().is_none() {
+        // Cheap path: only parse the files that mention `mlflow` at all.
+        for path in code_files(cx) {
+            let Ok(bytes) = std::fs::read(path) else {
+                continue;
+            };
+            if memchr::memmem::find(&bytes, b"mlflow").is_none() {
+                continue;
+            }
+            let Some(f) = load_source(path) else { continue };
+            if let Some((_, r)) = file_imports(&f)
+                .into_iter()
+                .find(|(m, _)| m == "mlflow" || m.starts_with("mlflow."))
+            {
+                return Some((Arc::new(f), r));
+            }
+        }
+        return None;
+    }
+    for f in cx.code() {
+        if memchr::memmem::find(f.text.as_bytes(), b"mlflow").is_none() {
+            continue;
+        }
+        if let Some((_, r)) = file_imports(f)
+            .into_iter()
+            .find(|(m, _)| m == "mlflow" || m.starts_with("mlflow."))
+        {
+            return Some((Arc::clone(f), r));
+        }
+    }
+    None
+}
+
+/// Where a module could be a local file or package, relative to `dirs`.
+fn is_local(module: &str, dirs: &[PathBuf], stems: &HashSet<String>) -> bool {
+    let top = module.split('.').next().unwrap_or(module);
+    if stems.contains(top) {
+        return true;
+    }
+    dirs.iter().any(|d| {
+        d.join(format!("{top}.py")).is_file()
+            || d.join(top).is_dir()
+            || d.join("src").join(top).is_dir()
+    })
+}
+
+/// Resolve a local module to its file, if any.
+fn resolve_local(module: &str, dirs: &[PathBuf]) -> Option<PathBuf> {
+    let rel = module.replace('.', "/");
+    for d in dirs {
+        for cand in [
+            format!("{rel}.py"),
+            format!("{rel}/__init__.py"),
+            format!("src/{rel}.py"),
+            format!("src/{rel}/__init__.py"),
+        ] {
+            let p = d.join(&cand);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+/// Collect the third-party imports of the code in scope.
+pub fn collect(cx: &Context<'_>) -> Usage {
+    let mut usage = Usage::default();
+    let root_dir = if cx.root.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        cx.root.to_path_buf()
+    };
+    // Stems of every Python file/package folder in the project: local modules.
+    let mut stems: HashSet<String> = HashSet::new();
+    for f in &cx.files {
+        if SourceKind::from_path(f) == Some(SourceKind::Python)
+            && let Some(s) = f.file_stem().and_then(|s| s.to_str())
+        {
+            stems.insert(s.to_string());
+            if s == "__init__"
+                && let Some(pkg) = f
+                    .parent()
+                    .and_then(|p| p.file_name())
+                    .and_then(|n| n.to_str())
+            {
+                stems.insert(pkg.to_string());
+            }
+        }
+    }
+    for n in &cx.settings.project.known_first_party {
+        stems.insert(n.clone());
+    }
+    let code = cx.code();
+    let by_path: HashMap<&Path, &Arc<SourceFile>> =
+        code.iter().map(|f| (f.path.as_path(), f)).collect();
+
+    // Scope: entry-point scripts and what they import locally, plus notebooks.
+    let mut scope: Vec<Arc<SourceFile>> = Vec::new();
+    if let Some((_, root)) = cx.mlproject() {
+        let mut queue: Vec<PathBuf> = Vec::new();
+        for ep in entry_points(root) {
+            let Some(cmd) = ep.command() else { continue };
+            for s in command_scripts(cmd.as_str().unwrap_or("")) {
+                if s.is_cd {
+                    continue;
+                }
+                match &s.module {
+                    Some(m) => {
+                        let (cwd, m) = match m.split_once('\u{0}') {
+                            Some((c, m)) => (root_dir.join(c), m.to_string()),
+                            None => (root_dir.clone(), m.clone()),
+                        };
+                        if let Some(p) = resolve_local(&m, &[cwd]) {
+                            queue.push(p);
+                        }
+                    }
+                    None if s.path.ends_with(".py") => queue.push(root_dir.join(&s.path)),
+                    None => {}
+                }
+            }
+        }
+        let mut seen: HashSet<PathBuf> = HashSet::new();
+        while let Some(p) = queue.pop() {
+            let key = normalize_path(&p);
+            if !seen.insert(key) {
+                continue;
+            }
+            let file = match by_path.get(p.as_path()) {
+                Some(f) => Arc::clone(f),
+                None => match find_loaded(code, &p).or_else(|| load_source(&p).map(Arc::new)) {
+                    Some(f) => f,
+                    None => continue,
+                },
+            };
+            let dirs = [
+                p.parent().map(Path::to_path_buf).unwrap_or_default(),
+                root_dir.clone(),
+            ];
+            for (m, _) in file_imports(&file) {
+                if let Some(local) = resolve_local(&m, &dirs) {
+                    queue.push(local);
+                }
+            }
+            scope.push(file);
+        }
+        scope.extend(code.iter().filter(|f| f.notebook.is_some()).cloned());
+    } else {
+        scope.extend(code.iter().cloned());
+    }
+    usage.any_code = !scope.is_empty();
+    for file in &scope {
+        if let Some(nb) = &file.notebook {
+            for cell in nb.code_cells() {
+                pip_installs(&cell.source.text, &mut usage.notebook_installs);
+            }
+        }
+        let dirs = [
+            file.path
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+            root_dir.clone(),
+        ];
+        for (m, range) in file_imports(file) {
+            let top = m.split('.').next().unwrap_or(&m);
+            if is_stdlib(top) || top == "__future__" || is_local(&m, &dirs, &stems) {
+                continue;
+            }
+            if builtin()
+                .ignore
+                .iter()
+                .any(|i| m == *i || m.starts_with(&format!("{i}.")) || top == i)
+            {
+                continue;
+            }
+            usage.imports.push(Import {
+                module: m,
+                file: Arc::clone(file),
+                range,
+            });
+        }
+    }
+    usage
+}
+
+fn normalize_path(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn find_loaded(code: &[Arc<SourceFile>], p: &Path) -> Option<Arc<SourceFile>> {
+    let want = normalize_path(p);
+    code.iter()
+        .find(|f| normalize_path(&f.path) == want)
+        .cloned()
+}
+
+/// The distributions that can provide `module` (longest dotted prefix in the tables).
+pub fn providers(cx: &Context<'_>, module: &str) -> (Vec<String>, bool) {
+    let user = &cx.settings.project.import_map;
+    let map = builtin();
+    let mut prefix = module;
+    loop {
+        if let Some(d) = user.get(prefix).or_else(|| map.imports.get(prefix)) {
+            return (d.iter().map(|n| normalize(n)).collect(), true);
+        }
+        match prefix.rsplit_once('.') {
+            Some((p, _)) => prefix = p,
+            None => break,
+        }
+    }
+    let top = module.split('.').next().unwrap_or(module);
+    let known = map.identity.iter().any(|i| i == top);
+    (vec![normalize(top)], known)
+}
+
+/// The declared distributions (normalised PyPI names) the code may rely on, with the file
+/// indices they come from; `None` when no environment applies (no file, or docker).
+pub fn declared(cx: &Context<'_>) -> Option<(BTreeSet<String>, Vec<usize>)> {
+    let files: Vec<usize> = if cx.mlproject().is_some() {
+        let sel = cx.selected_env?;
+        let mut v = vec![sel];
+        // python_env dependencies may include requirements files.
+        v.extend(cx.env.files[sel].includes.iter().copied());
+        v
+    } else {
+        (0..cx.env.files.len())
+            .filter(|&i| {
+                !matches!(
+                    cx.env.files[i].kind,
+                    EnvKind::PythonVersionFile | EnvKind::RuntimeTxt
+                )
+            })
+            .collect()
+    };
+    if files.is_empty() {
+        return None;
+    }
+    let mut names = BTreeSet::new();
+    for &f in &files {
+        for i in cx.env.deps_with_includes(f) {
+            let d = &cx.env.deps[i];
+            let n = if d.syntax == Syntax::Conda {
+                conda_to_pypi(&d.name)
+            } else {
+                d.name.clone()
+            };
+            if !n.is_empty() {
+                names.insert(n);
+            }
+        }
+    }
+    Some((names, files))
+}
+
+/// Import names the declared distributions provide (for `python -m` checks): each
+/// distribution's normalised name with `-` as `_`, plus reverse table entries.
+pub fn declared_import_names(cx: &Context<'_>) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let Some((names, _)) = declared(cx) else {
+        return out;
+    };
+    for n in &names {
+        out.insert(n.replace('-', "_"));
+    }
+    for (imp, dists) in &builtin().imports {
+        if dists.iter().any(|d| names.contains(&normalize(d))) {
+            out.insert(imp.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+/// Whether `module` is satisfied by the declared set (directly, by a name variant, or as a
+/// dependency of a declared distribution).
+pub fn satisfied(
+    cx: &Context<'_>,
+    module: &str,
+    declared: &BTreeSet<String>,
+    extra: &HashSet<String>,
+) -> bool {
+    let (cands, _) = providers(cx, module);
+    let top = module.split('.').next().unwrap_or(module);
+    let variants = [
+        normalize(top),
+        normalize(&format!("python-{top}")),
+        normalize(&format!("py{top}")),
+        normalize(&format!("{top}-python")),
+        normalize(&format!("py-{top}")),
+    ];
+    let has = |n: &String| declared.contains(n) || extra.contains(n);
+    if cands.iter().any(has) || variants.iter().any(has) {
+        return true;
+    }
+    // Brought along by a declared distribution.
+    builtin().provides.iter().any(|(dist, mods)| {
+        (declared.contains(&normalize(dist)) || extra.contains(&normalize(dist)))
+            && mods
+                .iter()
+                .any(|m| m == top || module.starts_with(&format!("{m}.")) || m == module)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scans_imports_and_skips_optional_ones() {
+        let src = "import os, numpy as np\nfrom sklearn.linear_model import Ridge\nfrom . import x\ntry:\n    import torch\nexcept ImportError:\n    pass\n\"\"\"\nimport fake\n\"\"\"\nimport pandas\n";
+        let got: Vec<String> = scan_imports(src).into_iter().map(|(m, _)| m).collect();
+        assert_eq!(got, ["os", "numpy", "sklearn.linear_model", "pandas"]);
+        let (m, (s, e)) = &scan_imports(src)[1];
+        assert_eq!(&src[*s..*e], m);
+    }
+
+    #[test]
+    fn builtin_table_loads() {
+        let m = builtin();
+        assert!(m.stdlib.len() > 150);
+        assert!(m.imports.len() + m.identity.len() > 200);
+        assert_eq!(
+            m.imports.get("sklearn").map(Vec::as_slice),
+            Some(&["scikit-learn".to_string()][..])
+        );
+        assert_eq!(conda_to_pypi("pytorch"), "torch");
+        assert!(is_stdlib("json") && !is_stdlib("numpy"));
+    }
+}

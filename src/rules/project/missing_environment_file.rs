@@ -1,0 +1,118 @@
+//! ENV001: code but no environment file at all.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
+use crate::source::TextRange;
+
+use super::{Context, imports};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a repository (a git root, or the folder of the mlcheck config file) that holds
+    /// notebooks or Python code but no file declaring its
+    /// environment: no `conda.yaml`/`environment.yml`, `python_env.yaml`,
+    /// `requirements*.txt`, `pyproject.toml`, `setup.py`, `Pipfile` or `Dockerfile`.
+    ///
+    /// ## Why is this bad?
+    /// Nobody can rebuild the environment the results came from: which packages, which
+    /// versions, which Python.
+    ///
+    /// ## Example
+    /// A folder of notebooks importing `pandas` and `sklearn`, and nothing else.
+    ///
+    /// ## How to fix
+    /// Add a `requirements.txt` (or `conda.yaml`) listing the packages the code imports,
+    /// with versions.
+    pub static MISSING_ENVIRONMENT_FILE = {
+        code: "ENV001",
+        name: "missing-environment-file",
+        domain: Environment,
+        severity: Warning,
+        default: true,
+        fix: None,
+        summary: "notebooks or Python code but no environment file",
+    }
+}
+
+const OTHER_DECLARATIONS: &[&str] = &[
+    "setup.py",
+    "setup.cfg",
+    "Pipfile",
+    "Pipfile.lock",
+    "poetry.lock",
+    "uv.lock",
+    "Dockerfile",
+    "environment.yaml",
+    "conda-lock.yml",
+    "pixi.toml",
+    "requirements.in",
+];
+
+pub(super) fn check(cx: &mut Context<'_>) {
+    if !cx.enabled(&MISSING_ENVIRONMENT_FILE) || !cx.env.files.is_empty() {
+        return;
+    }
+    // With an MLproject, PRJ010 (implicit-environment) reports the same gap at its source.
+    if cx.mlproject.is_some() && cx.enabled(&super::implicit_environment::IMPLICIT_ENVIRONMENT) {
+        return;
+    }
+    if let Some((_, root)) = cx.mlproject()
+        && root.get("docker_env").is_some_and(|d| !d.is_null())
+    {
+        return;
+    }
+    let dir = if cx.root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        cx.root
+    };
+    // Only a repository (a git root or the config file's folder) is expected to declare its
+    // environment; a loose folder of notebooks checked on its own is not.
+    let config_here = cx
+        .settings
+        .config_path
+        .as_deref()
+        .and_then(Path::parent)
+        .is_some_and(|p| p == dir || (p.as_os_str().is_empty() && dir == Path::new(".")));
+    if !dir.join(".git").exists() && !config_here {
+        return;
+    }
+    if OTHER_DECLARATIONS.iter().any(|n| dir.join(n).exists()) {
+        return;
+    }
+    // Environment files further down (requirements/base.txt, env/environment.yml …).
+    let declared_below = cx.files.iter().any(|f| {
+        let name = f
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        (name.starts_with("requirements") && name.ends_with(".txt"))
+            || name == "environment.yml"
+            || name == "environment.yaml"
+            || name == "conda.yaml"
+            || name == "python_env.yaml"
+            || name == "pyproject.toml"
+            || name == "dockerfile"
+    });
+    if declared_below {
+        return;
+    }
+    let code = imports::code_files(cx);
+    let Some(first) = code.first() else { return };
+    let Some(src) = imports::load_source(first) else {
+        return;
+    };
+    let n = code.len();
+    cx.push(
+        Diagnostic::new(
+            &MISSING_ENVIRONMENT_FILE,
+            &Arc::new(src),
+            TextRange::empty(0),
+            format!("no environment file for the {n} notebook/Python file{} in `{}`: the environment cannot be rebuilt", if n == 1 { "" } else { "s" }, cx.root.display()),
+        )
+        .with_help("add a `requirements.txt` or `conda.yaml` listing the packages the code imports, with versions"),
+    );
+}

@@ -1,0 +1,165 @@
+//! ENV008: the Python version disagrees between files.
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use pep508_rs::pep440_rs::VersionSpecifiers;
+
+use crate::diagnostic::{Diagnostic, Label};
+use crate::source::{SourceFile, TextRange};
+
+use super::env_files::python_prefix_spec;
+use super::{Context, disjoint};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Compares the Python version each file asks for: the environment MLflow uses (or the
+    /// first of `python_env.yaml`, `conda.yaml`/`environment.yml`) against the others
+    /// (`.python-version`, `runtime.txt`, `requires-python` or Poetry's `python` in
+    /// `pyproject.toml`, a `python:` docker image tag) and against the interpreter that last
+    /// ran each notebook (`metadata.language_info.version`). Versions are compared as sets
+    /// (`3.10` matches `3.10.12`; `>=3.9` matches `3.11`).
+    ///
+    /// ## Why is this bad?
+    /// Each tool builds a different interpreter: the notebook's results came from 3.8, the
+    /// MLflow run uses 3.10, CI uses 3.11. "Works on my machine".
+    ///
+    /// ## Example
+    /// `conda.yaml` has `python=3.10` while `.python-version` says `3.8.18`.
+    ///
+    /// ## How to fix
+    /// Pick one version and write it in every file (and re-run the notebooks with it).
+    pub static PYTHON_VERSION_MISMATCH = {
+        code: "ENV008",
+        name: "python-version-mismatch",
+        domain: Environment,
+        severity: Warning,
+        default: true,
+        fix: None,
+        summary: "Python version disagrees between environment files, notebooks and docker image",
+    }
+}
+
+struct Source {
+    file: Arc<SourceFile>,
+    range: TextRange,
+    text: String,
+    spec: VersionSpecifiers,
+}
+
+pub(super) fn check(cx: &mut Context<'_>) {
+    if !cx.enabled(&PYTHON_VERSION_MISMATCH) {
+        return;
+    }
+    let mut sources: Vec<Source> = Vec::new();
+    let mut order: Vec<usize> = (0..cx.env.files.len()).collect();
+    if let Some(sel) = cx.selected_env {
+        order.retain(|&i| i != sel);
+        order.insert(0, sel);
+    }
+    for i in order {
+        if let Some(p) = &cx.env.files[i].python {
+            sources.push(Source {
+                file: Arc::clone(&cx.env.files[i].source),
+                range: p.range,
+                text: p.text.clone(),
+                spec: p.spec.clone(),
+            });
+        }
+    }
+    // `docker_env: {image: python:3.10-slim}`.
+    if let Some((file, root)) = cx.mlproject()
+        && let Some(img) = root.get("docker_env").and_then(|d| d.get("image"))
+        && let Some(s) = img.as_str()
+        && let Some((name, tag)) = s.rsplit_once(':')
+        && name.rsplit('/').next() == Some("python")
+    {
+        let v: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        if let Some(spec) = python_prefix_spec(v.trim_end_matches('.')) {
+            sources.push(Source {
+                file: Arc::clone(file),
+                range: img.range,
+                text: s.to_string(),
+                spec,
+            });
+        }
+    }
+    let Some(primary) = sources.first() else {
+        return;
+    };
+    let mut out = Vec::new();
+    for other in &sources[1..] {
+        if disjoint(&primary.spec, &other.spec) {
+            out.push(
+                Diagnostic::new(
+                    &PYTHON_VERSION_MISMATCH,
+                    &other.file,
+                    other.range,
+                    format!(
+                        "Python `{}` here disagrees with `{}` in `{}`",
+                        other.text,
+                        primary.text,
+                        primary.file.path_slash()
+                    ),
+                )
+                .with_label(
+                    Label::new(&primary.file, primary.range)
+                        .with_message(format!("Python `{}` here", primary.text)),
+                )
+                .with_help("use the same Python version in every environment file"),
+            );
+        }
+    }
+    // Notebooks: the interpreter that last ran them.
+    for nb_file in cx.code().iter().filter(|f| f.notebook.is_some()) {
+        let Some(nb) = nb_file.notebook.as_ref() else {
+            continue;
+        };
+        let text = nb_file.text.as_str();
+        let Some(li) = nb
+            .notebook_metadata(text)
+            .and_then(|m| m.get(text, "language_info"))
+        else {
+            continue;
+        };
+        if li
+            .get(text, "name")
+            .and_then(|n| n.as_str(text))
+            .is_some_and(|n| n != "python")
+        {
+            continue;
+        }
+        let Some(vnode) = li.get(text, "version") else {
+            continue;
+        };
+        let Some(v) = vnode.as_str(text) else {
+            continue;
+        };
+        let Ok(version) = pep508_rs::pep440_rs::Version::from_str(v.trim()) else {
+            continue;
+        };
+        let Ok(exact) = VersionSpecifiers::from_str(&format!("=={version}")) else {
+            continue;
+        };
+        if disjoint(&primary.spec, &exact) {
+            // The notebook's metadata records where it last ran, weaker evidence than a
+            // declared version: informational.
+            let mut d = Diagnostic::new(
+                    &PYTHON_VERSION_MISMATCH,
+                    nb_file,
+                    vnode.range,
+                    format!("notebook last ran on Python `{v}`, but `{}` asks for `{}`", primary.file.path_slash(), primary.text),
+                )
+                .with_label(Label::new(&primary.file, primary.range).with_message(format!("Python `{}` here", primary.text)))
+                .with_help("re-run the notebook in the project's environment, or align the environment's Python version");
+            d.severity = crate::diagnostic::Severity::Info;
+            out.push(d);
+        }
+    }
+    for d in out {
+        cx.push(d);
+    }
+}

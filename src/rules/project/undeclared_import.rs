@@ -1,0 +1,109 @@
+//! ENV014: the code imports a third-party module no environment file declares.
+
+use std::collections::HashSet;
+
+use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::source::TextRange;
+
+use super::Context;
+use super::imports::{Usage, declared, providers, satisfied};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks every third-party import of the code the MLproject runs (its entry-point
+    /// scripts and the local modules they import) and of the project's notebooks against the
+    /// environment MLflow uses (the file `conda_env`/`python_env` names, with its `pip:` list
+    /// and `-r` includes). Without an MLproject, all environment files of the project count.
+    /// Import names are mapped to distributions (`sklearn` → `scikit-learn`, `cv2` →
+    /// `opencv-python`, `PIL` → `pillow`, conda `pytorch` → `torch`); a module that is in no
+    /// table and matches no declared name is reported as *unmapped* (severity info), not as
+    /// undeclared. Packages a notebook installs itself (`%pip install x`) count as declared.
+    ///
+    /// ## Why is this bad?
+    /// The run fails with `ModuleNotFoundError` after the environment was built
+    /// (mlflow/mlflow#4861), or works only on machines where the package happens to be
+    /// installed.
+    ///
+    /// ## Example
+    /// `train.py` does `import xgboost`, and `conda.yaml` lists only `scikit-learn` and
+    /// `pandas`.
+    ///
+    /// ## How to fix
+    /// Add the distribution to the environment file. For a module mlcheck cannot map, add it
+    /// to `[project] import-map` (or `known-first-party` if it is your own).
+    pub static UNDECLARED_IMPORT = {
+        code: "ENV014",
+        name: "undeclared-import",
+        domain: Environment,
+        severity: Warning,
+        default: true,
+        fix: None,
+        summary: "a third-party import that no environment file declares",
+    }
+}
+
+pub(super) fn check(cx: &mut Context<'_>, usage: &Usage) {
+    if !cx.enabled(&UNDECLARED_IMPORT) {
+        return;
+    }
+    let Some((names, files)) = declared(cx) else {
+        return;
+    };
+    let env_names: Vec<String> = files
+        .iter()
+        .take(2)
+        .map(|&f| format!("`{}`", cx.env.files[f].source.path_slash()))
+        .collect();
+    let where_ = env_names.join(", ");
+    let mut seen: HashSet<(String, std::path::PathBuf)> = HashSet::new();
+    let mut out = Vec::new();
+    for imp in &usage.imports {
+        let top = imp
+            .module
+            .split('.')
+            .next()
+            .unwrap_or(&imp.module)
+            .to_string();
+        if satisfied(cx, &imp.module, &names, &usage.notebook_installs) {
+            continue;
+        }
+        // One finding per module per file.
+        if !seen.insert((top.clone(), imp.file.path.clone())) {
+            continue;
+        }
+        let (dists, known) = providers(cx, &imp.module);
+        let mut d = if known {
+            let dist = dists.first().cloned().unwrap_or_default();
+            Diagnostic::new(
+                &UNDECLARED_IMPORT,
+                &imp.file,
+                imp.range,
+                format!(
+                    "`{}` is imported but its distribution `{dist}` is not declared in {where_}",
+                    imp.module
+                ),
+            )
+            .with_help(format!("add `{dist}` (with a version) to {where_}"))
+        } else {
+            let mut d = Diagnostic::new(
+                &UNDECLARED_IMPORT,
+                &imp.file,
+                imp.range,
+                format!("`{top}` is imported but unmapped: no declared distribution provides it as far as mlcheck knows"),
+            )
+            .with_help("declare the distribution that provides it, or map it in `[project] import-map` (or `known-first-party`)");
+            d.severity = Severity::Info;
+            d
+        };
+        if let Some(&f) = files.first() {
+            d = d.with_label(
+                Label::new(&cx.env.files[f].source, TextRange::empty(0))
+                    .with_message("environment used"),
+            );
+        }
+        out.push(d.with_property("module", top));
+    }
+    for d in out {
+        cx.push(d);
+    }
+}

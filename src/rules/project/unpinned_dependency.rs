@@ -1,0 +1,94 @@
+//! ENV010: dependencies (or Python) without a version pin (opt-in).
+
+use crate::diagnostic::Diagnostic;
+use crate::source::TextRange;
+
+use super::Context;
+use super::env_files::EnvKind;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports dependencies with no exact or prefix pin (`==`, `~=`, conda `=`), and conda
+    /// or python_env files that do not pin Python. Not selected by default.
+    ///
+    /// ## Why is this bad?
+    /// The environment built next month differs from the one that produced the results: the
+    /// run is not reproducible. MLflow itself warns when a conda file without `python` is
+    /// converted to a virtualenv.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// dependencies:
+    ///   - pandas>=1.0
+    ///   - scikit-learn
+    /// ```
+    ///
+    /// ## How to fix
+    /// Pin versions (`pandas==2.1.4`, conda `pandas=2.1`) and Python (`python=3.10`).
+    pub static UNPINNED_DEPENDENCY = {
+        code: "ENV010",
+        name: "unpinned-dependency",
+        domain: Environment,
+        severity: Warning,
+        default: false,
+        fix: None,
+        summary: "dependency or Python without a version pin (opt-in)",
+    }
+}
+
+const TOOLS: &[&str] = &["pip", "setuptools", "wheel"];
+
+pub(super) fn check(cx: &mut Context<'_>) {
+    if !cx.enabled(&UNPINNED_DEPENDENCY) {
+        return;
+    }
+    let mut out = Vec::new();
+    for d in &cx.env.deps {
+        if d.is_pinned() || TOOLS.contains(&d.name.as_str()) {
+            continue;
+        }
+        let file = &cx.env.files[d.file].source;
+        let how = if d.spec.is_some() {
+            format!("`{}` allows a range of versions", d.raw_name)
+        } else {
+            format!("`{}` has no version", d.raw_name)
+        };
+        out.push(
+            Diagnostic::new(
+                &UNPINNED_DEPENDENCY,
+                file,
+                d.range,
+                format!("{how}: the environment is not reproducible"),
+            )
+            .with_help("pin the version (`==` for pip, `=` for conda)"),
+        );
+    }
+    for f in &cx.env.files {
+        if matches!(f.kind, EnvKind::Conda | EnvKind::PythonEnv)
+            && f.python.is_none()
+            && f.yaml.as_ref().is_some_and(|y| y.as_map().is_some())
+        {
+            let at = f
+                .yaml
+                .as_ref()
+                .and_then(|y| y.entry("dependencies"))
+                .map_or(TextRange::empty(0), |(k, _)| k.range);
+            out.push(
+                Diagnostic::new(
+                    &UNPINNED_DEPENDENCY,
+                    &f.source,
+                    at,
+                    "no Python version: the environment uses whatever Python is current",
+                )
+                .with_help(if f.kind == EnvKind::Conda {
+                    "add `- python=3.10` (your version) to `dependencies`"
+                } else {
+                    "add `python: \"3.10\"` (your version)"
+                }),
+            );
+        }
+    }
+    for d in out {
+        cx.push(d);
+    }
+}

@@ -1,0 +1,160 @@
+//! The `paths` rules (`PTH001`–`PTH003`) on their fixtures, and the patterns file.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use mlcheck::diagnostic::Diagnostic;
+use mlcheck::registry::RuleMeta;
+use mlcheck::rules::paths::{
+    HARD_CODED_LOCAL_PATH, LEAKED_HOME_PATH, MISSING_INPUT_FILE, patterns,
+};
+use mlcheck::rules::{FileChecker, check_file};
+use mlcheck::settings::Settings;
+use mlcheck::source::{SourceFile, SourceKind};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run_with(path: &str, settings: &Settings) -> Vec<Diagnostic> {
+    let full = root().join(path);
+    let text = std::fs::read_to_string(&full).unwrap();
+    let kind = SourceKind::from_path(&full).unwrap();
+    let file = Arc::new(SourceFile::new(full, text, kind));
+    let mut checker = FileChecker::new(&file, settings);
+    check_file(&mut checker);
+    checker.diagnostics
+}
+
+fn run(path: &str, rules: &[&'static RuleMeta]) -> Vec<Diagnostic> {
+    run_with(path, &Settings::with_rules(rules))
+}
+
+fn flagged(diags: &[Diagnostic]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| d.file().slice(d.primary.range).to_string())
+        .collect()
+}
+
+#[test]
+fn patterns_file_examples() {
+    let text = std::fs::read_to_string(root().join("rules/paths.toml")).unwrap();
+    let loaded = patterns::load(&text).unwrap();
+    for p in &loaded {
+        assert!(
+            !p.examples.matches.is_empty(),
+            "{}: no match examples",
+            p.id
+        );
+        assert!(
+            !p.examples.no_match.is_empty(),
+            "{}: no no-match examples",
+            p.id
+        );
+        for ex in &p.examples.matches {
+            assert!(
+                patterns::find(std::slice::from_ref(p), ex, true).is_some(),
+                "{} must match {ex:?}",
+                p.id
+            );
+        }
+        for ex in &p.examples.no_match {
+            assert!(
+                patterns::find(std::slice::from_ref(p), ex, true).is_none(),
+                "{} must not match {ex:?}",
+                p.id
+            );
+        }
+    }
+}
+
+#[test]
+fn pth001_in_python() {
+    let diags = run("fixtures/paths/PTH001_paths.py", &[&HARD_CODED_LOCAL_PATH]);
+    assert_eq!(
+        flagged(&diags),
+        [
+            "\"/home/alice/projects/churn/train.csv\"",
+            "\"/Users/bob/Desktop/data\"",
+            "r\"\\\\fileserver\\team\\datasets\"",
+            "\"/kaggle/input/titanic/test.csv\"",
+            "\"/dbfs/FileStore/tables/events.parquet\"",
+            "\"/mnt/data/raw\"",
+            "\"~/datasets/labels.txt\"",
+            "\"python train.py --data=/home/alice/data\"",
+        ]
+    );
+    assert_eq!(
+        diags[0].message,
+        "hard-coded local path `/home/alice/projects/churn/train.csv` (a Linux home directory)"
+    );
+    assert!(
+        diags[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("environment variable")
+    );
+    assert_eq!(diags[0].properties["pattern"], "linux-home");
+}
+
+#[test]
+fn pth001_in_notebooks() {
+    let diags = run(
+        "fixtures/paths/PTH001_paths.ipynb",
+        &[&HARD_CODED_LOCAL_PATH],
+    );
+    let ids: Vec<_> = diags
+        .iter()
+        .map(|d| d.properties["pattern"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["colab-drive", "windows-home"]);
+    let loc = diags[1].file().location(diags[1].primary.range.start());
+    assert_eq!(loc.cell.unwrap().cell, 3);
+}
+
+#[test]
+fn pth001_negatives_and_options() {
+    assert_eq!(
+        flagged(&run(
+            "fixtures/paths/PTH001_ok.py",
+            &[&HARD_CODED_LOCAL_PATH]
+        )),
+        Vec::<String>::new()
+    );
+    let mut settings = Settings::with_rules(&[&HARD_CODED_LOCAL_PATH]);
+    settings.paths.allow = vec!["/mnt/data".into()];
+    settings.paths.disable_patterns = vec!["kaggle-input".into()];
+    let diags = run_with("fixtures/paths/PTH001_paths.py", &settings);
+    assert_eq!(diags.len(), 6);
+}
+
+#[test]
+fn pth002_home_paths_in_outputs() {
+    let diags = run("fixtures/paths/PTH002_outputs.ipynb", &[&LEAKED_HOME_PATH]);
+    assert_eq!(diags.len(), 2);
+    assert!(
+        diags[0].message.contains("user `alice`"),
+        "{}",
+        diags[0].message
+    );
+    assert!(diags[1].message.contains("user `bob`"));
+    assert!(run("fixtures/paths/PTH002_ok.ipynb", &[&LEAKED_HOME_PATH]).is_empty());
+    assert!(!LEAKED_HOME_PATH.default_enabled);
+}
+
+#[test]
+fn pth003_missing_inputs() {
+    let diags = run("fixtures/paths/PTH003_missing.py", &[&MISSING_INPUT_FILE]);
+    assert_eq!(
+        flagged(&diags),
+        [
+            "\"data/customers_final_v3.csv\"",
+            "\"weights/best.npy\"",
+            "\"notes/secret_notes.txt\""
+        ]
+    );
+    assert!(run("fixtures/paths/PTH003_ok.py", &[&MISSING_INPUT_FILE]).is_empty());
+    assert!(!MISSING_INPUT_FILE.default_enabled);
+}

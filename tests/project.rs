@@ -1,0 +1,332 @@
+//! Project rules (`PRJ…`, `ENV…`) on the mini-repositories in `fixtures/project/`.
+//!
+//! `ok_complete` is a clean MLflow project; every other fixture is that project with one
+//! fault (named `<CODE>_<what>`), like the broken variants the rules exist for. Each case
+//! must be reported by its rule, at the expected line and column, and by nothing else.
+
+use std::path::{Path, PathBuf};
+
+use mlcheck::diagnostic::Diagnostic;
+use mlcheck::registry::RuleMeta;
+use mlcheck::rules::project::{RULES, check_project};
+use mlcheck::settings::Settings;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/project")
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+fn run(root: &Path, rules: &[&'static RuleMeta]) -> Vec<Diagnostic> {
+    let mut files = Vec::new();
+    walk(root, &mut files);
+    files.sort();
+    let mut settings = Settings::with_rules(rules);
+    // A fixture with an `mlcheck.toml` stands for a repository root (ENV001 needs one).
+    if root.join("mlcheck.toml").is_file() {
+        settings.config_path = Some(root.join("mlcheck.toml"));
+    }
+    let (mut diags, errors) = check_project(root, &files, &settings);
+    assert!(errors.is_empty(), "{errors:?}");
+    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diags
+}
+
+/// `code path:line:col` of each finding, paths relative to the fixture.
+fn summary(root: &Path, diags: &[Diagnostic]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| {
+            let f = d.file();
+            let at = f.location(d.primary.range.start()).raw;
+            let rel = f
+                .path
+                .strip_prefix(root)
+                .unwrap_or(&f.path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            format!("{} {rel}:{}:{}", d.rule.code, at.line, at.column)
+        })
+        .collect()
+}
+
+fn rules_for(code: &str) -> Vec<&'static RuleMeta> {
+    RULES
+        .iter()
+        .copied()
+        .filter(|r| r.default_enabled || r.code == code)
+        .collect()
+}
+
+/// (fixture, findings) with every default rule plus the fixture's own rule selected.
+const CASES: &[(&str, &[&str])] = &[
+    ("PRJ001_empty", &["PRJ001 MLproject:1:1"]),
+    ("PRJ001_invalid_yaml", &["PRJ001 MLproject:13:37"]),
+    ("PRJ002_entry_points_list", &["PRJ002 MLproject:4:3"]),
+    (
+        "PRJ002_missing_command",
+        &["PRJ002 MLproject:14:3", "PRJ004 MLproject:17:5"],
+    ),
+    ("PRJ003_null_parameters", &["PRJ003 MLproject:15:5"]),
+    ("PRJ003_parameters_list", &["PRJ003 MLproject:16:7"]),
+    ("PRJ004_conda_dash", &["PRJ004 MLproject:3:1"]),
+    ("PRJ004_defualt", &["PRJ004 MLproject:12:29"]),
+    ("PRJ004_no_space_after_colon", &["PRJ004 MLproject:8:15"]),
+    (
+        "PRJ004_entry_point",
+        &["PRJ002 MLproject:1:1", "PRJ004 MLproject:5:1"],
+    ),
+    ("PRJ005_no_name", &["PRJ005 MLproject:1:1"]),
+    ("PRJ006_null_docker", &["PRJ006 MLproject:4:1"]),
+    (
+        "PRJ007_bad_volumes",
+        &["PRJ007 MLproject:5:12", "PRJ007 MLproject:6:29"],
+    ),
+    ("PRJ007_ok_docker_extras", &[]),
+    ("PRJ007_no_image", &["PRJ007 MLproject:3:1"]),
+    ("PRJ008_missing_env_file", &["PRJ008 MLproject:3:12"]),
+    ("PRJ009_absolute_env", &["PRJ009 MLproject:3:12"]),
+    (
+        "PRJ009_outside_env",
+        &["PRJ008 MLproject:3:12", "PRJ009 MLproject:3:12"],
+    ),
+    ("PRJ010_both_defaults", &["PRJ010 MLproject:1:1"]),
+    ("PRJ010_no_env", &["PRJ010 MLproject:1:1"]),
+    ("PRJ011_undeclared", &["PRJ011 MLproject:13:104"]),
+    ("PRJ012_unused", &["PRJ012 MLproject:12:7"]),
+    ("PRJ013_format_spec", &["PRJ013 MLproject:13:31"]),
+    ("PRJ013_positional", &["PRJ013 MLproject:13:97"]),
+    ("PRJ013_shell_var", &["PRJ013 MLproject:13:103"]),
+    ("PRJ014_int", &["PRJ014 MLproject:16:17"]),
+    ("PRJ014_str", &["PRJ014 MLproject:12:21"]),
+    ("PRJ015_float_not_number", &["PRJ015 MLproject:8:37"]),
+    ("PRJ015_path_missing", &["PRJ015 MLproject:10:35"]),
+    ("PRJ015_uri_no_scheme", &["PRJ015 MLproject:11:38"]),
+    ("PRJ016_bash", &["PRJ016 MLproject:17:20"]),
+    ("PRJ016_missing_cd", &["PRJ016 MLproject:17:18"]),
+    ("PRJ016_missing_module", &["PRJ016 MLproject:17:35"]),
+    ("PRJ016_missing_script", &["PRJ016 MLproject:13:22"]),
+    ("PRJ017_required", &["PRJ017 MLproject:12:7"]),
+    ("PRJ018_mian", &["PRJ018 MLproject:6:3"]),
+    ("PRJ019_conda_yaml", &["PRJ019 train.py:5:8"]),
+    ("PRJ020_plain", &["PRJ020 helpers.py:1:1"]),
+    ("ENV001_no_env", &["ENV001 helpers.py:1:1"]),
+    ("ENV002_channels_string", &["ENV002 conda.yaml:2:11"]),
+    ("ENV002_pip_not_list", &["ENV002 conda.yaml:9:10"]),
+    (
+        "ENV003_python_env_keys",
+        &["ENV003 python_env.yaml:1:9", "ENV003 python_env.yaml:2:1"],
+    ),
+    ("ENV004_unquoted", &["ENV004 python_env.yaml:1:9"]),
+    ("ENV005_conda_equals_in_pip", &["ENV005 conda.yaml:10:7"]),
+    ("ENV006_missing_include", &["ENV006 conda.yaml:10:7"]),
+    ("ENV007_pip_without_pip", &["ENV007 conda.yaml:8:5"]),
+    (
+        "ENV008_python_version_file",
+        &["ENV008 .python-version:1:1"],
+    ),
+    ("ENV009_conflicting_pins", &["ENV009 requirements.txt:1:1"]),
+    ("ENV010_unpinned", &["ENV010 conda.yaml:7:5"]),
+    (
+        "ENV011_conda_only",
+        &["ENV011 conda.yaml:6:5", "ENV011 conda.yaml:7:5"],
+    ),
+    ("ENV012_sklearn", &["ENV012 conda.yaml:11:7"]),
+    ("ENV013_duplicate", &["ENV013 conda.yaml:11:7"]),
+    ("ENV014_undeclared", &["ENV014 train.py:6:8"]),
+    ("ENV014_unmapped", &["ENV014 train.py:6:8"]),
+    ("ENV015_unused", &["ENV015 conda.yaml:8:5"]),
+];
+
+#[test]
+fn each_broken_variant_is_reported_by_its_rule_only() {
+    let mut failures = Vec::new();
+    for (case, expected) in CASES {
+        let root = fixtures().join(case);
+        let code = &case[..6];
+        let got = summary(&root, &run(&root, &rules_for(code)));
+        if got.iter().map(String::as_str).collect::<Vec<_>>() != *expected {
+            failures.push(format!("{case}: expected {expected:?}\n    got {got:?}"));
+        }
+        if !case.contains("_ok") && !got.iter().any(|g| g.starts_with(code)) {
+            failures.push(format!("{case}: {code} not reported"));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_fixture_directory_is_a_case() {
+    let mut dirs: Vec<String> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "ok_complete")
+        .collect();
+    dirs.sort();
+    let mut cases: Vec<String> = CASES.iter().map(|(c, _)| (*c).to_string()).collect();
+    cases.sort();
+    assert_eq!(dirs, cases);
+    // Every project rule has a positive fixture.
+    for r in RULES {
+        assert!(
+            CASES.iter().any(|(c, _)| c.starts_with(r.code)),
+            "no fixture for {}",
+            r.code
+        );
+    }
+}
+
+#[test]
+fn clean_project_has_no_findings_with_every_rule() {
+    let root = fixtures().join("ok_complete");
+    let rules: Vec<_> = RULES
+        .iter()
+        .copied()
+        .filter(|r| r.code != "ENV011")
+        .collect();
+    let got = summary(&root, &run(&root, &rules));
+    assert!(got.is_empty(), "{got:?}");
+}
+
+#[test]
+fn findings_carry_help_and_disagreements_label_both_files() {
+    let root = fixtures().join("ENV009_conflicting_pins");
+    let diags = run(&root, &rules_for("ENV009"));
+    let d = diags.iter().find(|d| d.rule.code == "ENV009").unwrap();
+    assert!(d.message.contains("numpy"), "{}", d.message);
+    assert_eq!(d.secondary.len(), 1);
+    assert!(d.secondary[0].file.path.ends_with("conda.yaml"));
+    assert_eq!(
+        d.secondary[0].file.slice(d.secondary[0].range),
+        "numpy=1.26"
+    );
+    for r in run(&fixtures().join("PRJ004_defualt"), &rules_for("PRJ004")) {
+        assert!(
+            r.message.contains("did you mean `default`"),
+            "{}",
+            r.message
+        );
+        assert!(r.help.is_some());
+    }
+}
+
+#[test]
+fn nothing_runs_when_no_project_rule_is_selected() {
+    let root = fixtures().join("PRJ001_invalid_yaml");
+    let mut files = Vec::new();
+    walk(&root, &mut files);
+    let (diags, _) = check_project(&root, &files, &Settings::with_rules(&[]));
+    assert!(diags.is_empty());
+}
+
+#[test]
+fn corpus_mlflow_example() {
+    let root =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/mlflow__mlflow-example");
+    if !root.exists() {
+        eprintln!("skipping: ../shared/corpus is absent");
+        return;
+    }
+    let rules: Vec<_> = RULES
+        .iter()
+        .copied()
+        .filter(|r| r.default_enabled)
+        .collect();
+    let got = summary(&root, &run(&root, &rules));
+    // The corpus copy holds only MLproject and conda.yaml: train.py is not part of it.
+    assert_eq!(got, ["PRJ016 MLproject:10:22"]);
+}
+
+/// Print every finding on the shared corpus (default rules), for review:
+/// `cargo test --test project corpus_dump -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn corpus_dump() {
+    let corpus = std::env::var_os("MLCHECK_DUMP_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+        PathBuf::from,
+    );
+    let Ok(entries) = std::fs::read_dir(&corpus) else {
+        return;
+    };
+    let rules: Vec<_> = RULES
+        .iter()
+        .copied()
+        .filter(|r| r.default_enabled)
+        .collect();
+    for e in entries.flatten().filter(|e| e.path().is_dir()) {
+        let root = e.path();
+        let start = std::time::Instant::now();
+        let diags = run(&root, &rules);
+        eprintln!(
+            "== {} ({} findings, {:?})",
+            root.display(),
+            diags.len(),
+            start.elapsed()
+        );
+        for (d, s) in diags.iter().zip(summary(&root, &diags)) {
+            eprintln!("{s} [{:?}] {}", d.severity, d.message);
+        }
+    }
+}
+
+#[test]
+fn import_map_and_first_party_options_change_the_verdict() {
+    let root = fixtures().join("ENV014_unmapped");
+    let mut files = Vec::new();
+    walk(&root, &mut files);
+    let rules = rules_for("ENV014");
+    let (diags, _) = check_project(&root, &files, &Settings::with_rules(&rules));
+    let d = diags.iter().find(|d| d.rule.code == "ENV014").unwrap();
+    assert!(d.message.contains("unmapped"), "{}", d.message);
+    assert_eq!(d.severity, mlcheck::diagnostic::Severity::Info);
+
+    let mut settings = Settings::with_rules(&rules);
+    settings
+        .project
+        .import_map
+        .insert("zzfancylib".into(), vec!["zz-fancy".into()]);
+    let (diags, _) = check_project(&root, &files, &settings);
+    let d = diags.iter().find(|d| d.rule.code == "ENV014").unwrap();
+    assert!(
+        d.message
+            .contains("distribution `zz-fancy` is not declared"),
+        "{}",
+        d.message
+    );
+
+    let mut settings = Settings::with_rules(&rules);
+    settings.project.known_first_party.push("zzfancylib".into());
+    let (diags, _) = check_project(&root, &files, &settings);
+    assert!(diags.iter().all(|d| d.rule.code != "ENV014"));
+}
+
+#[test]
+fn nested_mlprojects_are_separate_projects() {
+    // The fixture folder itself has no MLproject: each sub-folder with one is its own
+    // project, so checking the parent must not report their files.
+    let root = fixtures();
+    let mut files = Vec::new();
+    walk(&root, &mut files);
+    let (diags, _) = check_project(&root, &files, &Settings::with_rules(&rules_for("PRJ016")));
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.file().path.file_name().is_none_or(|n| n != "MLproject")),
+        "{:?}",
+        summary(&root, &diags)
+    );
+}
