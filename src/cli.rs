@@ -168,11 +168,12 @@ pub struct StripArgs {
     /// Keep outputs up to this size (`1K`, `2M`, `1G` suffixes).
     #[arg(long, value_name = "SIZE")]
     pub max_size: Option<String>,
-    /// Keep outputs of these types (`stream:stderr`, `error`, `display_data`…).
-    #[arg(long, value_name = "TYPE", num_args = 1..)]
+    /// Keep outputs of these types (`stream:stderr`, `error`, `display_data`…); repeat the
+    /// flag or separate with commas (one value per flag, so a path after it stays a path).
+    #[arg(long, value_name = "TYPE", value_delimiter = ',')]
     pub keep_output_type: Vec<String>,
-    /// Drop outputs of these types even when outputs are kept.
-    #[arg(long, value_name = "TYPE", num_args = 1..)]
+    /// Drop outputs of these types even when outputs are kept (repeat or use commas).
+    #[arg(long, value_name = "TYPE", value_delimiter = ',')]
     pub drop_output_type: Vec<String>,
 }
 
