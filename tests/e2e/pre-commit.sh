@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# End-to-end test of .pre-commit-hooks.yaml with the real `pre-commit` from PyPI.
+#
+# Creates a virtualenv in a temporary folder, installs pre-commit into it, snapshots this
+# checkout (tracked and untracked-but-not-ignored files, so uncommitted work is tested) into a
+# one-commit repository, and in a fresh project repository holding a notebook with outputs
+# shows, through `pre-commit try-repo`:
+#   1. the `mlcheck` hook failing on the notebook,
+#   2. the `mlcheck-strip` hook stripping it (pre-commit exits 1 because a file changed),
+#   3. the `mlcheck` hook then passing, and `mlcheck-strip` passing with nothing to do.
+#
+# pre-commit builds the hooks with `cargo install` (language: rust), once for the snapshot's
+# revision: both hooks share that environment. CARGO_TARGET_DIR points into this checkout's
+# target/ so a rerun only recompiles mlcheck itself. Every network or build step has a
+# timeout, so the script fails instead of hanging.
+#
+# Usage: tests/e2e/pre-commit.sh            (from anywhere; exit 0 = pass)
+# Env:   E2E_KEEP=1 keeps the temporary folder; E2E_BUILD_TIMEOUT (seconds, default 2400).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/mlcheck-e2e-pre-commit.XXXXXX")"
+cleanup() {
+    if [ "${E2E_KEEP:-0}" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+step() { printf '\n=== %s\n' "$*"; }
+fail() { printf '\nFAIL: %s\n' "$*" >&2; exit 1; }
+
+# Keep the user's git config and pre-commit cache out of it (HOME stays: cargo and rustup
+# live there).
+export GIT_CONFIG_NOSYSTEM=1
+export GIT_CONFIG_GLOBAL="$WORK/gitconfig"
+export PRE_COMMIT_HOME="$WORK/pre-commit-cache"
+export GIT_AUTHOR_NAME="mlcheck e2e" GIT_COMMITTER_NAME="mlcheck e2e"
+export GIT_AUTHOR_EMAIL="e2e@example.com" GIT_COMMITTER_EMAIL="e2e@example.com"
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
+git config --global init.defaultBranch main
+git config --global core.autocrlf false
+
+# Reuse compiled dependencies between runs; a quicker, non-LTO release build is enough here.
+export CARGO_TARGET_DIR="$ROOT/target/e2e-pre-commit"
+export CARGO_PROFILE_RELEASE_LTO=false
+export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+export CARGO_PROFILE_RELEASE_DEBUG=false
+export CARGO_TERM_COLOR=never
+BUILD_TIMEOUT="${E2E_BUILD_TIMEOUT:-2400}"
+
+step "virtualenv + pip install pre-commit"
+python3 -m venv "$WORK/venv"
+timeout 600 "$WORK/venv/bin/python" -m pip install --quiet --disable-pip-version-check pre-commit \
+    || fail "pip install pre-commit (PyPI unreachable?)"
+PRE_COMMIT="$WORK/venv/bin/pre-commit"
+"$PRE_COMMIT" --version
+
+step "snapshot of $ROOT"
+SRC="$WORK/mlcheck-src"
+mkdir -p "$SRC"
+(
+    cd "$ROOT"
+    git ls-files -z --cached --others --exclude-standard |
+        while IFS= read -r -d '' f; do
+            if [ -f "$f" ] || [ -L "$f" ]; then printf '%s\0' "$f"; fi
+        done |
+        xargs -0 cp --parents -P -t "$SRC"
+)
+git -C "$SRC" init -q
+git -C "$SRC" add -A
+git -C "$SRC" commit -q -m snapshot
+REV="$(git -C "$SRC" rev-parse HEAD)"
+[ -f "$SRC/.pre-commit-hooks.yaml" ] || fail ".pre-commit-hooks.yaml missing at the project root"
+echo "revision $REV"
+
+step "project with a notebook that has outputs"
+PROJ="$WORK/project"
+mkdir -p "$PROJ"
+cd "$PROJ"
+git init -q
+cat > nb.ipynb <<'JSON'
+{
+ "cells": [
+  {
+   "cell_type": "code",
+   "execution_count": 1,
+   "id": "5f1c2a9e",
+   "metadata": {},
+   "outputs": [
+    {
+     "name": "stdout",
+     "output_type": "stream",
+     "text": [
+      "E2E-OUTPUT-MARKER 2\n"
+     ]
+    }
+   ],
+   "source": [
+    "print(1 + 1)"
+   ]
+  }
+ ],
+ "metadata": {
+  "kernelspec": {
+   "display_name": "Python 3",
+   "language": "python",
+   "name": "python3"
+  }
+ },
+ "nbformat": 4,
+ "nbformat_minor": 5
+}
+JSON
+git add nb.ipynb
+git commit -q -m "notebook with outputs"
+
+try_repo() { # hook-id → sets RC and OUT
+    set +e
+    OUT="$(timeout "$BUILD_TIMEOUT" "$PRE_COMMIT" try-repo "$SRC" "$1" --ref "$REV" \
+        --files nb.ipynb --color never 2>&1)"
+    RC=$?
+    set -e
+    printf '%s\n' "$OUT"
+    echo "(exit $RC)"
+    [ "$RC" -ne 124 ] || fail "pre-commit try-repo $1 timed out after ${BUILD_TIMEOUT}s"
+}
+
+step "1. mlcheck hook on the notebook with outputs: must fail"
+try_repo mlcheck
+[ "$RC" -eq 1 ] || fail "expected exit 1 from the mlcheck hook, got $RC"
+grep -q "mlcheck\.*Failed" <<<"$OUT" || fail "the mlcheck hook did not report Failed"
+grep -q "nb.ipynb" <<<"$OUT" || fail "the mlcheck hook did not name nb.ipynb"
+grep -q "not implemented" <<<"$OUT" && fail "mlcheck check is not implemented in this build"
+
+step "2. mlcheck-strip hook: strips the notebook (exit 1: files were modified)"
+try_repo mlcheck-strip
+[ "$RC" -eq 1 ] || fail "expected exit 1 from the mlcheck-strip hook, got $RC"
+grep -q "files were modified by this hook" <<<"$OUT" || fail "mlcheck-strip did not modify nb.ipynb"
+grep -q "E2E-OUTPUT-MARKER" nb.ipynb && fail "nb.ipynb still has its output"
+grep -q '"outputs": \[\]' nb.ipynb || fail "nb.ipynb has no empty outputs list"
+grep -q '"execution_count": null' nb.ipynb || fail "nb.ipynb kept its execution count"
+grep -q 'print(1 + 1)' nb.ipynb || fail "nb.ipynb lost its source"
+
+step "3. mlcheck hook again: must pass"
+try_repo mlcheck
+[ "$RC" -eq 0 ] || fail "expected exit 0 from the mlcheck hook after stripping, got $RC"
+
+step "4. mlcheck-strip again: nothing to do"
+try_repo mlcheck-strip
+[ "$RC" -eq 0 ] || fail "expected exit 0 from mlcheck-strip on a stripped notebook, got $RC"
+
+printf '\nPASS: pre-commit hooks mlcheck and mlcheck-strip\n'
