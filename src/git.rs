@@ -237,3 +237,93 @@ pub fn attribute(repo: &Repository, path: &Path, name: &str) -> Option<String> {
         _ => None,
     }
 }
+
+/// For `mlcheck check --staged`: the staged sources (see [`staged_sources`]) of the
+/// repository containing the current folder, limited to those under `paths` (relative to the
+/// current folder; empty = the whole repository), with the config's `exclude` applied, and
+/// named relative to the current folder as a walk of the working tree would name them.
+pub fn staged_sources_for_check(
+    paths: &[PathBuf],
+    settings: &crate::settings::Settings,
+) -> Result<Vec<(PathBuf, Vec<u8>)>, crate::Error> {
+    let cwd = std::env::current_dir()?;
+    let repo = open_repo(&cwd)?;
+    let root = workdir(&repo)?;
+    let root = std::fs::canonicalize(&root).unwrap_or(root);
+    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+    let filters: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| {
+            let abs = cwd.join(p);
+            std::fs::canonicalize(&abs).unwrap_or_else(|_| normalize(&abs))
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (rel, bytes) in staged_sources(&root)? {
+        let abs = root.join(&rel);
+        if !filters.is_empty() && !filters.iter().any(|f| abs.starts_with(f)) {
+            continue;
+        }
+        let shown = relative_to(&abs, &cwd);
+        if crate::discovery::is_excluded(&shown, Path::new("."), settings)
+            || settings.exclude.is_match(&rel)
+        {
+            continue;
+        }
+        out.push((shown, bytes));
+    }
+    Ok(out)
+}
+
+/// `path` relative to `base` (both absolute): `a/b.py`, or `../c.py` outside `base`.
+fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    let path_parts: Vec<_> = path.components().collect();
+    let base_parts: Vec<_> = base.components().collect();
+    let common = path_parts
+        .iter()
+        .zip(&base_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut out = PathBuf::new();
+    for _ in common..base_parts.len() {
+        out.push("..");
+    }
+    for part in &path_parts[common..] {
+        out.push(part);
+    }
+    out
+}
+
+/// Remove `.` and resolve `..` lexically (for paths that do not exist on disk).
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_go_up_when_needed() {
+        assert_eq!(
+            relative_to(Path::new("/r/a/b/x.py"), Path::new("/r/a")),
+            PathBuf::from("b/x.py")
+        );
+        assert_eq!(
+            relative_to(Path::new("/r/c.py"), Path::new("/r/a/b")),
+            PathBuf::from("../../c.py")
+        );
+        assert_eq!(normalize(Path::new("/r/a/./b/../c")), PathBuf::from("/r/a/c"));
+    }
+}

@@ -391,3 +391,77 @@ fn git_diff_ignores_outputs_through_the_textconv() {
     assert!(diff.contains("+    \"print('bye')\""), "{diff}");
     assert!(!diff.contains("OUTPUT-LINE"), "{diff}");
 }
+
+/// The same notebook without outputs or counts.
+fn stripped_notebook() -> String {
+    NOTEBOOK
+        .replace("\"execution_count\": 3", "\"execution_count\": null")
+        .replace(
+            "[\n    {\n     \"name\": \"stdout\",\n     \"output_type\": \"stream\",\n     \"text\": [\n      \"SECRET-OUTPUT-LINE\\n\"\n     ]\n    }\n   ]",
+            "[]",
+        )
+        .replace("\"metadata\": {\n    \"scrolled\": true\n   }", "\"metadata\": {}")
+}
+
+#[test]
+fn check_staged_reads_the_index_not_the_working_tree() {
+    let sb = Sandbox::new();
+    let clean = stripped_notebook();
+    assert!(!clean.contains("SECRET-OUTPUT-LINE"), "{clean}");
+    // Staged: outputs. Working tree: stripped.
+    fs::write(sb.repo.join("nb.ipynb"), NOTEBOOK).unwrap();
+    sb.git(&["add", "nb.ipynb"]);
+    fs::write(sb.repo.join("nb.ipynb"), &clean).unwrap();
+
+    let out = sb.mlcheck(&["check", "--staged", "--select", "NB002", "--no-color"]);
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    assert!(text(&out).contains("NB002"), "{}", text(&out));
+    assert!(text(&out).contains("nb.ipynb"), "{}", text(&out));
+    let out = sb.mlcheck(&["check", "nb.ipynb", "--select", "NB002", "--no-color"]);
+    assert_eq!(code(&out), 0, "working tree is clean: {}", text(&out));
+
+    // The other way round: staged clean, working tree dirty.
+    sb.git(&["add", "nb.ipynb"]);
+    fs::write(sb.repo.join("nb.ipynb"), NOTEBOOK).unwrap();
+    let out = sb.mlcheck(&["check", "--staged", "--select", "NB002", "--no-color"]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+}
+
+#[test]
+fn check_staged_names_files_relative_to_the_current_folder_and_honours_paths() {
+    let sb = Sandbox::new();
+    fs::create_dir_all(sb.repo.join("sub")).unwrap();
+    fs::write(sb.repo.join("sub/nb.ipynb"), NOTEBOOK).unwrap();
+    fs::write(sb.repo.join("top.ipynb"), NOTEBOOK).unwrap();
+    sb.git(&["add", "."]);
+    let out = sb.run_in(
+        &sb.repo.join("sub"),
+        MLCHECK,
+        &["check", "--staged", "--select", "NB002", "--output-format", "json"],
+    );
+    assert_eq!(code(&out), 1, "{}", text(&out));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("\"nb.ipynb\""), "{shown}");
+    assert!(shown.contains("../top.ipynb"), "{shown}");
+    // Limited to a path.
+    let out = sb.mlcheck(&["check", "--staged", "sub", "--select", "NB002", "--output-format", "json"]);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("sub/nb.ipynb"), "{shown}");
+    assert!(!shown.contains("top.ipynb"), "{shown}");
+}
+
+#[test]
+fn the_hook_blocks_a_commit_of_staged_findings() {
+    let sb = Sandbox::new();
+    let out = sb.mlcheck(&["install", "--hook"]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    // Without the attributes line the filter does not strip, so the outputs are staged.
+    fs::write(sb.repo.join(".git/info/attributes"), "").unwrap();
+    fs::write(sb.repo.join("nb.ipynb"), NOTEBOOK).unwrap();
+    sb.git(&["add", "nb.ipynb"]);
+    let commit = sb.run_in(&sb.repo, "git", &["commit", "-q", "-m", "nb"]);
+    assert!(!commit.status.success(), "the hook let it through: {}", text(&commit));
+    assert!(text(&commit).contains("NB002"), "{}", text(&commit));
+    let commit = sb.run_in(&sb.repo, "git", &["commit", "-q", "--no-verify", "-m", "nb"]);
+    assert!(commit.status.success(), "{}", text(&commit));
+}

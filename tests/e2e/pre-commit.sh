@@ -10,8 +10,8 @@
 #   3. the `mlcheck` hook then passing, and `mlcheck-strip` passing with nothing to do.
 #
 # pre-commit builds the hooks with `cargo install` (language: rust), once for the snapshot's
-# revision: both hooks share that environment. CARGO_TARGET_DIR points into this checkout's
-# target/ so a rerun only recompiles mlcheck itself. Every network or build step has a
+# revision: both hooks share that environment. CARGO_TARGET_DIR is this checkout's target/,
+# so the dependencies compiled by `cargo build --release` are reused. Every network or build step has a
 # timeout, so the script fails instead of hanging.
 #
 # Usage: tests/e2e/pre-commit.sh            (from anywhere; exit 0 = pass)
@@ -39,11 +39,9 @@ unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
 git config --global init.defaultBranch main
 git config --global core.autocrlf false
 
-# Reuse compiled dependencies between runs; a quicker, non-LTO release build is enough here.
-export CARGO_TARGET_DIR="$ROOT/target/e2e-pre-commit"
-export CARGO_PROFILE_RELEASE_LTO=false
-export CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
-export CARGO_PROFILE_RELEASE_DEBUG=false
+# Build into this checkout's target/ (E2E_CARGO_TARGET_DIR overrides): the release build of
+# the dependencies is shared with `cargo build --release`, so only mlcheck itself compiles.
+export CARGO_TARGET_DIR="${E2E_CARGO_TARGET_DIR:-$ROOT/target}"
 export CARGO_TERM_COLOR=never
 BUILD_TIMEOUT="${E2E_BUILD_TIMEOUT:-2400}"
 
@@ -110,7 +108,9 @@ cat > nb.ipynb <<'JSON'
  "nbformat_minor": 5
 }
 JSON
-git add nb.ipynb
+# Only the notebook rules: this tests the hooks, not the project-level rules.
+printf 'select = ["NB"]\n' > mlcheck.toml
+git add nb.ipynb mlcheck.toml
 git commit -q -m "notebook with outputs"
 
 try_repo() { # hook-id → sets RC and OUT
@@ -128,6 +128,7 @@ step "1. mlcheck hook on the notebook with outputs: must fail"
 try_repo mlcheck
 [ "$RC" -eq 1 ] || fail "expected exit 1 from the mlcheck hook, got $RC"
 grep -q "mlcheck\.*Failed" <<<"$OUT" || fail "the mlcheck hook did not report Failed"
+grep -q "NB002" <<<"$OUT" || fail "the mlcheck hook did not report NB002 (committed outputs)"
 grep -q "nb.ipynb" <<<"$OUT" || fail "the mlcheck hook did not name nb.ipynb"
 grep -q "not implemented" <<<"$OUT" && fail "mlcheck check is not implemented in this build"
 
