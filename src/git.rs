@@ -6,9 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use git2::{
-    Config, ConfigLevel, Delta, DiffOptions, ErrorClass, ErrorCode, FileMode, Repository,
-};
+use git2::{Config, ConfigLevel, Delta, DiffOptions, ErrorClass, ErrorCode, FileMode, Repository};
 
 impl From<git2::Error> for crate::Error {
     fn from(err: git2::Error) -> Self {
@@ -87,7 +85,8 @@ pub fn staged_sources(repo_dir: &Path) -> Result<Vec<(PathBuf, Vec<u8>)>, crate:
     let mut out = Vec::new();
     for delta in diff.deltas() {
         match delta.status() {
-            Delta::Added | Delta::Modified | Delta::Renamed | Delta::Copied | Delta::Typechange => {}
+            Delta::Added | Delta::Modified | Delta::Renamed | Delta::Copied | Delta::Typechange => {
+            }
             _ => continue,
         }
         let new = delta.new_file();
@@ -166,7 +165,9 @@ fn global_config_path() -> Result<PathBuf, crate::Error> {
     }
     home_dir()
         .map(|home| home.join(".gitconfig"))
-        .ok_or_else(|| crate::Error::msg("cannot find the home folder for `--global` ($HOME is not set)"))
+        .ok_or_else(|| {
+            crate::Error::msg("cannot find the home folder for `--global` ($HOME is not set)")
+        })
 }
 
 fn home_dir() -> Option<PathBuf> {
@@ -324,6 +325,9 @@ mod tests {
             relative_to(Path::new("/r/c.py"), Path::new("/r/a/b")),
             PathBuf::from("../../c.py")
         );
-        assert_eq!(normalize(Path::new("/r/a/./b/../c")), PathBuf::from("/r/a/c"));
+        assert_eq!(
+            normalize(Path::new("/r/a/./b/../c")),
+            PathBuf::from("/r/a/c")
+        );
     }
 }

@@ -35,12 +35,20 @@ fn repo() -> tempfile::TempDir {
 fn as_text(files: &[(PathBuf, Vec<u8>)]) -> Vec<(String, String)> {
     files
         .iter()
-        .map(|(p, b)| (p.display().to_string(), String::from_utf8_lossy(b).into_owned()))
+        .map(|(p, b)| {
+            (
+                p.display().to_string(),
+                String::from_utf8_lossy(b).into_owned(),
+            )
+        })
         .collect()
 }
 
 fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-    items.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    items
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
 }
 
 #[test]

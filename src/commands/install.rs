@@ -65,7 +65,10 @@ pub fn run_install(args: InstallArgs) -> Result<ExitStatus> {
     let attributes = attributes_file(&args, scope, repo.as_ref())?;
     let added = add_attributes_line(&attributes)?;
 
-    println!("Installed the mlcheck git filter ({} config):", scope_name(scope));
+    println!(
+        "Installed the mlcheck git filter ({} config):",
+        scope_name(scope)
+    );
     println!("  {CLEAN_KEY} = {clean}");
     println!("  {SMUDGE_KEY} = cat");
     println!("  {REQUIRED_KEY} = true");
@@ -78,7 +81,9 @@ pub fn run_install(args: InstallArgs) -> Result<ExitStatus> {
     );
 
     if args.hook {
-        let repo = repo.as_ref().ok_or_else(|| crate::Error::msg("not in a git repository"))?;
+        let repo = repo
+            .as_ref()
+            .ok_or_else(|| crate::Error::msg("not in a git repository"))?;
         let hook = install_hook(repo, &exe, args.force)?;
         println!("  wrote the pre-commit hook {}", hook.display());
     }
@@ -120,7 +125,10 @@ pub fn run_uninstall(args: InstallArgs) -> Result<ExitStatus> {
         }
     }
     if removed.is_empty() {
-        println!("The mlcheck git filter was not installed ({} config): nothing to remove", scope_name(scope));
+        println!(
+            "The mlcheck git filter was not installed ({} config): nothing to remove",
+            scope_name(scope)
+        );
     } else {
         println!("Removed:");
         for item in removed {
@@ -148,11 +156,7 @@ fn scope_name(scope: Scope) -> &'static str {
     }
 }
 
-fn attributes_file(
-    args: &InstallArgs,
-    scope: Scope,
-    repo: Option<&Repository>,
-) -> Result<PathBuf> {
+fn attributes_file(args: &InstallArgs, scope: Scope, repo: Option<&Repository>) -> Result<PathBuf> {
     match &args.attributes {
         Some(file) => Ok(file.clone()),
         None => git::default_attributes_file(scope, repo),
@@ -187,7 +191,9 @@ fn status(args: &InstallArgs, scope: Scope, cwd: &Path) -> Result<ExitStatus> {
     let attributes = match (&args.attributes, scope, &repo) {
         (None, Scope::Local, Some(repo)) => {
             match git::attribute(repo, Path::new("notebook.ipynb"), "filter").as_deref() {
-                Some(FILTER) => Some("*.ipynb filter=mlcheck (from the repository's attributes)".to_string()),
+                Some(FILTER) => {
+                    Some("*.ipynb filter=mlcheck (from the repository's attributes)".to_string())
+                }
                 Some(other) => {
                     println!("*.ipynb notebooks use filter={other}, not filter=mlcheck");
                     None
@@ -197,7 +203,8 @@ fn status(args: &InstallArgs, scope: Scope, cwd: &Path) -> Result<ExitStatus> {
         }
         _ => {
             let file = attributes_file(args, scope, repo.as_ref())?;
-            has_attributes_line(&file)?.then(|| format!("`{ATTRIBUTES_LINE}` in {}", file.display()))
+            has_attributes_line(&file)?
+                .then(|| format!("`{ATTRIBUTES_LINE}` in {}", file.display()))
         }
     };
     match attributes {
@@ -230,8 +237,11 @@ fn status(args: &InstallArgs, scope: Scope, cwd: &Path) -> Result<ExitStatus> {
 
 /// The program name written into commands: see the module docs.
 fn program() -> Result<PathBuf> {
-    let exe = std::env::current_exe()
-        .map_err(|err| crate::Error::msg(format!("cannot find the path of the running mlcheck: {err}")))?;
+    let exe = std::env::current_exe().map_err(|err| {
+        crate::Error::msg(format!(
+            "cannot find the path of the running mlcheck: {err}"
+        ))
+    })?;
     let resolved = fs::canonicalize(&exe).unwrap_or_else(|_| exe.clone());
     if let Some(path) = std::env::var_os("PATH") {
         let name = exe.file_name().unwrap_or_default();
@@ -327,14 +337,21 @@ pub fn shell_quote(word: &str) -> String {
 }
 
 fn shell_join(words: &[String]) -> String {
-    words.iter().map(|w| shell_quote(w)).collect::<Vec<_>>().join(" ")
+    words
+        .iter()
+        .map(|w| shell_quote(w))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn read_lines(file: &Path) -> Result<Option<String>> {
     match fs::read(file) {
         Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(err) => Err(crate::Error::msg(format!("cannot read {}: {err}", file.display()))),
+        Err(err) => Err(crate::Error::msg(format!(
+            "cannot read {}: {err}",
+            file.display()
+        ))),
     }
 }
 
@@ -351,12 +368,16 @@ fn is_our_line(line: &str) -> bool {
 /// Append [`ATTRIBUTES_LINE`] unless present; `true` when it was added.
 fn add_attributes_line(file: &Path) -> Result<bool> {
     let existing = read_lines(file)?;
-    if existing.as_deref().is_some_and(|text| text.lines().any(is_our_line)) {
+    if existing
+        .as_deref()
+        .is_some_and(|text| text.lines().any(is_our_line))
+    {
         return Ok(false);
     }
     if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent)
-            .map_err(|err| crate::Error::msg(format!("cannot create {}: {err}", parent.display())))?;
+        fs::create_dir_all(parent).map_err(|err| {
+            crate::Error::msg(format!("cannot create {}: {err}", parent.display()))
+        })?;
     }
     let mut text = String::new();
     if let Some(existing) = &existing
@@ -383,7 +404,10 @@ fn remove_attributes_line(file: &Path) -> Result<bool> {
     let Some(text) = read_lines(file)? else {
         return Ok(false);
     };
-    let kept: Vec<&str> = text.split_inclusive('\n').filter(|l| !is_our_line(l)).collect();
+    let kept: Vec<&str> = text
+        .split_inclusive('\n')
+        .filter(|l| !is_our_line(l))
+        .collect();
     let new: String = kept.concat();
     if new.len() == text.len() {
         return Ok(false);
@@ -397,7 +421,7 @@ fn is_own_hook(hook: &Path) -> bool {
     fs::read(hook).is_ok_and(|bytes| {
         String::from_utf8_lossy(&bytes)
             .lines()
-            .any(|l| l.trim_end() == HOOK_MARKER)
+            .any(|l| l.starts_with(HOOK_MARKER))
     })
 }
 
@@ -447,7 +471,10 @@ mod tests {
     #[test]
     fn quotes_only_what_the_shell_would_split() {
         assert_eq!(shell_quote("/usr/bin/mlcheck"), "/usr/bin/mlcheck");
-        assert_eq!(shell_quote("--extra-keys=metadata.x"), "--extra-keys=metadata.x");
+        assert_eq!(
+            shell_quote("--extra-keys=metadata.x"),
+            "--extra-keys=metadata.x"
+        );
         assert_eq!(shell_quote("/my dir/mlcheck"), "'/my dir/mlcheck'");
         assert_eq!(shell_quote("it's"), r"'it'\''s'");
         assert_eq!(shell_quote(""), "''");
