@@ -1,8 +1,215 @@
-//! `mlcheck fix --strip-outputs`: nbstripout-compatible stripping (placeholder).
+//! `mlcheck fix --strip-outputs`: nbstripout 0.9.1, byte for byte, without Python.
+//!
+//! nbstripout reads a notebook with `nbformat.read`, edits the parsed notebook and writes it
+//! back with `nbformat.write`. This module does the same three steps on a zero-copy JSON
+//! tree ([`json`]): [`engine`] reproduces nbformat's reading (joining multi-line fields,
+//! dropping transient keys, filling cell ids) and nbstripout's edits, [`writer`] reproduces
+//! `json.dumps` as nbformat calls it for each format version. The promise: for any input
+//! nbstripout accepts, [`strip_notebook`] returns the bytes nbstripout writes (with the same
+//! options), and says whether the *parsed* notebook changed, which is what decides whether a
+//! file is rewritten. Deliberate differences: `drop_tagged_cells` applies every tag (nbstripout
+//! only the last one), `drop_empty_cells` reads a v3 code cell's `input` (nbstripout drops
+//! every v3 code cell), and inputs nbstripout would crash on are errors, never panics.
+
+pub mod engine;
+pub mod json;
+pub mod pyrepr;
+pub mod writer;
 
 use serde::Deserialize;
 
-/// Options from the `[strip]` table of the config file (nbstripout's flags).
-#[derive(Clone, Debug, Default, Deserialize)]
+pub use engine::{StripError, StripOutcome, strip_notebook, strip_notebook_if_changed};
+
+/// nbstripout's options; also the `[strip]` table of the config file.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-pub struct Options {}
+pub struct Options {
+    /// Keep every output (`--keep-output`). When false, a notebook's `metadata.keep_output`
+    /// decides, as in nbstripout.
+    pub keep_output: bool,
+    /// Keep execution counts and prompt numbers.
+    pub keep_count: bool,
+    /// Keep cell ids instead of renumbering them `"0"`, `"1"`, ….
+    pub keep_id: bool,
+    /// More dotted keys to strip (`metadata.x`, `cell.metadata.y`).
+    #[serde(deserialize_with = "words")]
+    pub extra_keys: Vec<String>,
+    /// Keys to keep although they are on the strip list.
+    #[serde(deserialize_with = "words")]
+    pub keep_metadata_keys: Vec<String>,
+    /// Drop cells whose source is empty or whitespace.
+    pub drop_empty_cells: bool,
+    /// Drop cells carrying any of these tags.
+    #[serde(deserialize_with = "words")]
+    pub drop_tagged_cells: Vec<String>,
+    /// Strip the outputs of `init_cell` cells too.
+    pub strip_init_cells: bool,
+    /// Keep outputs whose summed string length is at most this (0: drop all).
+    #[serde(deserialize_with = "size")]
+    pub max_size: i64,
+    /// Keep outputs of these types (`error`, `stream:stderr`) even when stripping.
+    #[serde(deserialize_with = "words")]
+    pub keep_output_type: Vec<String>,
+    /// Drop outputs of these types even when outputs are kept.
+    #[serde(deserialize_with = "words")]
+    pub drop_output_type: Vec<String>,
+}
+
+/// nbstripout's default strip list.
+pub const DEFAULT_EXTRA_KEYS: &[&str] = &[
+    "metadata.signature",
+    "metadata.widgets",
+    "cell.metadata.collapsed",
+    "cell.metadata.ExecuteTime",
+    "cell.metadata.execution",
+    "cell.metadata.heading_collapsed",
+    "cell.metadata.hidden",
+    "cell.metadata.scrolled",
+];
+
+impl Options {
+    /// Command-line flags merged over `base` (the config file's `[strip]` table): flags can
+    /// only turn options on or add to lists; `--max-size` replaces the configured size.
+    pub fn from_args(args: &crate::cli::StripArgs, base: &Options) -> Result<Options, String> {
+        let mut opts = base.clone();
+        opts.keep_output |= args.keep_output;
+        opts.keep_count |= args.keep_count;
+        opts.keep_id |= args.keep_id;
+        opts.drop_empty_cells |= args.drop_empty_cells;
+        opts.strip_init_cells |= args.strip_init_cells;
+        let split = |s: &Option<String>| -> Vec<String> {
+            s.as_deref()
+                .unwrap_or("")
+                .split_whitespace()
+                .map(str::to_string)
+                .collect()
+        };
+        opts.extra_keys.extend(split(&args.extra_keys));
+        opts.keep_metadata_keys.extend(split(&args.keep_metadata_keys));
+        opts.drop_tagged_cells.extend(split(&args.drop_tagged_cells));
+        if let Some(size) = &args.max_size {
+            opts.max_size = parse_size(size)?;
+        }
+        opts.keep_output_type.extend(args.keep_output_type.iter().cloned());
+        opts.drop_output_type.extend(args.drop_output_type.iter().cloned());
+        Ok(opts)
+    }
+
+    /// The strip list: defaults + `extra_keys`, minus `keep_metadata_keys` (exact match).
+    pub fn strip_keys(&self) -> Vec<String> {
+        DEFAULT_EXTRA_KEYS
+            .iter()
+            .map(|k| k.to_string())
+            .chain(self.extra_keys.iter().cloned())
+            .filter(|k| !self.keep_metadata_keys.contains(k))
+            .collect()
+    }
+
+    /// Keys of the strip list that start with neither `metadata.` nor `cell.`: nbstripout
+    /// warns and ignores them.
+    pub fn invalid_keys(&self) -> Vec<String> {
+        self.strip_keys()
+            .into_iter()
+            .filter(|k| split_key(k).is_none())
+            .collect()
+    }
+
+    /// Output types that nbstripout cannot parse (more than one `:`).
+    pub fn invalid_output_types(&self) -> Vec<String> {
+        self.keep_output_type
+            .iter()
+            .chain(&self.drop_output_type)
+            .filter(|t| t.matches(':').count() > 1)
+            .cloned()
+            .collect()
+    }
+}
+
+/// `("metadata", "x.y")` or `("cell", "metadata.y")`; `None` for keys nbstripout ignores.
+pub(crate) fn split_key(key: &str) -> Option<(&str, &str)> {
+    let (ns, rest) = key.split_once('.')?;
+    matches!(ns, "metadata" | "cell").then_some((ns, rest))
+}
+
+/// nbstripout's `--max-size`: an integer with an optional `K`, `M` or `G` (powers of 1000).
+pub fn parse_size(text: &str) -> Result<i64, String> {
+    let upper = text.trim().to_ascii_uppercase();
+    let (digits, mult) = match upper.chars().last() {
+        Some('K') => (&upper[..upper.len() - 1], 1_000),
+        Some('M') => (&upper[..upper.len() - 1], 1_000_000),
+        Some('G') => (&upper[..upper.len() - 1], 1_000_000_000),
+        Some(c) if c.is_ascii_digit() => (&upper[..], 1),
+        _ => return Err(format!("invalid size `{text}`: use digits with an optional K, M or G")),
+    };
+    let digits = digits.trim().replace('_', "");
+    digits
+        .parse::<i64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .ok_or_else(|| format!("invalid size `{text}`: use digits with an optional K, M or G"))
+}
+
+fn words<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Words {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match Words::deserialize(d)? {
+        Words::One(s) => s.split_whitespace().map(str::to_string).collect(),
+        Words::Many(v) => v,
+    })
+}
+
+fn size<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Size {
+        Int(i64),
+        Text(String),
+    }
+    match Size::deserialize(d)? {
+        Size::Int(n) => Ok(n),
+        Size::Text(s) => parse_size(&s).map_err(serde::de::Error::custom),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("0"), Ok(0));
+        assert_eq!(parse_size("1k"), Ok(1000));
+        assert_eq!(parse_size("2M"), Ok(2_000_000));
+        assert!(parse_size("1T").is_err());
+        assert!(parse_size("").is_err());
+    }
+
+    #[test]
+    fn config_table() {
+        let opts: Options = toml::from_str(
+            "keep-count = true\nextra-keys = \"metadata.a cell.metadata.b\"\nmax-size = \"1K\"\ndrop-tagged-cells = [\"x\", \"y\"]",
+        )
+        .unwrap();
+        assert!(opts.keep_count);
+        assert_eq!(opts.extra_keys, ["metadata.a", "cell.metadata.b"]);
+        assert_eq!(opts.max_size, 1000);
+        assert_eq!(opts.drop_tagged_cells, ["x", "y"]);
+        assert!(toml::from_str::<Options>("bogus = 1").is_err());
+    }
+
+    #[test]
+    fn keep_metadata_keys_remove_from_the_strip_list() {
+        let opts = Options {
+            keep_metadata_keys: vec!["cell.metadata.scrolled".into()],
+            extra_keys: vec!["foo.bar".into()],
+            ..Options::default()
+        };
+        let keys = opts.strip_keys();
+        assert!(!keys.contains(&"cell.metadata.scrolled".to_string()));
+        assert_eq!(opts.invalid_keys(), ["foo.bar"]);
+    }
+}
