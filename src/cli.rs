@@ -130,9 +130,6 @@ pub struct FixArgs {
     /// Change nothing; print a unified diff of what would change.
     #[arg(long)]
     pub diff: bool,
-    /// Print each stripped notebook to stdout instead of rewriting it (git's `diff.textconv`).
-    #[arg(long)]
-    pub stdout: bool,
     #[command(flatten)]
     pub strip: StripArgs,
     #[command(flatten)]

@@ -142,8 +142,9 @@ fn install_sets_the_filter_textconv_and_attributes() {
         Some("true")
     );
     let textconv = sb.git_config("diff.ipynb.textconv").expect("textconv set");
+    assert!(textconv.starts_with("sh -c '"), "{textconv}");
     assert!(
-        textconv.ends_with(" fix --strip-outputs --stdout"),
+        textconv.ends_with(r#" fix --strip-outputs - < "$0"'"#),
         "{textconv}"
     );
     assert_eq!(sb.attributes(), "*.ipynb filter=mlcheck diff=ipynb\n");
@@ -216,7 +217,7 @@ fn install_carries_the_strip_options_into_the_filter() {
     );
     let textconv = sb.git_config("diff.ipynb.textconv").unwrap();
     assert!(
-        textconv.contains("--keep-count '--extra-keys=metadata.x cell.metadata.y'"),
+        textconv.contains(r"--keep-count '\''--extra-keys=metadata.x cell.metadata.y'\''"),
         "{textconv}"
     );
     // Reinstalling with other options replaces the command.

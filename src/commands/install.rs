@@ -274,17 +274,13 @@ fn clean_words(exe: &Path, strip: &StripArgs) -> Vec<String> {
     words
 }
 
-/// `'<exe>' fix --strip-outputs --stdout <strip options>`: git appends the path of a
-/// temporary file holding the blob, and reads the stripped notebook from stdout.
+/// `sh -c '<exe> fix --strip-outputs <strip options> - < "$0"'`: git appends the path of a
+/// temporary file holding the blob (it becomes `$0`) and reads the stripped notebook from
+/// stdout. Going through the stdin mode keeps the textconv byte-identical to what the clean
+/// filter stages.
 pub fn textconv_command(exe: &Path, strip: &StripArgs) -> String {
-    let mut words = vec![
-        exe.to_string_lossy().into_owned(),
-        "fix".into(),
-        "--strip-outputs".into(),
-        "--stdout".into(),
-    ];
-    words.extend(strip_flags(strip));
-    shell_join(&words)
+    let inner = format!("{} < \"$0\"", shell_join(&clean_words(exe, strip)));
+    shell_join(&["sh".to_string(), "-c".to_string(), inner])
 }
 
 /// The command-line flags that reproduce `strip` (in `StripArgs` field order).
@@ -497,7 +493,11 @@ mod tests {
         );
         assert_eq!(
             textconv_command(Path::new("/bin/mlcheck"), &StripArgs::default()),
-            "/bin/mlcheck fix --strip-outputs --stdout"
+            r#"sh -c '/bin/mlcheck fix --strip-outputs - < "$0"'"#
+        );
+        assert_eq!(
+            textconv_command(Path::new("/a b/mlcheck"), &StripArgs::default()),
+            r#"sh -c ''\''/a b/mlcheck'\'' fix --strip-outputs - < "$0"'"#
         );
     }
 
