@@ -4,6 +4,7 @@
 //! exit code (0 clean, 1 findings, 2 error). Nothing here executes or imports user code.
 
 pub mod diagnostic;
+pub mod git;
 pub mod imports;
 pub mod registry;
 pub mod render;

@@ -16,7 +16,6 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus> {
     };
     let settings = crate::config::resolve(&paths, &args.selection)?;
     for (on, flag) in [
-        (args.staged, "--staged"),
         (args.history, "--history"),
         (args.baseline.is_some(), "--baseline"),
     ] {
@@ -25,6 +24,11 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus> {
                 "`mlcheck check {flag}` is not implemented yet"
             )));
         }
+    }
+    if args.staged {
+        // The index, not the working tree (`src/git.rs`); project rules need the tree.
+        let sources = crate::git::staged_sources_for_check(&args.paths, &settings)?;
+        return report(&args, pipeline::check_sources(sources, &settings));
     }
     let outcome = pipeline::check_paths(&paths, &settings);
     report(&args, outcome)
