@@ -78,7 +78,10 @@ def main():
     files = sorted(os.path.relpath(os.path.join(d, f), corpus)
                    for d, _, fs in os.walk(corpus) for f in fs if f.endswith(".ipynb"))
     total_same = total = 0
+    only = [n for n in os.environ.get("COMBOS", "").split(",") if n]
     for name, c in COMBOS.items():
+        if only and name not in only:
+            continue
         ours_dir = os.path.join(work, name, "mlcheck")
         shutil.rmtree(os.path.join(work, name), ignore_errors=True)
         shutil.copytree(corpus, ours_dir)
