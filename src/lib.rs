@@ -31,6 +31,11 @@ pub fn fingerprint(parts: &[&str]) -> String {
 
 pub mod cli;
 pub mod commands;
+pub mod config;
+pub mod discovery;
+pub mod docs;
+pub mod pipeline;
+pub mod suppress;
 
 /// A whole-command error: a message, shown as `mlcheck: error: …`, exit 2.
 #[derive(Debug)]

@@ -1,11 +1,41 @@
-//! Notebook hygiene rules (`NB…`).
+//! Notebook hygiene rules (`NB000`–`NB009`): validity, execution order, committed outputs,
+//! counts and volatile metadata. They read the notebook model (`source::notebook`) and point
+//! at raw JSON ranges; Python-aware notebook rules (`NB010`, `NB011`) live in
+//! `rules::python`.
+
+mod committed_execution_counts;
+mod committed_outputs;
+mod duplicate_cell;
+mod error_output;
+mod execution_count_gap;
+mod invalid_notebook;
+mod large_output;
+mod out_of_order_execution;
+mod unexecuted_cell;
+mod volatile_metadata;
+
+pub use committed_execution_counts::NB003;
+pub use committed_outputs::NB002;
+pub use duplicate_cell::NB009;
+pub use error_output::NB004;
+pub use execution_count_gap::NB006;
+pub use invalid_notebook::NB000;
+pub use large_output::NB008;
+pub use out_of_order_execution::NB001;
+pub use unexecuted_cell::NB005;
+pub use volatile_metadata::NB007;
 
 use serde::Deserialize;
 
 use crate::registry::RuleMeta;
 use crate::rules::FileChecker;
+use crate::source::SourceKind;
+use crate::source::json::Node;
+use crate::source::notebook::{Cell, Notebook};
 
-pub const RULES: &[&RuleMeta] = &[];
+pub const RULES: &[&RuleMeta] = &[
+    &NB000, &NB001, &NB002, &NB003, &NB004, &NB005, &NB006, &NB007, &NB008, &NB009,
+];
 
 /// Options from the `[notebook]` table of the config file.
 #[derive(Clone, Debug, Deserialize)]
@@ -13,14 +43,129 @@ pub const RULES: &[&RuleMeta] = &[];
 pub struct Options {
     /// `NB008 large-output`: the size, in bytes, above which one output is flagged.
     pub max_output_size: u64,
+    /// `NB009 duplicate-cell`: the fewest non-blank lines a repeated cell must have.
+    pub duplicate_min_lines: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Self {
             max_output_size: 500_000,
+            duplicate_min_lines: 5,
         }
     }
 }
 
-pub fn check(_checker: &mut FileChecker<'_>) {}
+pub fn check(checker: &mut FileChecker<'_>) {
+    if checker.file.kind != SourceKind::Notebook || !checker.any_enabled(RULES) {
+        return;
+    }
+    if checker.enabled(&NB000) {
+        invalid_notebook::check(checker);
+    }
+    let Some(nb) = checker.file.notebook.as_ref() else {
+        return;
+    };
+    let file = std::sync::Arc::clone(checker.file);
+    let text = file.text.as_str();
+    let ctx = Ctx { nb, text };
+    if checker.enabled(&NB001) {
+        out_of_order_execution::check(checker, &ctx);
+    }
+    if checker.enabled(&NB002) {
+        committed_outputs::check(checker, &ctx);
+    }
+    if checker.enabled(&NB003) {
+        committed_execution_counts::check(checker, &ctx);
+    }
+    if checker.enabled(&NB004) {
+        error_output::check(checker, &ctx);
+    }
+    if checker.enabled(&NB005) {
+        unexecuted_cell::check(checker, &ctx);
+    }
+    if checker.enabled(&NB006) {
+        execution_count_gap::check(checker, &ctx);
+    }
+    if checker.enabled(&NB007) {
+        volatile_metadata::check(checker, &ctx);
+    }
+    if checker.enabled(&NB008) {
+        large_output::check(checker, &ctx);
+    }
+    if checker.enabled(&NB009) {
+        duplicate_cell::check(checker, &ctx);
+    }
+}
+
+/// What every notebook rule reads.
+pub(crate) struct Ctx<'a> {
+    pub nb: &'a Notebook,
+    pub text: &'a str,
+}
+
+impl Ctx<'_> {
+    /// nbstripout's keep-output decision for a cell (reference §2, step 3): `init_cell`
+    /// wins; else the cell's `keep_output` metadata or tag; else the notebook default.
+    pub fn keeps_output(&self, cell: &Cell) -> bool {
+        let default = self
+            .nb
+            .notebook_metadata(self.text)
+            .and_then(|m| m.get(self.text, "keep_output"))
+            .is_some_and(|v| v.truthy(self.text));
+        if let Some(init) = cell.metadata_value(self.text, "init_cell") {
+            return init.truthy(self.text);
+        }
+        if let Some(keep) = cell.metadata_value(self.text, "keep_output") {
+            return keep.truthy(self.text);
+        }
+        cell.has_tag("keep_output") || default
+    }
+
+    pub fn output_type<'n>(
+        &self,
+        output: &'n Node,
+    ) -> Option<(std::borrow::Cow<'_, str>, &'n Node)> {
+        let node = output.get(self.text, "output_type")?;
+        Some((node.as_str(self.text)?, node))
+    }
+}
+
+/// "cells 2, 3 and 5" / "cell 4" / "cells 1, 2, 3, … (12 in all)".
+pub(crate) fn cell_list(numbers: &[usize]) -> String {
+    const SHOWN: usize = 8;
+    let shown: Vec<String> = numbers.iter().take(SHOWN).map(usize::to_string).collect();
+    match numbers.len() {
+        0 => String::new(),
+        1 => format!("cell {}", shown[0]),
+        n if n <= SHOWN => {
+            let (last, rest) = shown.split_last().expect("n >= 2");
+            format!("cells {} and {last}", rest.join(", "))
+        }
+        n => format!("cells {}, … ({n} in all)", shown.join(", ")),
+    }
+}
+
+/// A one-byte range at the start of a node (its `[`, `{` or first digit): enough for a
+/// location without dragging megabytes of JSON into a snippet.
+pub(crate) fn head(node: &Node) -> crate::source::TextRange {
+    crate::source::TextRange::new(
+        node.range.start(),
+        (node.range.start() + 1).min(node.range.end()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell_list;
+
+    #[test]
+    fn cell_lists_read_well() {
+        assert_eq!(cell_list(&[4]), "cell 4");
+        assert_eq!(cell_list(&[2, 3, 5]), "cells 2, 3 and 5");
+        assert_eq!(
+            cell_list(&(1..=12).collect::<Vec<_>>()),
+            "cells 1, 2, 3, 4, 5, 6, 7, 8, … (12 in all)"
+        );
+    }
+}

@@ -1,0 +1,308 @@
+//! The config file and its merge with the command line into [`Settings`].
+//!
+//! Discovery: `--config FILE`, else the first of `mlcheck.toml`, `.mlcheck.toml`, or a
+//! `pyproject.toml` that really has a `[tool.mlcheck]` table, searched upward from the first
+//! checked path (typos' and ruff's rule). Keys are kebab-case; unknown keys and bad values
+//! are errors that name the file, the key and its line. Flags beat the file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::Error;
+use crate::cli::SelectionArgs;
+use crate::diagnostic::Severity;
+use crate::registry::{self, RuleMeta};
+use crate::rules;
+use crate::settings::Settings;
+
+const CONFIG_NAMES: &[&str] = &["mlcheck.toml", ".mlcheck.toml", "pyproject.toml"];
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawConfig {
+    pub select: Option<Vec<Spanned<String>>>,
+    pub extend_select: Option<Vec<Spanned<String>>>,
+    pub ignore: Option<Vec<Spanned<String>>>,
+    pub per_file_ignores: Option<BTreeMap<String, Vec<Spanned<String>>>>,
+    pub exclude: Option<Vec<Spanned<String>>>,
+    pub extend_exclude: Option<Vec<Spanned<String>>>,
+    pub force_exclude: Option<bool>,
+    pub severity: Option<BTreeMap<Spanned<String>, Severity>>,
+    pub baseline: Option<PathBuf>,
+    pub notebook: Option<rules::notebook::Options>,
+    pub secrets: Option<rules::secrets::Options>,
+    pub paths: Option<rules::paths::Options>,
+    pub python: Option<rules::python::Options>,
+    pub project: Option<rules::project::Options>,
+    pub strip: Option<crate::strip::Options>,
+}
+
+#[derive(Deserialize)]
+struct PyProject {
+    tool: Option<PyProjectTool>,
+}
+
+#[derive(Deserialize)]
+struct PyProjectTool {
+    mlcheck: Option<RawConfig>,
+}
+
+/// A config file, read and parsed.
+pub struct LoadedConfig {
+    pub path: PathBuf,
+    pub text: String,
+    pub raw: RawConfig,
+}
+
+/// Find the config file for `start` (a file or directory), walking up.
+pub fn find_config(start: &Path) -> Option<PathBuf> {
+    let abs = std::path::absolute(start).ok()?;
+    let mut dir = if abs.is_dir() {
+        Some(abs.as_path())
+    } else {
+        abs.parent()
+    };
+    while let Some(d) = dir {
+        for name in CONFIG_NAMES {
+            let candidate = d.join(name);
+            if candidate.is_file() && (*name != "pyproject.toml" || has_tool_mlcheck(&candidate)) {
+                return Some(candidate);
+            }
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+fn has_tool_mlcheck(path: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    // Cheap test first; a real parse confirms (a string could contain the words).
+    text.contains("tool.mlcheck")
+        && toml::from_str::<toml::Table>(&text)
+            .ok()
+            .and_then(|t| t.get("tool")?.get("mlcheck").cloned())
+            .is_some()
+}
+
+pub fn load_config(path: &Path) -> Result<LoadedConfig, Error> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::msg(format!(
+            "cannot read config file {}: {}",
+            path.display(),
+            crate::discovery::io_reason(&e)
+        ))
+    })?;
+    let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");
+    let raw = if is_pyproject {
+        toml::from_str::<PyProject>(&text)
+            .map(|p| p.tool.and_then(|t| t.mlcheck).unwrap_or_default())
+    } else {
+        toml::from_str::<RawConfig>(&text)
+    }
+    .map_err(|e| {
+        Error::msg(format!(
+            "invalid config file {}: {}",
+            path.display(),
+            e.to_string().trim_end()
+        ))
+    })?;
+    Ok(LoadedConfig {
+        path: path.to_path_buf(),
+        text,
+        raw,
+    })
+}
+
+/// 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+/// Resolve settings for a run over `paths`.
+pub fn resolve(paths: &[PathBuf], args: &SelectionArgs) -> Result<Settings, Error> {
+    let config_path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => {
+            let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+            find_config(&start)
+        }
+    };
+    let loaded = config_path.as_deref().map(load_config).transpose()?;
+    settings_from(loaded.as_ref(), args)
+}
+
+pub fn settings_from(
+    loaded: Option<&LoadedConfig>,
+    args: &SelectionArgs,
+) -> Result<Settings, Error> {
+    let mut settings = Settings::default();
+    let empty = RawConfig::default();
+    let (raw, text, cfg_path) = match loaded {
+        Some(l) => (&l.raw, l.text.as_str(), Some(l.path.as_path())),
+        None => (&empty, "", None),
+    };
+    let where_ = |span: std::ops::Range<usize>, key: &str| match cfg_path {
+        Some(p) => format!("{}:{}: `{key}`", p.display(), line_of(text, span.start)),
+        None => format!("`{key}`"),
+    };
+    let resolve_list = |items: &Option<Vec<Spanned<String>>>,
+                        key: &str|
+     -> Result<Vec<&'static RuleMeta>, Error> {
+        let mut out = Vec::new();
+        for item in items.iter().flatten() {
+            match registry::select(item.get_ref()) {
+                Some(rules) => out.extend(rules),
+                None => {
+                    return Err(Error::msg(format!(
+                        "{}: unknown rule or prefix `{}` (see `mlcheck rules`)",
+                        where_(item.span(), key),
+                        item.get_ref()
+                    )));
+                }
+            }
+        }
+        Ok(out)
+    };
+    let cli_list = |items: &[String], flag: &str| -> Result<Vec<&'static RuleMeta>, Error> {
+        let mut out = Vec::new();
+        for item in items {
+            match registry::select(item) {
+                Some(rules) => out.extend(rules),
+                None => {
+                    return Err(Error::msg(format!(
+                        "{flag}: unknown rule or prefix `{item}` (see `mlcheck rules`)"
+                    )));
+                }
+            }
+        }
+        Ok(out)
+    };
+
+    // Selection: config select (replaces the defaults) → extend-select → ignore, then the
+    // same three from the command line.
+    let mut apply = |select: Option<Vec<&'static RuleMeta>>,
+                     extend: Vec<&'static RuleMeta>,
+                     ignore: Vec<&'static RuleMeta>| {
+        if let Some(sel) = select {
+            settings.enabled = sel.iter().map(|r| r.code).collect();
+        }
+        settings.enabled.extend(extend.iter().map(|r| r.code));
+        for r in ignore {
+            settings.enabled.remove(r.code);
+        }
+    };
+    apply(
+        raw.select
+            .as_ref()
+            .map(|_| resolve_list(&raw.select, "select"))
+            .transpose()?,
+        resolve_list(&raw.extend_select, "extend-select")?,
+        resolve_list(&raw.ignore, "ignore")?,
+    );
+    apply(
+        (!args.select.is_empty())
+            .then(|| cli_list(&args.select, "--select"))
+            .transpose()?,
+        cli_list(&args.extend_select, "--extend-select")?,
+        cli_list(&args.ignore, "--ignore")?,
+    );
+
+    for (code, sev) in raw.severity.iter().flatten() {
+        let Some(rules) = registry::select(code.get_ref()) else {
+            return Err(Error::msg(format!(
+                "{}: unknown rule or prefix `{}` (see `mlcheck rules`)",
+                where_(code.span(), "severity"),
+                code.get_ref()
+            )));
+        };
+        for r in rules {
+            settings.severity.insert(r.code, *sev);
+        }
+    }
+
+    for (glob, codes) in raw.per_file_ignores.iter().flatten() {
+        let matcher = globset::Glob::new(glob)
+            .map_err(|e| {
+                Error::msg(format!(
+                    "{}: invalid glob `{glob}`: {e}",
+                    where_(0..0, "per-file-ignores")
+                ))
+            })?
+            .compile_matcher();
+        let rules = resolve_list(&Some(codes.clone()), "per-file-ignores")?;
+        settings
+            .per_file_ignores
+            .push((matcher, rules.iter().map(|r| r.code).collect()));
+    }
+
+    let mut excludes = globset::GlobSetBuilder::new();
+    let mut add_glob = |g: &str, at: String| -> Result<(), Error> {
+        let glob = globset::GlobBuilder::new(g)
+            .literal_separator(false)
+            .build()
+            .map_err(|e| Error::msg(format!("{at}: invalid glob `{g}`: {e}")))?;
+        excludes.add(glob);
+        // `dir` also excludes everything below it.
+        if !g.ends_with("/**")
+            && let Ok(glob) = globset::Glob::new(&format!("{}/**", g.trim_end_matches('/')))
+        {
+            excludes.add(glob);
+        }
+        Ok(())
+    };
+    for g in raw
+        .exclude
+        .iter()
+        .flatten()
+        .chain(raw.extend_exclude.iter().flatten())
+    {
+        add_glob(g.get_ref(), where_(g.span(), "exclude"))?;
+    }
+    for g in &args.extend_exclude {
+        add_glob(g, "--extend-exclude".into())?;
+    }
+    settings.exclude = excludes
+        .build()
+        .map_err(|e| Error::msg(format!("invalid exclude globs: {e}")))?;
+    settings.force_exclude = args.force_exclude || raw.force_exclude.unwrap_or(false);
+
+    if let Some(p) = cfg_path {
+        settings.config_path = Some(p.to_path_buf());
+        settings.root = p
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        if settings.root.as_os_str().is_empty() {
+            settings.root = PathBuf::from(".");
+        }
+    }
+    settings.baseline = raw.baseline.as_ref().map(|b| settings.root.join(b));
+    if let Some(o) = &raw.notebook {
+        settings.notebook = o.clone();
+    }
+    if let Some(o) = &raw.secrets {
+        settings.secrets = o.clone();
+    }
+    if let Some(o) = &raw.paths {
+        settings.paths = o.clone();
+    }
+    if let Some(o) = &raw.python {
+        settings.python = o.clone();
+    }
+    if let Some(o) = &raw.project {
+        settings.project = o.clone();
+    }
+    if let Some(o) = &raw.strip {
+        settings.strip = o.clone();
+    }
+    Ok(settings)
+}

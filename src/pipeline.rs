@@ -1,0 +1,255 @@
+//! The check pipeline: discover → read → per-file rules (in parallel) → project rules (once
+//! per project) → suppressions → sorted diagnostics.
+//!
+//! Bad input never stops the run: an unreadable file becomes a [`FileError`] (exit 2), a
+//! broken notebook becomes an `NB000` finding, and every other file is still checked.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, FileError};
+use crate::discovery;
+use crate::rules::{self, FileChecker};
+use crate::settings::Settings;
+use crate::source::{SourceFile, SourceKind, notebook::NotebookError};
+
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub diagnostics: Vec<Diagnostic>,
+    pub errors: Vec<FileError>,
+    pub files_checked: usize,
+}
+
+impl Outcome {
+    fn finish(mut self, settings: &Settings) -> Self {
+        self.diagnostics = crate::suppress::apply(std::mem::take(&mut self.diagnostics), settings);
+        self.diagnostics
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.errors.sort_by(|a, b| a.path.cmp(&b.path));
+        self
+    }
+}
+
+/// Check files and directories on disk.
+pub fn check_paths(paths: &[PathBuf], settings: &Settings) -> Outcome {
+    let found = discovery::discover(paths, settings);
+    let mut outcome = Outcome {
+        errors: found.errors,
+        ..Outcome::default()
+    };
+    let results: Vec<_> = found
+        .files
+        .par_iter()
+        .map(|path| match read_source(path) {
+            Ok(Some(file)) => Ok(check_source(&file, settings)),
+            Ok(None) => Ok(Vec::new()),
+            Err(e) => Err(e),
+        })
+        .collect();
+    for r in results {
+        match r {
+            Ok(diags) => outcome.diagnostics.extend(diags),
+            Err(e) => outcome.errors.push(e),
+        }
+    }
+    outcome.files_checked = found.files.len();
+    if rules::project::RULES.iter().any(|r| settings.enabled(r)) {
+        for root in project_roots(paths, &found.files, settings) {
+            let project_files = if paths.iter().any(|p| p.is_dir() && root.starts_with(p)) {
+                found
+                    .files
+                    .iter()
+                    .filter(|f| f.starts_with(&root))
+                    .cloned()
+                    .collect()
+            } else {
+                discovery::discover(std::slice::from_ref(&root), settings).files
+            };
+            let (diags, errors) = rules::project::check_project(&root, &project_files, settings);
+            outcome.diagnostics.extend(diags);
+            outcome.errors.extend(errors);
+        }
+    }
+    outcome.finish(settings)
+}
+
+/// Check in-memory sources (e.g. blobs staged in git), named by their paths.
+pub fn check_sources(sources: Vec<(PathBuf, Vec<u8>)>, settings: &Settings) -> Outcome {
+    let mut outcome = Outcome {
+        files_checked: sources.len(),
+        ..Outcome::default()
+    };
+    let results: Vec<_> = sources
+        .into_par_iter()
+        .filter(|(path, _)| SourceKind::from_path(path).is_some())
+        .map(|(path, bytes)| match source_from_bytes(path, bytes) {
+            Ok(Some(file)) => Ok(check_source(&file, settings)),
+            Ok(None) => Ok(Vec::new()),
+            Err(e) => Err(e),
+        })
+        .collect();
+    for r in results {
+        match r {
+            Ok(diags) => outcome.diagnostics.extend(diags),
+            Err(e) => outcome.errors.push(e),
+        }
+    }
+    outcome.finish(settings)
+}
+
+/// Run every file-level rule on one loaded file.
+pub fn check_source(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagnostic> {
+    let mut checker = FileChecker::new(file, settings);
+    rules::check_file(&mut checker);
+    checker.diagnostics
+}
+
+/// Read a file from disk. `Ok(None)`: skipped on purpose (binary content in a text kind).
+pub fn read_source(path: &Path) -> Result<Option<Arc<SourceFile>>, FileError> {
+    let bytes = std::fs::read(path).map_err(|e| FileError {
+        path: path.to_path_buf(),
+        message: format!("cannot read: {}", discovery::io_reason(&e)),
+    })?;
+    source_from_bytes(path.to_path_buf(), bytes)
+}
+
+/// Build a [`SourceFile`] from raw bytes. Notebooks that are not UTF-8 still become a file
+/// (with an `NB000` reason); other non-UTF-8 text is an error; binary files are skipped.
+pub fn source_from_bytes(
+    path: PathBuf,
+    bytes: Vec<u8>,
+) -> Result<Option<Arc<SourceFile>>, FileError> {
+    let Some(kind) = SourceKind::from_path(&path) else {
+        return Ok(None);
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let valid_up_to = err.utf8_error().valid_up_to();
+            if kind == SourceKind::Notebook {
+                // Everything before the first bad byte is valid, so that offset is exact
+                // in the lossy text too.
+                let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
+                let mut file = SourceFile::new(path, String::new(), SourceKind::Text);
+                file.kind = SourceKind::Notebook;
+                file.lines = crate::source::LineIndex::new(&text);
+                file.text = text;
+                file.notebook_error = Some(NotebookError {
+                    offset: valid_up_to,
+                    message: if is_binary(err.as_bytes()) {
+                        "not a notebook: binary data, not JSON text".into()
+                    } else {
+                        format!("not valid UTF-8 (byte {valid_up_to}): notebooks are UTF-8 JSON")
+                    },
+                });
+                return Ok(Some(Arc::new(file)));
+            }
+            if is_binary(err.as_bytes()) {
+                return Ok(None);
+            }
+            return Err(FileError {
+                path,
+                message: format!("not valid UTF-8 (byte {valid_up_to}); skipped"),
+            });
+        }
+    };
+    if kind != SourceKind::Notebook && is_binary(text.as_bytes()) {
+        return Ok(None);
+    }
+    Ok(Some(Arc::new(SourceFile::new(path, text, kind))))
+}
+
+/// Git's heuristic: a NUL byte in the first 8 KiB means binary.
+fn is_binary(bytes: &[u8]) -> bool {
+    memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
+}
+
+/// The projects the checked files belong to: the folder of the nearest `MLproject` above a
+/// file, else the config file's folder, else the git work tree, else the checked directory.
+pub fn project_roots(
+    paths: &[PathBuf],
+    files: &[PathBuf],
+    settings: &Settings,
+) -> BTreeSet<PathBuf> {
+    let mut roots = BTreeSet::new();
+    // Without an MLproject: the config file's folder when `p` is inside it, else the
+    // nearest ancestor holding `.git`, else `p` itself (a directory) or its folder.
+    let fallback = |p: &Path| -> PathBuf {
+        if let Some(dir) = settings.config_path.as_deref().and_then(Path::parent) {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            if p.starts_with(dir) || same_dir(p, dir) {
+                return dir.to_path_buf();
+            }
+        }
+        let mut cur = Some(p);
+        while let Some(d) = cur {
+            let d_eff = if d.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                d
+            };
+            if d_eff.join(".git").exists() {
+                return d_eff.to_path_buf();
+            }
+            cur = d.parent();
+        }
+        p.to_path_buf()
+    };
+    // Every MLproject among the files (or above an explicitly named file) is a project.
+    for f in files {
+        if f.file_name()
+            .is_some_and(|n| n.eq_ignore_ascii_case("MLproject"))
+        {
+            roots.insert(parent_or_dot(f));
+        }
+    }
+    for p in paths {
+        if p.is_dir() {
+            if !roots.iter().any(|r| r.starts_with(p)) {
+                roots.insert(fallback(p));
+            }
+            continue;
+        }
+        // A named file: the nearest MLproject above it, else the fallback.
+        let mut dir = p.parent();
+        let mut found = None;
+        while let Some(d) = dir {
+            let d_eff = if d.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                d
+            };
+            if d_eff.join("MLproject").is_file() {
+                found = Some(d_eff.to_path_buf());
+                break;
+            }
+            if d.as_os_str().is_empty() {
+                break;
+            }
+            dir = d.parent();
+        }
+        roots.insert(found.unwrap_or_else(|| fallback(&parent_or_dot(p))));
+    }
+    roots
+}
+
+fn parent_or_dot(p: &Path) -> PathBuf {
+    match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}

@@ -1,0 +1,69 @@
+use crate::declare_rule;
+use crate::diagnostic::{Diagnostic, Label};
+use crate::rules::FileChecker;
+
+use super::Ctx;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a code cell whose execution count is not greater than that of the executed
+    /// code cell above it: the notebook was not run top to bottom.
+    ///
+    /// ## Why is this bad?
+    /// The saved outputs were produced by an order of execution that "Restart & Run All"
+    /// does not reproduce. A cell may depend on state made by a cell further down, or on a
+    /// variable since changed; readers and CI cannot tell.
+    ///
+    /// ## Example
+    /// Cells saved with counts `[1]`, `[5]`, `[3]`: the third cell ran before the second.
+    ///
+    /// ## How to fix
+    /// Restart the kernel and run all cells in order, then save; or clear counts and outputs
+    /// with `mlcheck fix --strip-outputs` if the repository should hold none.
+    ///
+    /// ## References
+    /// - check-execution-order (MarcoGorelli), pynblint `non-linear-execution`, Julynter `c2`
+    pub static NB001 = {
+        code: "NB001",
+        name: "out-of-order-execution",
+        domain: Notebook,
+        severity: Error,
+        default: true,
+        fix: StripOutputs,
+        summary: "Code cells were executed out of order",
+    }
+}
+
+pub(super) fn check(checker: &mut FileChecker<'_>, ctx: &Ctx<'_>) {
+    let mut prev: Option<(&crate::source::notebook::Cell, i64)> = None;
+    for cell in ctx.nb.code_cells() {
+        let (Some(count), Some(range)) = (cell.execution_count, cell.execution_count_range) else {
+            continue;
+        };
+        if let Some((prev_cell, prev_count)) = prev
+            && count <= prev_count
+        {
+            let prev_range = prev_cell
+                .execution_count_range
+                .unwrap_or(prev_cell.node.range);
+            checker.push(
+                    Diagnostic::new(
+                        &super::NB001,
+                        checker.file,
+                        range,
+                        format!(
+                            "cell {} ran before cell {} above it (execution count {count} after {prev_count})",
+                            cell.number, prev_cell.number
+                        ),
+                    )
+                    .with_primary_message(format!("execution count {count}"))
+                    .with_label(
+                        Label::new(checker.file, prev_range)
+                            .with_message(format!("cell {} ran later, as {prev_count}", prev_cell.number)),
+                    )
+                    .with_help("Restart the kernel and run all cells in order, or strip outputs with `mlcheck fix --strip-outputs`"),
+                );
+        }
+        prev = Some((cell, count));
+    }
+}

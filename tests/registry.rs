@@ -1,0 +1,88 @@
+//! The rule registry is consistent and documented (STYLE §1.3): unique codes and names,
+//! required doc sections, fix safety documented, and `docs/rules.md` up to date.
+
+use std::collections::HashSet;
+
+use mlcheck::docs::{REQUIRED_SECTIONS, rules_markdown};
+use mlcheck::registry::{FixAvailability, all_rules, select};
+
+#[test]
+fn codes_and_names_are_unique() {
+    let mut codes = HashSet::new();
+    let mut names = HashSet::new();
+    for r in all_rules() {
+        assert!(codes.insert(r.code), "duplicate code {}", r.code);
+        assert!(names.insert(r.name), "duplicate name {}", r.name);
+        assert!(
+            r.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{}: name `{}` is not kebab-case",
+            r.code,
+            r.name
+        );
+        let split = r.code.find(|c: char| c.is_ascii_digit()).unwrap_or(0);
+        assert!(
+            split > 0 && r.code[split..].len() == 3,
+            "{}: code is not PREFIX + 3 digits",
+            r.code
+        );
+    }
+}
+
+#[test]
+fn every_rule_has_the_doc_sections() {
+    for r in all_rules() {
+        let docs = r.docs();
+        for section in REQUIRED_SECTIONS {
+            assert!(docs.contains(section), "{} lacks `{section}`", r.code);
+        }
+        assert!(
+            docs.contains("## How to fix") || docs.contains("## Fix safety"),
+            "{} lacks `## How to fix`",
+            r.code
+        );
+        if matches!(r.fix, FixAvailability::Safe | FixAvailability::Unsafe) {
+            assert!(
+                docs.contains("## Fix safety"),
+                "{} is fixable but has no `## Fix safety`",
+                r.code
+            );
+        }
+        assert!(
+            !r.summary.ends_with('.'),
+            "{}: summary ends with a period",
+            r.code
+        );
+    }
+}
+
+#[test]
+fn selectors_take_codes_prefixes_and_names() {
+    assert_eq!(select("NB001").unwrap().len(), 1);
+    assert_eq!(select("out-of-order-execution").unwrap()[0].code, "NB001");
+    assert!(select("NB00").unwrap().len() >= 10);
+    assert!(
+        select("NB")
+            .unwrap()
+            .iter()
+            .all(|r| r.code.starts_with("NB"))
+    );
+    assert!(select("nb001").is_some());
+    assert!(select("XYZ").is_none());
+}
+
+#[test]
+fn rules_md_is_up_to_date() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md");
+    let expected = rules_markdown();
+    if std::env::var_os("MLCHECK_UPDATE_DOCS").is_some() {
+        std::fs::write(path, &expected).unwrap();
+        return;
+    }
+    let actual = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "docs/rules.md is stale: run `MLCHECK_UPDATE_DOCS=1 cargo test --test registry`"
+    );
+}
