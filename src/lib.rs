@@ -36,6 +36,8 @@ pub mod discovery;
 pub mod docs;
 pub mod pipeline;
 pub mod suppress;
+pub mod baseline;
+pub mod history;
 
 /// A whole-command error: a message, shown as `mlcheck: error: …`, exit 2.
 #[derive(Debug)]
