@@ -138,7 +138,11 @@ mod tests {
 
     #[test]
     fn parse_rejects_bad_files_with_a_reason() {
-        assert!(Baseline::parse("[]").unwrap_err().contains("not a baseline"));
+        assert!(
+            Baseline::parse("[]")
+                .unwrap_err()
+                .contains("not a baseline")
+        );
         assert!(
             Baseline::parse(r#"{"version": 2, "fingerprints": []}"#)
                 .unwrap_err()

@@ -57,8 +57,11 @@ pub fn scan_history(
             || Repository::open(&git_dir).ok(),
             |repo, item| {
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if progress && (n % 256 == 0 || n == total) {
-                    let _ = write!(std::io::stderr(), "\rmlcheck: scanning history: {n}/{total} blobs");
+                if progress && (n.is_multiple_of(256) || n == total) {
+                    let _ = write!(
+                        std::io::stderr(),
+                        "\rmlcheck: scanning history: {n}/{total} blobs"
+                    );
                 }
                 let Some(repo) = repo.as_ref() else {
                     return Err(FileError {
@@ -97,13 +100,18 @@ fn collect_blobs(
     since: Option<&str>,
     progress: bool,
 ) -> Result<Vec<BlobAt>, crate::Error> {
-    let mut walk = repo.revwalk().map_err(|e| git_err("cannot walk history", e))?;
+    let mut walk = repo
+        .revwalk()
+        .map_err(|e| git_err("cannot walk history", e))?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)
         .map_err(|e| git_err("cannot walk history", e))?;
     match walk.push_head() {
         Ok(()) => {}
         // An empty repository has no history to scan.
-        Err(e) if e.code() == git2::ErrorCode::UnbornBranch || e.code() == git2::ErrorCode::NotFound => {
+        Err(e)
+            if e.code() == git2::ErrorCode::UnbornBranch
+                || e.code() == git2::ErrorCode::NotFound =>
+        {
             return Ok(Vec::new());
         }
         Err(e) => return Err(git_err("cannot read HEAD", e)),
@@ -152,7 +160,7 @@ fn collect_blobs(
             });
         }
         commits += 1;
-        if progress && commits % 500 == 0 {
+        if progress && commits.is_multiple_of(500) {
             let _ = write!(
                 std::io::stderr(),
                 "\rmlcheck: reading history: {commits} commits, {} blobs",
@@ -166,7 +174,11 @@ fn collect_blobs(
     Ok(out)
 }
 
-fn scan_blob(repo: &Repository, item: &BlobAt, settings: &Settings) -> Result<Vec<Diagnostic>, FileError> {
+fn scan_blob(
+    repo: &Repository,
+    item: &BlobAt,
+    settings: &Settings,
+) -> Result<Vec<Diagnostic>, FileError> {
     let blob = repo.find_blob(item.blob).map_err(|e| FileError {
         path: item.path.clone(),
         message: format!("cannot read blob {}: {}", item.blob, e.message()),
@@ -174,7 +186,8 @@ fn scan_blob(repo: &Repository, item: &BlobAt, settings: &Settings) -> Result<Ve
     if blob.is_binary() || blob.size() as u64 > settings.secrets.max_file_size.max(64 << 20) {
         return Ok(Vec::new());
     }
-    let file = match crate::pipeline::source_from_bytes(item.path.clone(), blob.content().to_vec()) {
+    let file = match crate::pipeline::source_from_bytes(item.path.clone(), blob.content().to_vec())
+    {
         Ok(Some(file)) => file,
         Ok(None) | Err(_) => return Ok(Vec::new()),
     };

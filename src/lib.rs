@@ -29,15 +29,15 @@ pub fn fingerprint(parts: &[&str]) -> String {
     out
 }
 
+pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod discovery;
 pub mod docs;
+pub mod history;
 pub mod pipeline;
 pub mod suppress;
-pub mod baseline;
-pub mod history;
 
 /// A whole-command error: a message, shown as `mlcheck: error: …`, exit 2.
 #[derive(Debug)]

@@ -85,8 +85,15 @@ fn notebook_sources_and_text_outputs_in_cell_coordinates() {
     assert_eq!(found[0].1, 2);
     assert!(matches!(found[0].2, CellPart::Source(lc) if lc.line == 3 && lc.column == 26));
     assert_eq!((found[1].0, found[1].1), ("huggingface-access-token", 3));
-    assert_eq!((found[2].0, found[2].1, found[2].2), ("groq-api-key", 4, CellPart::Output));
-    assert!(diags[2].message.contains("in the output of cell 4"), "{}", diags[2].message);
+    assert_eq!(
+        (found[2].0, found[2].1, found[2].2),
+        ("groq-api-key", 4, CellPart::Output)
+    );
+    assert!(
+        diags[2].message.contains("in the output of cell 4"),
+        "{}",
+        diags[2].message
+    );
     // Raw ranges point at the key in the file.
     let raw = file.slice(diags[0].primary.range);
     assert!(raw.starts_with("sk-proj-") && raw.ends_with("J8H"), "{raw}");
@@ -105,7 +112,11 @@ fn clean_look_alikes_are_not_flagged() {
 fn structural_service_account_and_kaggle() {
     let (_, diags) = check("SEC001_service_account.json");
     let ids: Vec<_> = diags.iter().map(pattern).collect();
-    assert_eq!(ids, ["gcp-service-account-key"], "one finding, not also `private-key`");
+    assert_eq!(
+        ids,
+        ["gcp-service-account-key"],
+        "one finding, not also `private-key`"
+    );
     let (_, diags) = check("SEC001_kaggle.json");
     let ids: Vec<_> = diags.iter().map(pattern).collect();
     assert_eq!(ids, ["kaggle-api-key"]);
@@ -147,7 +158,10 @@ fn diagnostics_never_hold_the_secret() {
             for s in &secrets {
                 // A body line of a PEM key is a secret as much as the whole key.
                 let needles: Vec<&str> = if s.contains("PRIVATE KEY") {
-                    s.lines().filter(|l| !l.starts_with("-----")).take(2).collect()
+                    s.lines()
+                        .filter(|l| !l.starts_with("-----"))
+                        .take(2)
+                        .collect()
                 } else {
                     vec![s.as_str()]
                 };
@@ -270,7 +284,13 @@ fn baseline_command_and_check_flag() {
     let check = |extra: &[&str]| {
         Command::new(bin)
             .current_dir(dir.path())
-            .args(["check", "--select", "SEC", "--baseline", ".mlcheck-baseline.json"])
+            .args([
+                "check",
+                "--select",
+                "SEC",
+                "--baseline",
+                ".mlcheck-baseline.json",
+            ])
             .args(extra)
             .arg(".")
             .output()
@@ -282,10 +302,18 @@ fn baseline_command_and_check_flag() {
     let out = check(&[]);
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("5 entries") && stderr.contains("match no finding"), "{stderr}");
+    assert!(
+        stderr.contains("5 entries") && stderr.contains("match no finding"),
+        "{stderr}"
+    );
 }
 
-fn commit(repo: &git2::Repository, files: &[(&str, Option<&str>)], message: &str, time: i64) -> git2::Oid {
+fn commit(
+    repo: &git2::Repository,
+    files: &[(&str, Option<&str>)],
+    message: &str,
+    time: i64,
+) -> git2::Oid {
     let mut index = repo.index().unwrap();
     let root = repo.workdir().unwrap().to_path_buf();
     for (name, content) in files {
@@ -321,7 +349,12 @@ fn history_finds_a_key_that_was_deleted() {
     let dir = tempfile::tempdir().unwrap();
     let repo = git2::Repository::init(dir.path()).unwrap();
     let key = "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";
-    let first = commit(&repo, &[("README.md", Some("# demo\n"))], "init", 1_600_000_000);
+    let first = commit(
+        &repo,
+        &[("README.md", Some("# demo\n"))],
+        "init",
+        1_600_000_000,
+    );
     let leak = commit(
         &repo,
         &[
@@ -361,7 +394,14 @@ fn history_finds_a_key_that_was_deleted() {
 
     // Through the CLI.
     let out = Command::new(env!("CARGO_BIN_EXE_mlcheck"))
-        .args(["check", "--select", "SEC", "--history", "--output-format", "json"])
+        .args([
+            "check",
+            "--select",
+            "SEC",
+            "--history",
+            "--output-format",
+            "json",
+        ])
         .arg(dir.path())
         .output()
         .unwrap();

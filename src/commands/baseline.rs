@@ -30,9 +30,17 @@ pub fn run(args: BaselineArgs) -> Result<ExitStatus> {
         err,
         "mlcheck: wrote {} fingerprint{} ({} finding{}) to {}",
         baseline.fingerprints.len(),
-        if baseline.fingerprints.len() == 1 { "" } else { "s" },
+        if baseline.fingerprints.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
         outcome.diagnostics.len(),
-        if outcome.diagnostics.len() == 1 { "" } else { "s" },
+        if outcome.diagnostics.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
         args.output.display()
     );
     Ok(if outcome.errors.is_empty() {

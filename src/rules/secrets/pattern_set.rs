@@ -271,8 +271,7 @@ impl PatternSet {
         extend: &[RawPattern],
         disable: &[String],
     ) -> Result<PatternSet, String> {
-        let file: RawFile =
-            toml::from_str(text).map_err(|e| format!("secret patterns: {e}"))?;
+        let file: RawFile = toml::from_str(text).map_err(|e| format!("secret patterns: {e}"))?;
         let mut seen = HashSet::new();
         let known: HashSet<&str> = file
             .pattern
@@ -445,7 +444,13 @@ impl PatternSet {
     }
 
     /// The checks beyond the regex: allowlists, entropy, context, generic filters.
-    fn accept(&self, pattern: &Pattern, text: &str, secret: TextRange, ident: Option<&str>) -> bool {
+    fn accept(
+        &self,
+        pattern: &Pattern,
+        text: &str,
+        secret: TextRange,
+        ident: Option<&str>,
+    ) -> bool {
         let s = &text[secret.start()..secret.end()];
         if let Some(min) = pattern.entropy
             && shannon_entropy(s) < min
@@ -456,7 +461,9 @@ impl PatternSet {
             return false;
         }
         // PEM bodies are checked by length, not by the placeholder list.
-        if pattern.id != "private-key" && (self.global_allow.iter().any(|a| a.is_match(s)) || mostly_one_char(s)) {
+        if pattern.id != "private-key"
+            && (self.global_allow.iter().any(|a| a.is_match(s)) || mostly_one_char(s))
+        {
             return false;
         }
         if let Some(ctx) = &pattern.context {
@@ -520,8 +527,16 @@ impl PatternSet {
         let before = &text[line_start(text, secret.start())..secret.start()];
         let before_lower = before.to_ascii_lowercase();
         if [
-            "environ", "getenv", "userdata.get", "secrets.get", "getpass", "get_secret", "env(",
-            "env.get", "config.get", "settings.",
+            "environ",
+            "getenv",
+            "userdata.get",
+            "secrets.get",
+            "getpass",
+            "get_secret",
+            "env(",
+            "env.get",
+            "config.get",
+            "settings.",
         ]
         .iter()
         .any(|w| before_lower.contains(w))
@@ -597,7 +612,10 @@ fn is_uuid(s: &str) -> bool {
 /// `settings.OPENAI_KEY`, `my-model-name`, `path/to/file`: pieces of letters (the words
 /// of a name) cover most of the value.
 fn looks_like_name(s: &str) -> bool {
-    let seps = s.bytes().filter(|b| matches!(b, b'.' | b'/' | b'-' | b'_')).count();
+    let seps = s
+        .bytes()
+        .filter(|b| matches!(b, b'.' | b'/' | b'-' | b'_'))
+        .count();
     if seps == 0 {
         return false;
     }

@@ -77,12 +77,24 @@ pub fn scan_file(file: &SourceFile, set: &PatternSet, options: &Options) -> Vec<
             if !src.is_empty() {
                 matches.clear();
                 set.scan(src, &mut matches);
-                push_matches(&mut out, set, src, &matches, Some(cell.number), false, |r| {
-                    cell.to_raw(r)
-                });
+                push_matches(
+                    &mut out,
+                    set,
+                    src,
+                    &matches,
+                    Some(cell.number),
+                    false,
+                    |r| cell.to_raw(r),
+                );
                 if sa {
                     for (range, secret) in service_account::find(src) {
-                        push_structural(&mut out, cell.to_raw(range), secret, Some(cell.number), false);
+                        push_structural(
+                            &mut out,
+                            cell.to_raw(range),
+                            secret,
+                            Some(cell.number),
+                            false,
+                        );
                     }
                 }
             }
@@ -111,7 +123,13 @@ pub fn scan_file(file: &SourceFile, set: &PatternSet, options: &Options) -> Vec<
                     );
                     if sa {
                         for (range, secret) in service_account::find(&mapped.text) {
-                            push_structural(&mut out, mapped.range_to_raw(range), secret, Some(cell.number), true);
+                            push_structural(
+                                &mut out,
+                                mapped.range_to_raw(range),
+                                secret,
+                                Some(cell.number),
+                                true,
+                            );
                         }
                     }
                 }
@@ -246,9 +264,7 @@ fn text_nodes<'a>(text: &str, output: &'a Node) -> Vec<&'a Node> {
     for m in members {
         let key = crate::source::json::decode(text, m.key);
         match key.as_ref() {
-            "text" | "html" | "latex" | "markdown" | "evalue" | "traceback" => {
-                nodes.push(&m.value)
-            }
+            "text" | "html" | "latex" | "markdown" | "evalue" | "traceback" => nodes.push(&m.value),
             "data" => {
                 if let Value::Object(data) = &m.value.value {
                     for d in data {
