@@ -24,8 +24,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn finish(mut self, settings: &Settings) -> Self {
-        self.diagnostics = crate::suppress::apply(std::mem::take(&mut self.diagnostics), settings);
+    fn finish(mut self) -> Self {
         self.diagnostics
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.errors.sort_by(|a, b| a.path.cmp(&b.path));
@@ -69,11 +68,16 @@ pub fn check_paths(paths: &[PathBuf], settings: &Settings) -> Outcome {
                 discovery::discover(std::slice::from_ref(&root), settings).files
             };
             let (diags, errors) = rules::project::check_project(&root, &project_files, settings);
-            outcome.diagnostics.extend(diags);
+            let mut diags = diags;
+            // Group by file so suppression markers are read once per file.
+            diags.sort_by(|a, b| a.file().path.cmp(&b.file().path));
+            outcome
+                .diagnostics
+                .extend(crate::suppress::apply(diags, settings));
             outcome.errors.extend(errors);
         }
     }
-    outcome.finish(settings)
+    outcome.finish()
 }
 
 /// Check in-memory sources (e.g. blobs staged in git), named by their paths.
@@ -97,14 +101,15 @@ pub fn check_sources(sources: Vec<(PathBuf, Vec<u8>)>, settings: &Settings) -> O
             Err(e) => outcome.errors.push(e),
         }
     }
-    outcome.finish(settings)
+    outcome.finish()
 }
 
-/// Run every file-level rule on one loaded file.
+/// Run every file-level rule on one loaded file; suppressions and severity overrides are
+/// applied.
 pub fn check_source(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagnostic> {
     let mut checker = FileChecker::new(file, settings);
     rules::check_file(&mut checker);
-    checker.diagnostics
+    crate::suppress::apply(checker.diagnostics, settings)
 }
 
 /// Read a file from disk. `Ok(None)`: skipped on purpose (binary content in a text kind).

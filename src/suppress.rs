@@ -106,10 +106,17 @@ fn cell_tag_suppresses(file: &SourceFile, offset: usize, code: &str) -> bool {
     })
 }
 
-/// Drop suppressed diagnostics, apply per-file ignores and severity overrides.
+/// Drop suppressed diagnostics, apply per-file ignores and severity overrides. Diagnostics
+/// of one file should come together (as `pipeline::check_source` makes them): the file's
+/// markers are read once per run of diagnostics.
 pub fn apply(diagnostics: Vec<Diagnostic>, settings: &Settings) -> Vec<Diagnostic> {
+    struct FileMarkers {
+        file: *const SourceFile,
+        file_ignores: Vec<Codes>,
+        has_line_markers: bool,
+    }
     let mut out = Vec::with_capacity(diagnostics.len());
-    let mut cache: Option<(*const SourceFile, Vec<Codes>)> = None;
+    let mut cache: Option<FileMarkers> = None;
     for mut d in diagnostics {
         let file = std::sync::Arc::clone(d.file());
         let code = d.rule.code;
@@ -117,22 +124,24 @@ pub fn apply(diagnostics: Vec<Diagnostic>, settings: &Settings) -> Vec<Diagnosti
             continue;
         }
         let key = std::sync::Arc::as_ptr(&file);
-        if cache.as_ref().is_none_or(|(k, _)| *k != key) {
-            cache = Some((key, file_ignores(&file)));
+        if cache.as_ref().is_none_or(|c| c.file != key) {
+            cache = Some(FileMarkers {
+                file: key,
+                file_ignores: file_ignores(&file),
+                has_line_markers: file.text.contains("mlcheck: ignore"),
+            });
         }
-        if cache
-            .as_ref()
-            .is_some_and(|(_, codes)| codes.iter().any(|c| c.covers(code)))
-        {
+        let markers = cache.as_ref().expect("just set");
+        if markers.file_ignores.iter().any(|c| c.covers(code)) {
             continue;
         }
         let offset = d.primary.range.start();
         if cell_tag_suppresses(&file, offset, code) {
             continue;
         }
-        if file.text.contains("mlcheck: ignore")
-            && let Some(line) = line_text(&file, offset)
-            && parse_marker(&line, "ignore").is_some_and(|c| c.covers(code))
+        if markers.has_line_markers
+            && line_text(&file, offset)
+                .is_some_and(|line| parse_marker(&line, "ignore").is_some_and(|c| c.covers(code)))
         {
             continue;
         }

@@ -36,7 +36,8 @@ pub struct Cell {
     /// 1-based position among all cells.
     pub number: usize,
     pub kind: CellKind,
-    /// The whole cell object.
+    /// The whole cell object. Its `metadata` and `outputs` values have been moved into the
+    /// fields below (they read as `null` here), so nothing is stored twice.
     pub node: Node,
     /// Decoded source with its map to raw offsets. For a cell with no (or a non-string)
     /// source the text is empty and the map points at the `source` key or the cell.
@@ -81,7 +82,7 @@ pub struct NotebookError {
 
 impl Notebook {
     pub fn parse(text: &str) -> Result<Self, NotebookError> {
-        let root = match json::parse(text) {
+        let mut root = match json::parse(text) {
             Ok(root) => root,
             Err(err) => {
                 if let Some(at) = merge_conflict_marker(text) {
@@ -127,7 +128,8 @@ impl Notebook {
             .get(text, "nbformat_minor")
             .and_then(|n| n.as_i64(text));
 
-        let mut cell_nodes: Vec<&Node> = Vec::new();
+        // Validate the shape first, then move the cell nodes out of the tree (no copies:
+        // outputs can be megabytes of nodes).
         let v3 = nbformat == Some(3);
         if v3 {
             let Some(worksheets) = root.get(text, "worksheets") else {
@@ -140,23 +142,19 @@ impl Notebook {
                 return Err(err(worksheets, "`worksheets` is not an array".into()));
             };
             for sheet in sheets {
-                match sheet.get(text, "cells").map(|c| (c, c.as_array())) {
-                    Some((_, Some(cells))) => cell_nodes.extend(cells),
-                    Some((c, None)) => return Err(err(c, "`cells` is not an array".into())),
-                    None => {}
+                if let Some(c) = sheet.get(text, "cells").filter(|c| c.as_array().is_none()) {
+                    return Err(err(c, "`cells` is not an array".into()));
                 }
             }
         } else {
             match root.get(text, "cells") {
-                Some(cells) => match cells.as_array() {
-                    Some(cells) => cell_nodes.extend(cells),
-                    None => {
-                        return Err(err(
-                            cells,
-                            format!("`cells` is {}, not an array", cells.kind_name()),
-                        ));
-                    }
-                },
+                Some(cells) if cells.as_array().is_none() => {
+                    return Err(err(
+                        cells,
+                        format!("`cells` is {}, not an array", cells.kind_name()),
+                    ));
+                }
+                Some(_) => {}
                 None => {
                     return Err(err(
                         &root,
@@ -165,6 +163,24 @@ impl Notebook {
                     ));
                 }
             }
+        }
+        let mut cell_nodes: Vec<Node> = Vec::new();
+        if v3 {
+            if let Some(json::Value::Array(sheets)) =
+                member_mut(&mut root, text, "worksheets").map(|n| &mut n.value)
+            {
+                for sheet in sheets {
+                    if let Some(json::Value::Array(cells)) =
+                        member_mut(sheet, text, "cells").map(|n| &mut n.value)
+                    {
+                        cell_nodes.append(cells);
+                    }
+                }
+            }
+        } else if let Some(json::Value::Array(cells)) =
+            member_mut(&mut root, text, "cells").map(|n| &mut n.value)
+        {
+            cell_nodes.append(cells);
         }
 
         let mut cells = Vec::with_capacity(cell_nodes.len());
@@ -232,19 +248,19 @@ impl Notebook {
 }
 
 impl Cell {
-    fn parse(text: &str, node: &Node, number: usize, v3: bool) -> Result<Self, NotebookError> {
+    fn parse(text: &str, mut node: Node, number: usize, v3: bool) -> Result<Self, NotebookError> {
         let err = |n: &Node, message: String| NotebookError {
             offset: n.range.start(),
             message,
         };
         if node.as_object().is_none() {
             return Err(err(
-                node,
+                &node,
                 format!("cell {number} is {}, not an object", node.kind_name()),
             ));
         }
         let kind = match node.get(text, "cell_type") {
-            None => return Err(err(node, format!("cell {number} has no `cell_type`"))),
+            None => return Err(err(&node, format!("cell {number} has no `cell_type`"))),
             Some(t) => match t.as_str(text).as_deref() {
                 Some("code") => CellKind::Code,
                 Some("markdown") => CellKind::Markdown,
@@ -267,7 +283,7 @@ impl Cell {
         let source_range;
         match node.member(text, source_key) {
             None => {
-                return Err(err(node, format!("cell {number} has no `{source_key}`")));
+                return Err(err(&node, format!("cell {number} has no `{source_key}`")));
             }
             Some(m) => {
                 source_range = m.value.range;
@@ -313,7 +329,10 @@ impl Cell {
             "execution_count"
         };
         let count_node = node.get(text, count_key);
-        let metadata = node.get(text, "metadata").cloned();
+        let execution_count = count_node.and_then(|n| n.as_i64(text));
+        let execution_count_range = count_node.map(|n| n.range);
+        let metadata = take_member(&mut node, text, "metadata");
+        let outputs = take_member(&mut node, text, "outputs");
         let tags = metadata
             .as_ref()
             .and_then(|m| m.get(text, "tags"))
@@ -328,15 +347,15 @@ impl Cell {
         Ok(Cell {
             number,
             kind,
-            execution_count: count_node.and_then(|n| n.as_i64(text)),
-            execution_count_range: count_node.map(|n| n.range),
-            outputs: node.get(text, "outputs").cloned(),
+            execution_count,
+            execution_count_range,
+            outputs,
             metadata,
             tags,
             source,
             source_range,
             lines,
-            node: node.clone(),
+            node,
         })
     }
 
@@ -359,6 +378,32 @@ impl Cell {
     pub fn metadata_value<'a>(&'a self, text: &str, key: &str) -> Option<&'a Node> {
         self.metadata.as_ref()?.get(text, key)
     }
+}
+
+/// The member `key` of an object node, mutably (the last one wins).
+fn member_mut<'a>(node: &'a mut Node, text: &str, key: &str) -> Option<&'a mut Node> {
+    match &mut node.value {
+        json::Value::Object(members) => members
+            .iter_mut()
+            .rev()
+            .find(|m| json::key_eq(text, m.key, key))
+            .map(|m| &mut m.value),
+        _ => None,
+    }
+}
+
+/// Move the value of member `key` out of an object node, leaving a `null` with the same
+/// range behind.
+fn take_member(node: &mut Node, text: &str, key: &str) -> Option<Node> {
+    let slot = member_mut(node, text, key)?;
+    let range = slot.range;
+    Some(std::mem::replace(
+        slot,
+        Node {
+            range,
+            value: json::Value::Null,
+        },
+    ))
 }
 
 /// Offset of the first line that starts with a git conflict marker, if the text has both

@@ -1,0 +1,103 @@
+//! `--output-format github`: GitHub Actions workflow commands, one line per finding, which
+//! the runner turns into annotations on the pull request's diff:
+//! `::warning file=train.ipynb,line=40,col=7,endLine=40,endColumn=9,title=NB001 out-of-order-execution::…`.
+//!
+//! Positions are raw-file lines and columns (GitHub's file view shows a notebook's JSON);
+//! the message starts with the cell locator (`cell 3:2:5: `) so the annotation still says
+//! where in Jupyter to look. Escaping follows `@actions/core` (`toolkit/packages/core/src/command.ts`):
+//! `%`, `\r`, `\n` in the message; additionally `:` and `,` in properties.
+
+use std::io::Write;
+
+use super::{Position, RenderOptions, statistics_table};
+use crate::diagnostic::{Diagnostic, FileError, Severity};
+
+pub(super) fn render(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    errors: &[FileError],
+    opts: &RenderOptions,
+) -> std::io::Result<()> {
+    if opts.statistics {
+        return out.write_all(statistics_table(diagnostics).as_bytes());
+    }
+    for d in diagnostics {
+        out.write_all(command(d).as_bytes())?;
+    }
+    for e in errors {
+        writeln!(
+            out,
+            "::error file={},title={}::{}",
+            escape_property(&crate::source::path_slash(&e.path)),
+            escape_property("mlcheck: file not checked"),
+            escape_data(&e.message)
+        )?;
+    }
+    Ok(())
+}
+
+/// The workflow command for one finding, with its trailing newline.
+fn command(d: &Diagnostic) -> String {
+    let level = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    };
+    let pos = Position::of(&d.primary);
+    let mut message = String::new();
+    if pos.cell.is_some() {
+        message.push_str(&pos.locator());
+        message.push_str(": ");
+    }
+    message.push_str(&d.message);
+    if let Some(label) = &d.primary.message {
+        message.push_str(&format!(" ({label})"));
+    }
+    if let Some(help) = &d.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    for label in &d.secondary {
+        let at = Position::of(label);
+        message.push_str("\nsee: ");
+        message.push_str(&at.display());
+        if let Some(text) = &label.message {
+            message.push_str(": ");
+            message.push_str(text);
+        }
+    }
+    format!(
+        "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+        escape_property(&pos.path),
+        pos.start.line,
+        pos.start.column,
+        pos.end.line,
+        pos.end.column,
+        escape_property(&format!("{} {}", d.rule.code, d.rule.name)),
+        escape_data(&message),
+    )
+}
+
+/// `escapeData` of `@actions/core`.
+pub(crate) fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// `escapeProperty` of `@actions/core`.
+pub(crate) fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Messages and properties that hold the command syntax cannot break out of it.
+    #[test]
+    fn escapes_follow_actions_core() {
+        assert_eq!(escape_data("100% a\r\nb: c,d"), "100%25 a%0D%0Ab: c,d");
+        assert_eq!(escape_property("dir,x/a:b%.py\n"), "dir%2Cx/a%3Ab%25.py%0A");
+    }
+}

@@ -1,0 +1,161 @@
+//! mlcheck over the real notebooks of `../shared/corpus` (skipped when it is absent, as in
+//! a fresh clone; CI always has it): no internal error, every finding located inside its
+//! file, and the notebook figures agree with an independent computation on `serde_json`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use mlcheck::pipeline::check_paths;
+use mlcheck::settings::Settings;
+
+fn corpus() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    if p.is_dir() {
+        Some(p)
+    } else {
+        eprintln!("../shared/corpus is absent: skipping the corpus tests");
+        None
+    }
+}
+
+fn notebooks(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            notebooks(&path, out);
+        } else if path.extension().is_some_and(|e| e == "ipynb") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn corpus_figures_match_an_independent_count() {
+    let Some(corpus) = corpus() else { return };
+    let mut files = Vec::new();
+    notebooks(&corpus, &mut files);
+    assert!(files.len() >= 300);
+
+    // Independent: serde_json, the definitions in the issue and in nbstripout.
+    let mut out_of_order = BTreeSet::new();
+    let mut with_outputs = BTreeSet::new();
+    let mut with_errors = 0usize;
+    for f in &files {
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(f).unwrap()).unwrap();
+        let keep_default = v["metadata"]["keep_output"].as_bool().unwrap_or(false);
+        let code: Vec<&serde_json::Value> = v["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["cell_type"] == "code")
+            .collect();
+        let counts: Vec<i64> = code
+            .iter()
+            .filter_map(|c| c["execution_count"].as_i64())
+            .collect();
+        if counts.windows(2).any(|w| w[1] <= w[0]) {
+            out_of_order.insert(f.clone());
+        }
+        let has_outputs = code.iter().any(|c| {
+            let kept = match c["metadata"].get("init_cell") {
+                Some(init) => init.as_bool().unwrap_or(false),
+                None => {
+                    c["metadata"]["keep_output"].as_bool().unwrap_or(false)
+                        || c["metadata"]["tags"]
+                            .as_array()
+                            .is_some_and(|t| t.iter().any(|t| t == "keep_output"))
+                        || keep_default
+                }
+            };
+            !kept && c["outputs"].as_array().is_some_and(|o| !o.is_empty())
+        });
+        if has_outputs {
+            with_outputs.insert(f.clone());
+        }
+        with_errors += code
+            .iter()
+            .flat_map(|c| c["outputs"].as_array().into_iter().flatten())
+            .filter(|o| o["output_type"] == "error")
+            .count();
+    }
+
+    let settings = Settings::with_rules(&mlcheck::registry::select("NB00").unwrap());
+    let outcome = check_paths(std::slice::from_ref(&corpus), &settings);
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    let files_with = |code: &str| -> BTreeSet<PathBuf> {
+        outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule.code == code)
+            .map(|d| d.file().path.clone())
+            .collect()
+    };
+    assert_eq!(files_with("NB001"), out_of_order, "NB001 notebooks");
+    assert_eq!(files_with("NB002"), with_outputs, "NB002 notebooks");
+    assert_eq!(
+        outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule.code == "NB004")
+            .count(),
+        with_errors
+    );
+    assert!(
+        files_with("NB000").is_empty(),
+        "every corpus notebook is valid"
+    );
+
+    // Every finding is located inside its file, and notebook source positions map to a cell.
+    for d in &outcome.diagnostics {
+        let file = d.file();
+        assert!(
+            d.primary.range.end() <= file.text.len(),
+            "{}: range out of file",
+            file.path.display()
+        );
+        let loc = file.location(d.primary.range.start());
+        assert!(loc.raw.line >= 1 && loc.raw.column >= 1);
+        assert!(
+            loc.cell.is_some(),
+            "{} {}: no cell for {:?}",
+            d.rule.code,
+            file.path.display(),
+            d.primary.range
+        );
+    }
+}
+
+/// Every code cell of the corpus: mapping each decoded char boundary to raw and back is the
+/// identity, and the raw byte at a mapped position decodes to the same character.
+#[test]
+fn corpus_cell_maps_round_trip() {
+    let Some(corpus) = corpus() else { return };
+    let mut files = Vec::new();
+    notebooks(&corpus, &mut files);
+    for f in files.iter().step_by(5) {
+        let text = std::fs::read_to_string(f).unwrap();
+        let nb = mlcheck::source::Notebook::parse(&text).unwrap();
+        for cell in &nb.cells {
+            let src = &cell.source.text;
+            for (i, ch) in src.char_indices().step_by(7) {
+                let raw = cell.source.to_raw(i);
+                assert_eq!(
+                    cell.source.from_raw(raw),
+                    Some(i),
+                    "{} cell {}",
+                    f.display(),
+                    cell.number
+                );
+                let raw_text = &text[raw..];
+                if !raw_text.starts_with('\\') {
+                    assert!(
+                        raw_text.starts_with(ch),
+                        "{} cell {} at {i}",
+                        f.display(),
+                        cell.number
+                    );
+                }
+            }
+        }
+    }
+}
