@@ -68,7 +68,7 @@ crate::declare_rule! {
     ///
     /// ## Example
     /// ```python
-    /// api_key = "Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB"
+    /// acme_api_key = "…32 random letters and digits…"
     /// ```
     ///
     /// ## How to fix

@@ -105,3 +105,47 @@ pub fn check(checker: &mut FileChecker<'_>) {
         }
     }
 }
+
+/// Byte ranges of `text` to hide wherever source text is shown (code frames): every secret
+/// the built-in patterns find, minus its short visible prefix. Cached per text, since a
+/// renderer asks once per frame.
+pub fn redaction_ranges(text: &str) -> Arc<Vec<crate::source::TextRange>> {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static CACHE: OnceLock<
+        Mutex<HashMap<(usize, usize, u64), Arc<Vec<crate::source::TextRange>>>>,
+    > = OnceLock::new();
+    let key = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        text.hash(&mut h);
+        (text.as_ptr() as usize, text.len(), h.finish())
+    };
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return hit;
+    }
+    let ranges: Vec<crate::source::TextRange> = match PatternSet::builtin() {
+        Ok(set) => scan_text(text, &set, true)
+            .into_iter()
+            .filter_map(|f| {
+                let shown = text.get(f.range.start()..f.range.end())?;
+                let keep_chars = (shown.chars().count() / 4).min(4);
+                let keep: usize = shown.chars().take(keep_chars).map(char::len_utf8).sum();
+                Some(crate::source::TextRange::new(
+                    f.range.start() + keep,
+                    f.range.end(),
+                ))
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    let ranges = Arc::new(ranges);
+    if let Ok(mut c) = cache.lock() {
+        if c.len() > 256 {
+            c.clear();
+        }
+        c.insert(key, Arc::clone(&ranges));
+    }
+    ranges
+}
