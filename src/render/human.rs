@@ -70,7 +70,7 @@ pub(super) fn render(
         let line = summary(diagnostics, errors);
         if opts.color {
             // Bold, like the summaries of ruff and cargo.
-            write!(out, "\x1b[1m{}\x1b[0m\n", line.trim_end())?;
+            writeln!(out, "\x1b[1m{}\x1b[0m", line.trim_end())?;
         } else {
             out.write_all(line.as_bytes())?;
         }

@@ -112,9 +112,8 @@ pub fn check(checker: &mut FileChecker<'_>) {
 pub fn redaction_ranges(text: &str) -> Arc<Vec<crate::source::TextRange>> {
     use std::collections::HashMap;
     use std::sync::Mutex;
-    static CACHE: OnceLock<
-        Mutex<HashMap<(usize, usize, u64), Arc<Vec<crate::source::TextRange>>>>,
-    > = OnceLock::new();
+    type Cache = Mutex<HashMap<(usize, usize, u64), Arc<Vec<crate::source::TextRange>>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
     let key = {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
