@@ -290,6 +290,7 @@ pub fn settings_from(
         settings.notebook = o.clone();
     }
     if let Some(o) = &raw.secrets {
+        o.validate().map_err(Error::msg)?;
         settings.secrets = o.clone();
     }
     if let Some(o) = &raw.paths {

@@ -31,11 +31,13 @@ pub fn fingerprint(parts: &[&str]) -> String {
     out
 }
 
+pub mod baseline;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod discovery;
 pub mod docs;
+pub mod history;
 pub mod pipeline;
 pub mod suppress;
 

@@ -15,11 +15,17 @@ fn pre_commit_hooks_check_strip_then_pass() {
     }
     let out = Command::new("bash")
         .arg(format!("{root}/tests/e2e/pre-commit.sh"))
-        .env("E2E_CARGO_TARGET_DIR", format!("{root}/target/e2e-pre-commit"))
+        .env(
+            "E2E_CARGO_TARGET_DIR",
+            format!("{root}/target/e2e-pre-commit"),
+        )
         .output()
         .expect("bash runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "pre-commit e2e failed:\n{stdout}\n{stderr}");
+    assert!(
+        out.status.success(),
+        "pre-commit e2e failed:\n{stdout}\n{stderr}"
+    );
     assert!(stdout.contains("mlcheck"), "{stdout}");
 }

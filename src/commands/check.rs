@@ -15,23 +15,55 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus> {
         args.paths.clone()
     };
     let settings = crate::config::resolve(&paths, &args.selection)?;
-    for (on, flag) in [
-        (args.history, "--history"),
-        (args.baseline.is_some(), "--baseline"),
-    ] {
-        if on {
-            return Err(crate::Error::msg(format!(
-                "`mlcheck check {flag}` is not implemented yet"
-            )));
-        }
-    }
-    if args.staged {
+    let mut outcome = if args.staged {
         // The index, not the working tree (`src/git.rs`); project rules need the tree.
         let sources = crate::git::staged_sources_for_check(&args.paths, &settings)?;
-        return report(&args, pipeline::check_sources(sources, &settings));
-    }
-    let outcome = pipeline::check_paths(&paths, &settings);
+        pipeline::check_sources(sources, &settings)
+    } else if args.history {
+        let (diagnostics, errors) =
+            crate::history::scan_history(&paths[0], args.since.as_deref(), &settings)?;
+        let mut diagnostics = crate::suppress::apply(diagnostics, &settings);
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        Outcome {
+            diagnostics,
+            errors,
+            files_checked: 0,
+        }
+    } else {
+        pipeline::check_paths(&paths, &settings)
+    };
+    apply_baseline(&args, &settings, &mut outcome)?;
     report(&args, outcome)
+}
+
+/// Hide findings recorded in the baseline (`--baseline FILE`, else config `baseline`, which
+/// may not exist yet); warn on stderr about entries that matched nothing.
+fn apply_baseline(
+    args: &CheckArgs,
+    settings: &crate::settings::Settings,
+    outcome: &mut Outcome,
+) -> Result<()> {
+    let path = match (&args.baseline, &settings.baseline) {
+        (Some(p), _) => p.clone(),
+        (None, Some(p)) if p.exists() => p.clone(),
+        _ => return Ok(()),
+    };
+    let baseline = crate::baseline::Baseline::load(&path)?;
+    let (kept, unused) =
+        crate::baseline::filter(std::mem::take(&mut outcome.diagnostics), &baseline);
+    outcome.diagnostics = kept;
+    if !unused.is_empty() && !args.quiet {
+        let _ = writeln!(
+            std::io::stderr(),
+            "mlcheck: warning: {} entr{} of baseline {} match{} no finding; run `mlcheck baseline` to prune {}",
+            unused.len(),
+            if unused.len() == 1 { "y" } else { "ies" },
+            path.display(),
+            if unused.len() == 1 { "es" } else { "" },
+            if unused.len() == 1 { "it" } else { "them" },
+        );
+    }
+    Ok(())
 }
 
 /// Render an outcome and choose the exit status.

@@ -235,6 +235,8 @@ impl<'a> Frame<'a> {
 
         let mut excerpt = String::new();
         let mut maps: Vec<LineMap> = Vec::with_capacity(hi + 1 - lo);
+        // Never print a secret in a code frame, whichever rule the frame is for.
+        let hidden = crate::rules::secrets::redaction_ranges(text);
         for line in lo..=hi {
             let full = lines.line_range(line, text);
             let anchor = self
@@ -249,7 +251,7 @@ impl<'a> Frame<'a> {
                 excerpt.push('…');
             }
             let out_start = excerpt.len();
-            push_sanitized(&mut excerpt, &text[ws..we]);
+            push_masked(&mut excerpt, text, ws, we, &hidden);
             if we < full.end() {
                 excerpt.push('…');
             }
@@ -322,6 +324,25 @@ fn window(text: &str, line: TextRange, anchor: usize) -> (usize, usize) {
         .nth(MAX_LINE_CHARS)
         .map_or(rest.len(), |(i, _)| i);
     (line.start() + lead_start, line.start() + lead_start + len)
+}
+
+/// Copy `text[ws..we]` like [`push_sanitized`], with the bytes of `hidden` ranges shown
+/// as `*` (one per byte, so offsets stay valid).
+fn push_masked(out: &mut String, text: &str, ws: usize, we: usize, hidden: &[TextRange]) {
+    if !hidden.iter().any(|h| h.start() < we && ws < h.end()) {
+        push_sanitized(out, &text[ws..we]);
+        return;
+    }
+    for (i, ch) in text[ws..we].char_indices() {
+        let at = ws + i;
+        if hidden.iter().any(|h| h.start() <= at && at < h.end()) {
+            for _ in 0..ch.len_utf8() {
+                out.push('*');
+            }
+        } else {
+            push_sanitized(out, ch.encode_utf8(&mut [0u8; 4]));
+        }
+    }
 }
 
 /// Copy `s`, replacing characters that would drive or garble a terminal by ones of the

@@ -1,0 +1,168 @@
+//! The baseline file (`.mlcheck-baseline.json`): known findings recorded by content
+//! fingerprint so that `mlcheck check --baseline FILE` shows only new ones.
+//!
+//! Promises: the file holds fingerprints only (sha256 of code, repo-relative path and the
+//! secret or flagged text: never a secret, never a line number), sorted and de-duplicated,
+//! with no timestamp, so writing it twice gives the same bytes and moving code around
+//! changes nothing. [`filter`] hides known findings and returns the entries that matched
+//! nothing, so a stale baseline can be pruned.
+//!
+//! Format:
+//! ```json
+//! {
+//!   "version": 1,
+//!   "fingerprints": ["0f3c…", "9a1d…"]
+//! }
+//! ```
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Error;
+use crate::diagnostic::Diagnostic;
+
+/// The current format version.
+pub const VERSION: u32 = 1;
+
+/// The default file name.
+pub const DEFAULT_FILE: &str = ".mlcheck-baseline.json";
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    pub version: u32,
+    /// Sorted, unique, lower-case hex sha256 strings.
+    pub fingerprints: Vec<String>,
+}
+
+impl Baseline {
+    /// The baseline of these findings.
+    pub fn from_diagnostics(diags: &[Diagnostic]) -> Self {
+        let set: BTreeSet<String> = diags.iter().map(Diagnostic::fingerprint).collect();
+        Self {
+            version: VERSION,
+            fingerprints: set.into_iter().collect(),
+        }
+    }
+
+    /// Parse a baseline; errors name the problem (the caller adds the path).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut b: Baseline =
+            serde_json::from_str(text).map_err(|e| format!("not a baseline file: {e}"))?;
+        if b.version != VERSION {
+            return Err(format!(
+                "baseline version {} is not supported (expected {VERSION})",
+                b.version
+            ));
+        }
+        if let Some(bad) = b
+            .fingerprints
+            .iter()
+            .find(|f| f.len() != 64 || !f.bytes().all(|c| c.is_ascii_hexdigit()))
+        {
+            return Err(format!("`{bad}` is not a sha256 fingerprint"));
+        }
+        for f in &mut b.fingerprints {
+            f.make_ascii_lowercase();
+        }
+        b.fingerprints.sort();
+        b.fingerprints.dedup();
+        Ok(b)
+    }
+
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::msg(format!("cannot read baseline {}: {e}", path.display())))?;
+        Self::parse(&text).map_err(|e| Error::msg(format!("{}: {e}", path.display())))
+    }
+
+    /// The file's bytes: pretty JSON, one fingerprint a line, trailing newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// Write atomically (temp file + rename) next to `path`.
+    pub fn save(&self, path: &Path) -> Result<(), Error> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)
+            .map_err(|e| Error::msg(format!("cannot write baseline {}: {e}", path.display())))?;
+        std::io::Write::write_all(&mut tmp, self.to_json().as_bytes())
+            .map_err(|e| Error::msg(format!("cannot write baseline {}: {e}", path.display())))?;
+        tmp.persist(path)
+            .map_err(|e| Error::msg(format!("cannot write baseline {}: {e}", path.display())))?;
+        Ok(())
+    }
+
+    pub fn contains(&self, fingerprint: &str) -> bool {
+        self.fingerprints
+            .binary_search_by(|f| f.as_str().cmp(fingerprint))
+            .is_ok()
+    }
+}
+
+/// Hide the findings recorded in `baseline`. Returns the findings left and the baseline
+/// entries that matched no finding (sorted), which the caller reports as stale.
+pub fn filter(diags: Vec<Diagnostic>, baseline: &Baseline) -> (Vec<Diagnostic>, Vec<String>) {
+    let mut used: HashSet<String> = HashSet::new();
+    let kept = diags
+        .into_iter()
+        .filter(|d| {
+            let fp = d.fingerprint();
+            if baseline.contains(&fp) {
+                used.insert(fp);
+                false
+            } else {
+                true
+            }
+        })
+        .collect();
+    let unused = baseline
+        .fingerprints
+        .iter()
+        .filter(|f| !used.contains(f.as_str()))
+        .cloned()
+        .collect();
+    (kept, unused)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_rejects_bad_files_with_a_reason() {
+        assert!(
+            Baseline::parse("[]")
+                .unwrap_err()
+                .contains("not a baseline")
+        );
+        assert!(
+            Baseline::parse(r#"{"version": 2, "fingerprints": []}"#)
+                .unwrap_err()
+                .contains("version 2")
+        );
+        assert!(
+            Baseline::parse(r#"{"version": 1, "fingerprints": ["abc"]}"#)
+                .unwrap_err()
+                .contains("`abc`")
+        );
+    }
+
+    #[test]
+    fn json_is_sorted_and_stable() {
+        let a = "a".repeat(64);
+        let b = "b".repeat(64);
+        let text = format!(r#"{{"version": 1, "fingerprints": ["{b}", "{a}", "{b}"]}}"#);
+        let parsed = Baseline::parse(&text).unwrap();
+        assert_eq!(parsed.fingerprints, vec![a.clone(), b.clone()]);
+        assert_eq!(Baseline::parse(&parsed.to_json()).unwrap(), parsed);
+        assert!(parsed.to_json().ends_with("]\n}\n"));
+    }
+}

@@ -1,0 +1,238 @@
+//! `mlcheck check --history`: secrets anywhere in a repository's git history.
+//!
+//! A key committed and later deleted is still leaked: whoever clones the repository has
+//! it. This walks every commit reachable from `HEAD` (or only those after `--since REV`),
+//! collects the blobs each commit added or changed (against its first parent; all of a
+//! root commit's), scans each distinct blob once (de-duplicated by blob id) in parallel,
+//! and reports findings with the commit, its author date and the path (in the message and
+//! in `properties`). Fingerprints are the same as for the working tree (code, path,
+//! secret), so a baseline covers history too.
+//!
+//! Only the `SEC` rules run on history; other rules are about the current tree.
+
+use std::collections::HashSet;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use git2::{Oid, Repository, Sort};
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, FileError};
+use crate::rules::FileChecker;
+use crate::settings::Settings;
+use crate::source::SourceKind;
+
+/// One blob to scan, with where it was first seen.
+struct BlobAt {
+    blob: Oid,
+    path: PathBuf,
+    commit: Oid,
+    /// Author time, seconds since the epoch (UTC).
+    time: i64,
+}
+
+fn git_err(what: &str, e: git2::Error) -> crate::Error {
+    crate::Error::msg(format!("{what}: {}", e.message()))
+}
+
+/// Scan the history of the repository at (or above) `repo` for secrets.
+pub fn scan_history(
+    repo: &Path,
+    since: Option<&str>,
+    settings: &Settings,
+) -> Result<(Vec<Diagnostic>, Vec<FileError>), crate::Error> {
+    let repository = Repository::discover(repo)
+        .map_err(|e| git_err(&format!("{} is not in a git repository", repo.display()), e))?;
+    let git_dir = repository.path().to_path_buf();
+    let progress = std::io::stderr().is_terminal();
+    let blobs = collect_blobs(&repository, since, progress)?;
+    let total = blobs.len();
+    let done = AtomicUsize::new(0);
+
+    let secrets_settings = secrets_only(settings);
+    let results: Vec<Result<Vec<Diagnostic>, FileError>> = blobs
+        .par_iter()
+        .map_init(
+            || Repository::open(&git_dir).ok(),
+            |repo, item| {
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if progress && (n.is_multiple_of(256) || n == total) {
+                    let _ = write!(
+                        std::io::stderr(),
+                        "\rmlcheck: scanning history: {n}/{total} blobs"
+                    );
+                }
+                let Some(repo) = repo.as_ref() else {
+                    return Err(FileError {
+                        path: item.path.clone(),
+                        message: "cannot open the git repository".into(),
+                    });
+                };
+                scan_blob(repo, item, &secrets_settings)
+            },
+        )
+        .collect();
+    if progress && total > 0 {
+        let _ = writeln!(std::io::stderr());
+    }
+    let mut diags = Vec::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(d) => diags.extend(d),
+            Err(e) => errors.push(e),
+        }
+    }
+    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Ok((diags, errors))
+}
+
+/// The settings with only the selected `SEC` rules on.
+fn secrets_only(settings: &Settings) -> Settings {
+    let mut s = settings.clone();
+    s.enabled.retain(|code| code.starts_with("SEC"));
+    s
+}
+
+fn collect_blobs(
+    repo: &Repository,
+    since: Option<&str>,
+    progress: bool,
+) -> Result<Vec<BlobAt>, crate::Error> {
+    let mut walk = repo
+        .revwalk()
+        .map_err(|e| git_err("cannot walk history", e))?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)
+        .map_err(|e| git_err("cannot walk history", e))?;
+    match walk.push_head() {
+        Ok(()) => {}
+        // An empty repository has no history to scan.
+        Err(e)
+            if e.code() == git2::ErrorCode::UnbornBranch
+                || e.code() == git2::ErrorCode::NotFound =>
+        {
+            return Ok(Vec::new());
+        }
+        Err(e) => return Err(git_err("cannot read HEAD", e)),
+    }
+    if let Some(rev) = since {
+        let obj = repo
+            .revparse_single(rev)
+            .map_err(|e| git_err(&format!("`--since {rev}`"), e))?;
+        let commit = obj
+            .peel_to_commit()
+            .map_err(|e| git_err(&format!("`--since {rev}` is not a commit"), e))?;
+        walk.hide(commit.id())
+            .map_err(|e| git_err(&format!("`--since {rev}`"), e))?;
+    }
+    let mut seen: HashSet<Oid> = HashSet::new();
+    let mut out = Vec::new();
+    let mut commits = 0usize;
+    for oid in walk {
+        let oid = oid.map_err(|e| git_err("cannot walk history", e))?;
+        let commit = repo
+            .find_commit(oid)
+            .map_err(|e| git_err(&format!("cannot read commit {oid}"), e))?;
+        let tree = commit
+            .tree()
+            .map_err(|e| git_err(&format!("cannot read the tree of {oid}"), e))?;
+        let parent_tree = commit.parents().next().and_then(|p| p.tree().ok());
+        let diff = repo
+            .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None)
+            .map_err(|e| git_err(&format!("cannot diff commit {oid}"), e))?;
+        let time = commit.author().when().seconds();
+        for delta in diff.deltas() {
+            let new = delta.new_file();
+            let id = new.id();
+            if id.is_zero() || !seen.insert(id) {
+                continue;
+            }
+            let Some(path) = new.path() else { continue };
+            if SourceKind::from_path(path).is_none() {
+                continue;
+            }
+            out.push(BlobAt {
+                blob: id,
+                path: path.to_path_buf(),
+                commit: oid,
+                time,
+            });
+        }
+        commits += 1;
+        if progress && commits.is_multiple_of(500) {
+            let _ = write!(
+                std::io::stderr(),
+                "\rmlcheck: reading history: {commits} commits, {} blobs",
+                out.len()
+            );
+        }
+    }
+    if progress && commits >= 500 {
+        let _ = writeln!(std::io::stderr());
+    }
+    Ok(out)
+}
+
+fn scan_blob(
+    repo: &Repository,
+    item: &BlobAt,
+    settings: &Settings,
+) -> Result<Vec<Diagnostic>, FileError> {
+    let blob = repo.find_blob(item.blob).map_err(|e| FileError {
+        path: item.path.clone(),
+        message: format!("cannot read blob {}: {}", item.blob, e.message()),
+    })?;
+    if blob.is_binary() || blob.size() as u64 > settings.secrets.max_file_size.max(64 << 20) {
+        return Ok(Vec::new());
+    }
+    let file = match crate::pipeline::source_from_bytes(item.path.clone(), blob.content().to_vec())
+    {
+        Ok(Some(file)) => file,
+        Ok(None) | Err(_) => return Ok(Vec::new()),
+    };
+    let mut checker = FileChecker::new(&file, settings);
+    crate::rules::secrets::check(&mut checker);
+    let commit = item.commit.to_string();
+    let short = &commit[..commit.len().min(10)];
+    let date = iso_date(item.time);
+    Ok(checker
+        .diagnostics
+        .into_iter()
+        .map(|mut d| {
+            d.message = format!("{} (committed in {short} on {date})", d.message);
+            d.with_property("commit", commit.clone())
+                .with_property("author_date", date.clone())
+                .with_property("path", crate::source::path_slash(&item.path))
+        })
+        .collect())
+}
+
+/// `YYYY-MM-DD` (UTC) of a Unix time.
+pub fn iso_date(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(iso_date(0), "1970-01-01");
+        assert_eq!(iso_date(951_782_400), "2000-02-29");
+        assert_eq!(iso_date(1_700_000_000), "2023-11-14");
+    }
+}

@@ -1,0 +1,170 @@
+//! `SEC001 hardcoded-secret` and `SEC002 generic-secret`: declarations and the
+//! diagnostics built from scanner findings (always redacted).
+
+use std::sync::Arc;
+
+use super::scan::Finding;
+use crate::diagnostic::Diagnostic;
+use crate::registry::RuleMeta;
+use crate::settings::Settings;
+use crate::source::SourceFile;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Finds API keys, tokens, private keys and passwords written into code, notebooks
+    /// (cell sources *and* printed outputs) and config files: OpenAI, Anthropic, Hugging
+    /// Face, Google, AWS, Azure, Databricks, Weights & Biases, Cohere, Mistral, Groq,
+    /// Replicate, Pinecone, Perplexity, LangSmith, OpenRouter, Kaggle, GitHub, GitLab,
+    /// Slack, Stripe, PyPI, npm, PEM private keys, GCP service-account JSON, JWTs and
+    /// database URLs with passwords. The pattern id (`openai-api-key` …) is in the message
+    /// and in the JSON/SARIF `properties`; `mlcheck` never prints the secret itself, only a
+    /// short prefix and its length.
+    ///
+    /// ## Why is this bad?
+    /// A key committed to git stays in its history after it is deleted, and notebooks are
+    /// shared, rendered on GitHub and uploaded to Kaggle with their outputs. Anyone who
+    /// reads the repository can spend on your account or read your data.
+    ///
+    /// ## Example
+    /// ```python
+    /// client = OpenAI(api_key="sk-proj-…")
+    /// ```
+    ///
+    /// ## How to fix
+    /// Revoke and rotate the key first (it is already leaked), then read it from the
+    /// environment or a secret store:
+    /// ```python
+    /// client = OpenAI(api_key=os.environ["OPENAI_API_KEY"])
+    /// ```
+    /// For a key in a cell's output, clear the outputs (`mlcheck fix --strip-outputs`).
+    /// Known findings can be hidden with `mlcheck baseline`; a line can be exempted with
+    /// `# mlcheck: ignore[SEC001]` (`pragma: allowlist secret` and `gitleaks:allow` are
+    /// honoured too).
+    ///
+    /// ## Options
+    /// `[secrets] extend-patterns`, `disable-patterns`, `max-file-size`.
+    pub static HARDCODED_SECRET = {
+        code: "SEC001",
+        name: "hardcoded-secret",
+        domain: Secrets,
+        severity: Error,
+        default: true,
+        fix: None,
+        summary: "API key, token, private key or password written into code, outputs or config",
+    }
+}
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Flags a high-entropy literal assigned to a secret-looking name (`api_key`, `token`,
+    /// `password`, `client_secret` …) that no provider-specific pattern of `SEC001`
+    /// recognises. Names such as `*_id`, `*_name`, `*_url`, `public_key`, `max_tokens`,
+    /// hashes and `revision=` SHAs, UUIDs, placeholders and environment lookups are left
+    /// alone.
+    ///
+    /// ## Why is this bad?
+    /// It is most likely a credential for a service without a dedicated pattern, and it
+    /// leaks like any other. Being a guess, it is reported as a warning.
+    ///
+    /// ## Example
+    /// ```python
+    /// acme_api_key = "…32 random letters and digits…"
+    /// ```
+    ///
+    /// ## How to fix
+    /// Read the value from the environment or a secret store, and rotate it. If it is not
+    /// a secret, rename the variable or suppress the line with `# mlcheck: ignore[SEC002]`.
+    pub static GENERIC_SECRET = {
+        code: "SEC002",
+        name: "generic-secret",
+        domain: Secrets,
+        severity: Warning,
+        default: true,
+        fix: None,
+        summary: "high-entropy literal assigned to a secret-looking name",
+    }
+}
+
+/// `sk-p…`: at most 4 characters, and never more than a quarter of the secret.
+pub fn redact(secret: &str) -> String {
+    let keep = (secret.chars().count() / 4).min(4);
+    let prefix: String = secret.chars().take(keep).collect();
+    format!("{prefix}…")
+}
+
+/// The path used in fingerprints: relative to the settings' root when it is absolute
+/// and below it, with `/` separators.
+pub fn fingerprint_path(file: &SourceFile, settings: &Settings) -> String {
+    if file.path.is_absolute()
+        && let Ok(rel) = file.path.strip_prefix(&settings.root)
+    {
+        return crate::source::path_slash(rel);
+    }
+    file.path_slash()
+}
+
+/// The diagnostic for one finding. The message, help, label and properties hold the
+/// pattern id, a short prefix and the length, never the secret.
+pub fn diagnostic(file: &Arc<SourceFile>, finding: &Finding, settings: &Settings) -> Diagnostic {
+    let rule: &'static RuleMeta = if finding.generic {
+        &GENERIC_SECRET
+    } else {
+        &HARDCODED_SECRET
+    };
+    let len = finding.secret.chars().count();
+    let redacted = redact(&finding.secret);
+    let what = if finding.generic {
+        "possible secret"
+    } else {
+        "hard-coded secret"
+    };
+    let place = match (finding.cell, finding.in_output) {
+        (Some(cell), true) => format!(" in the output of cell {cell}"),
+        _ => String::new(),
+    };
+    let message = format!(
+        "{what} `{redacted}` ({len} characters) matches `{}`{place}",
+        finding.pattern_id
+    );
+    let help = if finding.in_output {
+        "Revoke the key, clear the cell's outputs (`mlcheck fix --strip-outputs`) and keep secrets out of printed values"
+    } else if finding.generic {
+        "Read the value from an environment variable or a secret store, and rotate it if it is a credential"
+    } else {
+        "Revoke and rotate it, then read it from an environment variable or a secret store"
+    };
+    let mut diag = Diagnostic::new(rule, file, finding.range, message)
+        .with_help(help)
+        .with_primary_message(format!("`{}` secret", finding.pattern_id))
+        .with_property("pattern", finding.pattern_id.clone())
+        .with_property("description", finding.description.clone())
+        .with_property("redacted", redacted)
+        .with_property("secret_length", len as u64)
+        .with_fingerprint(crate::fingerprint(&[
+            rule.code,
+            &fingerprint_path(file, settings),
+            &finding.secret,
+        ]));
+    diag.severity = finding
+        .severity
+        .filter(|_| !settings.severity.contains_key(rule.code))
+        .unwrap_or_else(|| settings.severity_of(rule));
+    if let Some(cell) = finding.cell {
+        diag = diag
+            .with_property("cell", cell as u64)
+            .with_property("in_output", finding.in_output);
+    }
+    diag
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_keeps_at_most_four_characters() {
+        assert_eq!(redact("sk-proj-abcdefghijklmnop"), "sk-p…");
+        assert_eq!(redact("abcdefgh"), "ab…");
+        assert_eq!(redact("abc"), "…");
+    }
+}

@@ -1,0 +1,695 @@
+//! The secret patterns of `rules/secrets.toml`, loaded, validated and compiled into one
+//! scanner.
+//!
+//! Promises: the built-in file is compiled in and validated once (a bad regex or a
+//! duplicate id is an error that names the pattern); scanning runs one Aho-Corasick pass
+//! over the text for every pattern's keywords and runs a pattern's regex only on the lines
+//! around its keyword hits (whole windows for `multiline` patterns), so text without any
+//! keyword costs one linear scan. Scanning never panics on any input.
+
+use std::collections::HashSet;
+use std::sync::{Arc, OnceLock};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
+
+use crate::diagnostic::Severity;
+use crate::source::TextRange;
+
+/// The built-in pattern file.
+pub const BUILTIN_TOML: &str = include_str!("../../../rules/secrets.toml");
+
+/// How far past its keyword a `multiline` pattern may reach (PEM keys are ~3.3 kB).
+const MULTILINE_WINDOW: usize = 16 * 1024;
+/// Lines around a hit in which a pattern's `context` regex must match.
+const CONTEXT_LINES: usize = 5;
+
+/// One `[[pattern]]` table as written (also the schema of `[[secrets.extend-patterns]]`).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawPattern {
+    pub id: String,
+    pub description: String,
+    /// A full regex; the secret is `secret-group` (default: the first group that matched).
+    #[serde(default)]
+    pub regex: Option<String>,
+    /// A token body, wrapped with gitleaks' boundaries (see `rules/README.md`).
+    #[serde(default)]
+    pub token: Option<String>,
+    /// With `token`: names the token must be assigned to (case-insensitive regexes).
+    #[serde(default)]
+    pub identifiers: Vec<String>,
+    #[serde(default)]
+    pub secret_group: Option<usize>,
+    pub keywords: Vec<String>,
+    /// Minimum Shannon entropy (bits per byte) of the secret.
+    #[serde(default)]
+    pub entropy: Option<f64>,
+    /// Regexes on the secret that mark it as not a secret.
+    #[serde(default)]
+    pub allow: Vec<String>,
+    /// A regex that must match within a few lines of the finding.
+    #[serde(default)]
+    pub context: Option<String>,
+    /// The match may span lines (scanned in a window after the keyword).
+    #[serde(default)]
+    pub multiline: bool,
+    /// Severity of this pattern's findings (default: the rule's).
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    /// Reported as `SEC002 generic-secret`, with the `[generic]` filters.
+    #[serde(default)]
+    pub generic: bool,
+    #[serde(default)]
+    pub examples: Examples,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Examples {
+    #[serde(rename = "match", default)]
+    pub matches: Vec<String>,
+    #[serde(default)]
+    pub no_match: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawGlobal {
+    #[serde(default)]
+    allow: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawGeneric {
+    #[serde(default)]
+    stop_identifiers: Vec<String>,
+    #[serde(default)]
+    defer_prefixes: Vec<String>,
+    #[serde(default)]
+    stopwords: Vec<String>,
+    #[serde(default)]
+    sequential_run: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawFile {
+    #[serde(default)]
+    global: RawGlobal,
+    #[serde(default)]
+    generic: RawGeneric,
+    #[serde(default)]
+    pattern: Vec<RawPattern>,
+}
+
+/// A compiled pattern.
+#[derive(Debug)]
+pub struct Pattern {
+    pub id: String,
+    pub description: String,
+    pub regex: Regex,
+    pub secret_group: Option<usize>,
+    pub keywords: Vec<String>,
+    pub entropy: Option<f64>,
+    pub allow: Vec<Regex>,
+    pub context: Option<Regex>,
+    pub multiline: bool,
+    pub severity: Option<Severity>,
+    pub generic: bool,
+    pub examples: Examples,
+}
+
+/// A pattern's match in a scanned text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Match {
+    /// Index into [`PatternSet::patterns`].
+    pub pattern: usize,
+    /// The secret, as a range of the scanned text.
+    pub secret: TextRange,
+}
+
+#[derive(Debug)]
+struct GenericFilters {
+    stop_identifiers: Vec<Regex>,
+    defer_prefixes: Vec<String>,
+    stopwords: Vec<String>,
+    sequential_run: usize,
+}
+
+/// Every enabled pattern plus the keyword automaton that finds candidate lines.
+#[derive(Debug)]
+pub struct PatternSet {
+    pub patterns: Vec<Pattern>,
+    global_allow: Vec<Regex>,
+    generic: GenericFilters,
+    automaton: AhoCorasick,
+    /// For each automaton pattern (keyword), the patterns that listed it.
+    keyword_owners: Vec<Vec<usize>>,
+}
+
+fn compile(id: &str, what: &str, re: &str, case_insensitive: bool) -> Result<Regex, String> {
+    RegexBuilder::new(re)
+        .case_insensitive(case_insensitive)
+        .size_limit(50 << 20)
+        .build()
+        .map_err(|e| format!("secret pattern `{id}`: invalid {what}: {e}"))
+}
+
+const TOKEN_PREFIX: &str = r"(?:\b|\\[nrt])(";
+const TOKEN_SUFFIX: &str = r#")(?:['"`\s;\\<,)\]}&|]|$)"#;
+
+/// The regex of a pattern, expanding `token` / `identifiers` the way gitleaks does.
+fn pattern_regex(raw: &RawPattern) -> Result<String, String> {
+    match (&raw.regex, &raw.token) {
+        (Some(re), None) => {
+            if !raw.identifiers.is_empty() {
+                return Err(format!(
+                    "secret pattern `{}`: `identifiers` needs `token`, not `regex`",
+                    raw.id
+                ));
+            }
+            Ok(re.clone())
+        }
+        (None, Some(token)) if raw.identifiers.is_empty() => {
+            Ok(format!("{TOKEN_PREFIX}{token}{TOKEN_SUFFIX}"))
+        }
+        (None, Some(token)) => Ok(format!(
+            concat!(
+                r"(?i:{ids})(?:[\w \t.-]{{0,20}})(?:\\*['{q}\]]{{0,3}})?[ \t]{{0,5}}",
+                r"(?:[<>?+]?=|:{{1,3}}=|>|=>|:|\(|,|\||\s)",
+                r"(?:\\*(?:'|{q})|[`\s=|>]){{0,5}}((?-i:{token})){suffix}"
+            ),
+            ids = raw.identifiers.join("|"),
+            q = '"',
+            token = token,
+            suffix = &TOKEN_SUFFIX[1..],
+        )),
+        (Some(_), Some(_)) => Err(format!(
+            "secret pattern `{}`: give `regex` or `token`, not both",
+            raw.id
+        )),
+        (None, None) => Err(format!(
+            "secret pattern `{}`: needs a `regex` or a `token`",
+            raw.id
+        )),
+    }
+}
+
+fn compile_pattern(raw: &RawPattern) -> Result<Pattern, String> {
+    let id = raw.id.as_str();
+    if id.is_empty()
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(format!(
+            "secret pattern `{id}`: ids are kebab-case (`a-z`, `0-9`, `-`)"
+        ));
+    }
+    if raw.keywords.iter().any(|k| k.is_empty()) || raw.keywords.is_empty() {
+        return Err(format!(
+            "secret pattern `{id}`: needs at least one non-empty keyword"
+        ));
+    }
+    let regex = compile(id, "regex", &pattern_regex(raw)?, false)?;
+    if let Some(g) = raw.secret_group
+        && g >= regex.captures_len()
+    {
+        return Err(format!(
+            "secret pattern `{id}`: `secret-group = {g}` but the regex has {} groups",
+            regex.captures_len() - 1
+        ));
+    }
+    let allow = raw
+        .allow
+        .iter()
+        .map(|a| compile(id, "allow regex", a, true))
+        .collect::<Result<_, _>>()?;
+    let context = raw
+        .context
+        .as_deref()
+        .map(|c| compile(id, "context regex", c, true))
+        .transpose()?;
+    if let Some(e) = raw.entropy
+        && !(0.0..=8.0).contains(&e)
+    {
+        return Err(format!(
+            "secret pattern `{id}`: entropy {e} is outside 0..=8"
+        ));
+    }
+    Ok(Pattern {
+        id: raw.id.clone(),
+        description: raw.description.clone(),
+        regex,
+        secret_group: raw.secret_group,
+        keywords: raw.keywords.clone(),
+        entropy: raw.entropy,
+        allow,
+        context,
+        multiline: raw.multiline,
+        severity: raw.severity,
+        generic: raw.generic,
+        examples: raw.examples.clone(),
+    })
+}
+
+impl PatternSet {
+    /// The built-in patterns, compiled once.
+    pub fn builtin() -> Result<Arc<PatternSet>, String> {
+        static BUILTIN: OnceLock<Result<Arc<PatternSet>, String>> = OnceLock::new();
+        BUILTIN
+            .get_or_init(|| Self::from_toml(BUILTIN_TOML, &[], &[]).map(Arc::new))
+            .clone()
+    }
+
+    /// Parse and validate a pattern file, then drop `disable` ids and add `extend` patterns.
+    pub fn from_toml(
+        text: &str,
+        extend: &[RawPattern],
+        disable: &[String],
+    ) -> Result<PatternSet, String> {
+        let file: RawFile = toml::from_str(text).map_err(|e| format!("secret patterns: {e}"))?;
+        let mut seen = HashSet::new();
+        let known: HashSet<&str> = file
+            .pattern
+            .iter()
+            .chain(extend)
+            .map(|p| p.id.as_str())
+            .collect();
+        for id in disable {
+            if !known.contains(id.as_str()) && id != "gcp-service-account-key" {
+                return Err(format!(
+                    "`disable-patterns`: no secret pattern is named `{id}`"
+                ));
+            }
+        }
+        let mut patterns = Vec::new();
+        for raw in file.pattern.iter().chain(extend) {
+            if !seen.insert(raw.id.clone()) {
+                return Err(format!("secret pattern `{}`: duplicate id", raw.id));
+            }
+            if disable.contains(&raw.id) {
+                continue;
+            }
+            patterns.push(compile_pattern(raw)?);
+        }
+        let global_allow = file
+            .global
+            .allow
+            .iter()
+            .map(|a| compile("[global]", "allow regex", a, true))
+            .collect::<Result<_, _>>()?;
+        let generic = GenericFilters {
+            stop_identifiers: file
+                .generic
+                .stop_identifiers
+                .iter()
+                .map(|a| compile("[generic]", "stop-identifiers regex", a, true))
+                .collect::<Result<_, _>>()?,
+            defer_prefixes: file.generic.defer_prefixes,
+            stopwords: file
+                .generic
+                .stopwords
+                .iter()
+                .map(|s| s.to_ascii_lowercase())
+                .collect(),
+            sequential_run: file.generic.sequential_run.unwrap_or(usize::MAX),
+        };
+        let mut keywords: Vec<String> = Vec::new();
+        let mut keyword_owners: Vec<Vec<usize>> = Vec::new();
+        for (i, p) in patterns.iter().enumerate() {
+            for k in &p.keywords {
+                let k = k.to_ascii_lowercase();
+                match keywords.iter().position(|x| *x == k) {
+                    Some(at) => keyword_owners[at].push(i),
+                    None => {
+                        keywords.push(k);
+                        keyword_owners.push(vec![i]);
+                    }
+                }
+            }
+        }
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&keywords)
+            .map_err(|e| format!("secret patterns: keywords: {e}"))?;
+        Ok(PatternSet {
+            patterns,
+            global_allow,
+            generic,
+            automaton,
+            keyword_owners,
+        })
+    }
+
+    pub fn pattern(&self, id: &str) -> Option<&Pattern> {
+        self.patterns.iter().find(|p| p.id == id)
+    }
+
+    /// Whether any keyword occurs in `text` (a cheap first test).
+    pub fn has_keyword(&self, text: &str) -> bool {
+        self.automaton.is_match(text)
+    }
+
+    /// Every secret in `text`, sorted by position, overlapping findings reduced to the
+    /// most specific one (earlier patterns win; generic ones lose to any other).
+    pub fn scan(&self, text: &str, out: &mut Vec<Match>) {
+        let start_len = out.len();
+        // (pattern, window start) pairs already scanned.
+        let mut done: HashSet<(usize, usize)> = HashSet::new();
+        let bytes = text.as_bytes();
+        for hit in self.automaton.find_overlapping_iter(text) {
+            let owners = &self.keyword_owners[hit.pattern().as_usize()];
+            let line_start = memchr::memrchr(b'\n', &bytes[..hit.start()]).map_or(0, |p| p + 1);
+            for &pi in owners {
+                if !done.insert((pi, line_start)) {
+                    continue;
+                }
+                let pattern = &self.patterns[pi];
+                // The keyword's line and the next one (YAML block scalars, XML elements);
+                // multiline patterns get a larger window.
+                let window_end = if pattern.multiline {
+                    floor_boundary(text, (line_start + MULTILINE_WINDOW).min(text.len()))
+                } else {
+                    let first_end = memchr::memchr(b'\n', &bytes[hit.end()..])
+                        .map_or(text.len(), |p| hit.end() + p);
+                    if first_end >= text.len() {
+                        text.len()
+                    } else {
+                        memchr::memchr(b'\n', &bytes[first_end + 1..])
+                            .map_or(text.len(), |p| first_end + 1 + p)
+                    }
+                };
+                // Context patterns may start a line or two earlier (`identifier:\n  value`).
+                let window_start = line_start;
+                let window = &text[window_start..window_end];
+                for caps in pattern.regex.captures_iter(window) {
+                    let group = match pattern.secret_group {
+                        Some(g) => caps.get(g),
+                        None => (1..caps.len())
+                            .find_map(|g| caps.get(g))
+                            .or_else(|| caps.get(0)),
+                    };
+                    let Some(secret) = group else { continue };
+                    let range =
+                        TextRange::new(window_start + secret.start(), window_start + secret.end());
+                    if range.is_empty() {
+                        continue;
+                    }
+                    let ident = if pattern.generic {
+                        caps.get(1).map(|m| m.as_str())
+                    } else {
+                        None
+                    };
+                    if self.accept(pattern, text, range, ident) {
+                        out.push(Match {
+                            pattern: pi,
+                            secret: range,
+                        });
+                    }
+                }
+            }
+        }
+        let found = &mut out[start_len..];
+        found.sort_by_key(|m| {
+            (
+                m.secret.start(),
+                self.patterns[m.pattern].generic,
+                m.pattern,
+                std::cmp::Reverse(m.secret.end()),
+            )
+        });
+        // Drop duplicates and overlaps: keep the earliest-starting, non-generic first.
+        let mut kept: Vec<Match> = Vec::with_capacity(found.len());
+        for m in found.iter().copied() {
+            if let Some(prev) = kept.last()
+                && m.secret.start() < prev.secret.end()
+            {
+                let prev_generic = self.patterns[prev.pattern].generic;
+                let this_generic = self.patterns[m.pattern].generic;
+                if prev_generic && !this_generic {
+                    kept.pop();
+                    kept.push(m);
+                }
+                continue;
+            }
+            kept.push(m);
+        }
+        out.truncate(start_len);
+        out.extend(kept);
+    }
+
+    /// The checks beyond the regex: allowlists, entropy, context, generic filters.
+    fn accept(
+        &self,
+        pattern: &Pattern,
+        text: &str,
+        secret: TextRange,
+        ident: Option<&str>,
+    ) -> bool {
+        let s = &text[secret.start()..secret.end()];
+        if let Some(min) = pattern.entropy
+            && shannon_entropy(s) < min
+        {
+            return false;
+        }
+        if pattern.allow.iter().any(|a| a.is_match(s)) {
+            return false;
+        }
+        // PEM bodies are checked by length, not by the placeholder list.
+        if pattern.id != "private-key"
+            && (self.global_allow.iter().any(|a| a.is_match(s)) || mostly_one_char(s))
+        {
+            return false;
+        }
+        if let Some(ctx) = &pattern.context {
+            let around = lines_around(text, secret.start(), CONTEXT_LINES);
+            if !ctx.is_match(around) {
+                return false;
+            }
+        }
+        if pattern.generic && !self.accept_generic(text, secret, ident.unwrap_or_default()) {
+            return false;
+        }
+        true
+    }
+
+    fn accept_generic(&self, text: &str, secret: TextRange, ident: &str) -> bool {
+        let s = &text[secret.start()..secret.end()];
+        let g = &self.generic;
+        // Letters and digits both: identifiers, words and numbers are not secrets.
+        if !s.bytes().any(|b| b.is_ascii_digit()) || !s.bytes().any(|b| b.is_ascii_alphabetic()) {
+            return false;
+        }
+        if g.defer_prefixes.iter().any(|p| s.starts_with(p.as_str())) {
+            return false;
+        }
+        let lower = s.to_ascii_lowercase();
+        if g.stopwords.iter().any(|w| lower.contains(w.as_str())) {
+            return false;
+        }
+        if longest_sequential_run(s) >= g.sequential_run {
+            return false;
+        }
+        if is_uuid(s) {
+            return false;
+        }
+        // Dotted or path-like names (`settings.OPENAI_KEY`, `models/bert-base`).
+        if looks_like_name(s) {
+            return false;
+        }
+        // The assigned name: group 1 of the generic regex.
+        let ident = ident.to_ascii_lowercase();
+        let ident = ident.trim_matches(|c: char| c == '.' || c == '-');
+        if g.stop_identifiers.iter().any(|r| r.is_match(ident)) {
+            return false;
+        }
+        // Hex digests assigned to hash-like names are checked by the stop list; a bare
+        // 40-hex value after `revision=` / `commit` on the line is a git SHA.
+        let line = line_of(text, secret.start()).to_ascii_lowercase();
+        if is_hex(s)
+            && matches!(s.len(), 32 | 40 | 64)
+            && (line.contains("revision")
+                || line.contains("commit")
+                || line.contains("sha")
+                || line.contains("hash")
+                || line.contains("checksum")
+                || line.contains("md5"))
+        {
+            return false;
+        }
+        // Values read from the environment or a secret store, written as a literal
+        // argument of the lookup (`getenv("API_KEY_2")`).
+        let before = &text[line_start(text, secret.start())..secret.start()];
+        let before_lower = before.to_ascii_lowercase();
+        if [
+            "environ",
+            "getenv",
+            "userdata.get",
+            "secrets.get",
+            "getpass",
+            "get_secret",
+            "env(",
+            "env.get",
+            "config.get",
+            "settings.",
+        ]
+        .iter()
+        .any(|w| before_lower.contains(w))
+        {
+            return false;
+        }
+        true
+    }
+}
+
+/// Shannon entropy in bits per byte.
+pub fn shannon_entropy(s: &str) -> f64 {
+    if s.is_empty() {
+        return 0.0;
+    }
+    let mut counts = [0u32; 256];
+    for b in s.bytes() {
+        counts[b as usize] += 1;
+    }
+    let n = s.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// A value whose body is one repeated character (`xxxxxxxx`, `00000000`).
+fn mostly_one_char(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if bytes.len() < 8 {
+        return false;
+    }
+    let mut counts = [0u32; 256];
+    for &b in bytes {
+        counts[b as usize] += 1;
+    }
+    let max = counts.iter().copied().max().unwrap_or(0) as usize;
+    max * 10 >= bytes.len() * 7
+}
+
+fn longest_sequential_run(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let mut best = 1;
+    let mut run = 1;
+    for w in bytes.windows(2) {
+        if w[1] == w[0].wrapping_add(1) && w[0].is_ascii_alphanumeric() {
+            run += 1;
+            best = best.max(run);
+        } else {
+            run = 1;
+        }
+    }
+    best
+}
+
+fn is_hex(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn is_uuid(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, &c)| match i {
+            8 | 13 | 18 | 23 => c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+/// `settings.OPENAI_KEY`, `my-model-name`, `path/to/file`: pieces of letters (the words
+/// of a name) cover most of the value.
+fn looks_like_name(s: &str) -> bool {
+    let seps = s
+        .bytes()
+        .filter(|b| matches!(b, b'.' | b'/' | b'-' | b'_'))
+        .count();
+    if seps == 0 {
+        return false;
+    }
+    let wordy: usize = s
+        .split(['.', '/', '-', '_'])
+        .filter(|p| p.len() >= 3 && p.bytes().all(|b| b.is_ascii_alphabetic()))
+        .map(str::len)
+        .sum();
+    wordy * 2 > s.len()
+}
+
+fn line_start(text: &str, at: usize) -> usize {
+    memchr::memrchr(b'\n', &text.as_bytes()[..at]).map_or(0, |p| p + 1)
+}
+
+fn line_of(text: &str, at: usize) -> &str {
+    let start = line_start(text, at);
+    let end = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |p| at + p);
+    &text[start..end]
+}
+
+/// `n` lines before and after the line holding `at`.
+fn lines_around(text: &str, at: usize, n: usize) -> &str {
+    let bytes = text.as_bytes();
+    let mut start = line_start(text, at);
+    for _ in 0..n {
+        if start == 0 {
+            break;
+        }
+        start = line_start(text, start - 1);
+    }
+    let mut end = at;
+    for _ in 0..=n {
+        match memchr::memchr(b'\n', &bytes[end..]) {
+            Some(p) => end = end + p + 1,
+            None => {
+                end = text.len();
+                break;
+            }
+        }
+    }
+    &text[start..end.min(text.len())]
+}
+
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entropy_of_simple_strings() {
+        assert_eq!(shannon_entropy("aaaa"), 0.0);
+        assert!((shannon_entropy("abcd") - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn builtin_loads() {
+        let set = PatternSet::builtin().unwrap();
+        assert!(set.pattern("openai-api-key").is_some());
+    }
+
+    #[test]
+    fn bad_regex_and_duplicate_ids_name_the_pattern() {
+        let bad = "[[pattern]]\nid = \"broken\"\ndescription = \"d\"\nregex = \"(\"\nkeywords = [\"x\"]\n";
+        let err = PatternSet::from_toml(bad, &[], &[]).unwrap_err();
+        assert!(err.contains("`broken`"), "{err}");
+        let dup = "[[pattern]]\nid = \"a\"\ndescription = \"d\"\nregex = \"x\"\nkeywords = [\"x\"]\n[[pattern]]\nid = \"a\"\ndescription = \"d\"\nregex = \"y\"\nkeywords = [\"y\"]\n";
+        let err = PatternSet::from_toml(dup, &[], &[]).unwrap_err();
+        assert!(err.contains("`a`") && err.contains("duplicate"), "{err}");
+    }
+}

@@ -1,0 +1,282 @@
+//! Where secrets are looked for in a file, and how a match in decoded text gets back to a
+//! raw byte range.
+//!
+//! Promises: a notebook is scanned cell by cell on the *decoded* source (so JSON escapes
+//! do not hide a key) and output by output on the decoded text of `stream` text,
+//! `text/*` data and error tracebacks; image data, widget state, ids and metadata are
+//! never read. Text outputs are first tested for keywords on their raw bytes, so an output
+//! with no keyword is never decoded. Other files are scanned as they are. Lines carrying
+//! `pragma: allowlist secret` or `gitleaks:allow` (or below `pragma: allowlist nextline
+//! secret`) are skipped.
+
+use crate::diagnostic::Severity;
+use crate::source::json::{Node, Value};
+use crate::source::notebook::mapped_multiline;
+use crate::source::{CellKind, SourceFile, SourceKind, TextRange};
+
+use super::Options;
+use super::pattern_set::{Match, PatternSet};
+use super::service_account;
+
+/// One secret found in a file.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub pattern_id: String,
+    pub description: String,
+    /// Reported as `SEC002 generic-secret`.
+    pub generic: bool,
+    /// The pattern's own severity, if it sets one.
+    pub severity: Option<Severity>,
+    /// Raw byte range of the secret in the file.
+    pub range: TextRange,
+    /// The secret (decoded). Only for fingerprints and de-duplication: never print it.
+    pub secret: String,
+    /// The notebook cell (1-based) it was found in.
+    pub cell: Option<usize>,
+    /// Found in the cell's outputs rather than its source.
+    pub in_output: bool,
+}
+
+/// File names never scanned: lock files and dependency manifests of hashes.
+fn skipped_name(file: &SourceFile) -> bool {
+    let name = file
+        .path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(
+        name.as_str(),
+        "package-lock.json"
+            | "yarn.lock"
+            | "poetry.lock"
+            | "pipfile.lock"
+            | "pdm.lock"
+            | "uv.lock"
+            | "cargo.lock"
+            | "composer.lock"
+            | "go.sum"
+            | "pnpm-lock.yaml"
+            | "conda-lock.yml"
+            | "conda-lock.yaml"
+    ) || name.ends_with(".min.js")
+}
+
+/// Every secret in one file.
+pub fn scan_file(file: &SourceFile, set: &PatternSet, options: &Options) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if skipped_name(file) {
+        return out;
+    }
+    let text = file.text.as_str();
+    let sa = options.service_account_enabled();
+    if let Some(nb) = &file.notebook {
+        let mut matches = Vec::new();
+        for cell in &nb.cells {
+            let src = &cell.source.text;
+            if !src.is_empty() {
+                matches.clear();
+                set.scan(src, &mut matches);
+                push_matches(
+                    &mut out,
+                    set,
+                    src,
+                    &matches,
+                    Some(cell.number),
+                    false,
+                    |r| cell.to_raw(r),
+                );
+                if sa {
+                    for (range, secret) in service_account::find(src) {
+                        push_structural(
+                            &mut out,
+                            cell.to_raw(range),
+                            secret,
+                            Some(cell.number),
+                            false,
+                        );
+                    }
+                }
+            }
+            if cell.kind != CellKind::Code {
+                continue;
+            }
+            for output in cell.output_nodes() {
+                for node in text_nodes(text, output) {
+                    let raw = &text[node.range.start()..node.range.end()];
+                    if raw.len() as u64 > options.max_file_size || !set.has_keyword(raw) {
+                        continue;
+                    }
+                    let Some(mapped) = mapped_multiline(text, node) else {
+                        continue;
+                    };
+                    matches.clear();
+                    set.scan(&mapped.text, &mut matches);
+                    push_matches(
+                        &mut out,
+                        set,
+                        &mapped.text,
+                        &matches,
+                        Some(cell.number),
+                        true,
+                        |r| mapped.range_to_raw(r),
+                    );
+                    if sa {
+                        for (range, secret) in service_account::find(&mapped.text) {
+                            push_structural(
+                                &mut out,
+                                mapped.range_to_raw(range),
+                                secret,
+                                Some(cell.number),
+                                true,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    } else {
+        if file.kind != SourceKind::Notebook && text.len() as u64 > options.max_file_size {
+            return out;
+        }
+        if text.as_bytes()[..text.len().min(8192)].contains(&0) {
+            return out;
+        }
+        out = scan_text(text, set, sa);
+    }
+    dedupe(&mut out);
+    out
+}
+
+/// Every secret in a plain text (ranges are ranges of `text`).
+pub fn scan_text(text: &str, set: &PatternSet, service_account: bool) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut matches = Vec::new();
+    set.scan(text, &mut matches);
+    push_matches(&mut out, set, text, &matches, None, false, |r| r);
+    if service_account {
+        for (range, secret) in service_account::find(text) {
+            push_structural(&mut out, range, secret, None, false);
+        }
+    }
+    dedupe(&mut out);
+    out
+}
+
+fn push_structural(
+    out: &mut Vec<Finding>,
+    range: TextRange,
+    secret: String,
+    cell: Option<usize>,
+    in_output: bool,
+) {
+    out.push(Finding {
+        pattern_id: service_account::PATTERN_ID.to_string(),
+        description: service_account::DESCRIPTION.to_string(),
+        generic: false,
+        severity: None,
+        range,
+        secret,
+        cell,
+        in_output,
+    });
+}
+
+#[allow(clippy::too_many_arguments)]
+fn push_matches(
+    out: &mut Vec<Finding>,
+    set: &PatternSet,
+    text: &str,
+    matches: &[Match],
+    cell: Option<usize>,
+    in_output: bool,
+    to_raw: impl Fn(TextRange) -> TextRange,
+) {
+    for m in matches {
+        if allowlisted_line(text, m.secret.start()) {
+            continue;
+        }
+        let pattern = &set.patterns[m.pattern];
+        out.push(Finding {
+            pattern_id: pattern.id.clone(),
+            description: pattern.description.clone(),
+            generic: pattern.generic,
+            severity: pattern.severity,
+            range: to_raw(m.secret),
+            secret: text[m.secret.start()..m.secret.end()].to_string(),
+            cell,
+            in_output,
+        });
+    }
+}
+
+/// A service-account finding replaces the private-key finding inside it; one secret at
+/// one place is reported once.
+fn dedupe(out: &mut Vec<Finding>) {
+    if out.len() < 2 {
+        return;
+    }
+    let sa: Vec<TextRange> = out
+        .iter()
+        .filter(|f| f.pattern_id == service_account::PATTERN_ID)
+        .map(|f| f.range)
+        .collect();
+    if !sa.is_empty() {
+        out.retain(|f| {
+            f.pattern_id == service_account::PATTERN_ID
+                || !sa
+                    .iter()
+                    .any(|r| f.range.start() < r.end() && r.start() < f.range.end())
+        });
+    }
+    out.sort_by_key(|f| (f.range.start(), f.range.end()));
+    out.dedup_by(|a, b| a.range == b.range && a.pattern_id == b.pattern_id);
+}
+
+/// `pragma: allowlist secret` / `gitleaks:allow` on the line, or `pragma: allowlist
+/// nextline secret` on the line above.
+fn allowlisted_line(text: &str, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |p| p + 1);
+    let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |p| at + p);
+    let line = &text[start..end];
+    if line.contains("pragma: allowlist secret") || line.contains("gitleaks:allow") {
+        return true;
+    }
+    if start > 0 {
+        let prev_start = memchr::memrchr(b'\n', &bytes[..start - 1]).map_or(0, |p| p + 1);
+        if text[prev_start..start].contains("pragma: allowlist nextline secret") {
+            return true;
+        }
+    }
+    false
+}
+
+/// The string nodes of one output that hold text a person reads: `stream` text,
+/// `text/*` data (`text/plain`, `text/html`, `text/markdown`, `text/latex`), error
+/// `evalue`/`traceback`, and nbformat 3's `text`/`html` keys. Never `image/*`, widget
+/// views, JSON data or metadata.
+fn text_nodes<'a>(text: &str, output: &'a Node) -> Vec<&'a Node> {
+    let mut nodes = Vec::new();
+    let Some(members) = output.as_object() else {
+        return nodes;
+    };
+    for m in members {
+        let key = crate::source::json::decode(text, m.key);
+        match key.as_ref() {
+            "text" | "html" | "latex" | "markdown" | "evalue" | "traceback" => nodes.push(&m.value),
+            "data" => {
+                if let Value::Object(data) = &m.value.value {
+                    for d in data {
+                        let mime = crate::source::json::decode(text, d.key);
+                        if mime.starts_with("text/") {
+                            nodes.push(&d.value);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    nodes
+}
