@@ -64,11 +64,10 @@ pub fn discover(paths: &[PathBuf], settings: &Settings) -> Discovered {
                 message: "not a regular file; skipped".into(),
             });
         } else if !(settings.force_exclude && is_excluded(path, path, settings)) {
-            // Named explicitly: checked whatever its name, if mlcheck knows the kind;
-            // unknown kinds are skipped quietly (pre-commit may pass anything, typos#1126).
-            if SourceKind::from_path(path).is_some() {
-                out.files.push(path.clone());
-            }
+            // Named explicitly: always checked. A name mlcheck does not know is read as
+            // text (for secrets: `config.js`, `deploy.go`); binary files are skipped quietly
+            // when read (pre-commit may pass anything, typos#1126).
+            out.files.push(path.clone());
         }
     }
     out.files.sort();

@@ -127,9 +127,10 @@ pub fn source_from_bytes(
     path: PathBuf,
     bytes: Vec<u8>,
 ) -> Result<Option<Arc<SourceFile>>, FileError> {
-    let Some(kind) = SourceKind::from_path(&path) else {
-        return Ok(None);
-    };
+    // Only explicitly named files reach here with a name mlcheck does not know: read them
+    // as text, and skip them quietly when they are not UTF-8 (no reason to fail a hook).
+    let known = SourceKind::from_path(&path);
+    let kind = known.unwrap_or(SourceKind::Text);
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) => {
@@ -152,7 +153,7 @@ pub fn source_from_bytes(
                 });
                 return Ok(Some(Arc::new(file)));
             }
-            if is_binary(err.as_bytes()) {
+            if is_binary(err.as_bytes()) || known.is_none() {
                 return Ok(None);
             }
             return Err(FileError {

@@ -372,3 +372,28 @@ fn a_50_mb_output_is_checked_without_trouble() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).0.contains("NB008"));
 }
+
+/// Files named explicitly are read as text whatever their extension (a secret in a `.go`
+/// or `.js` file must not slip through a hook); walked directories keep to known kinds.
+#[test]
+fn explicitly_named_unknown_extensions_are_read_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("deploy.js"),
+        "const k = \"AKIAIOSFODNN7EXAMPL3\";\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("blob.bin"), [0u8, 1, 2, 3]).unwrap();
+    let out = mlcheck(
+        &["check", "--select", "SEC", "deploy.js", "blob.bin"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{:?}", text(&out));
+    assert!(text(&out).0.contains("SEC001"));
+    assert!(
+        !text(&out).0.contains("AKIAIOSFODNN7EXAMPL3"),
+        "the secret is redacted"
+    );
+    let out = mlcheck(&["check", "--select", "SEC", "."], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
+}
