@@ -236,7 +236,21 @@ impl<'a> Frame<'a> {
         let mut excerpt = String::new();
         let mut maps: Vec<LineMap> = Vec::with_capacity(hi + 1 - lo);
         // Never print a secret in a code frame, whichever rule the frame is for.
-        let hidden = crate::rules::secrets::redaction_ranges(text);
+        // Scan only around the shown lines (with room for a multi-line PEM key on each
+        // side), not the whole file: a notebook can be megabytes of outputs.
+        let hidden = {
+            const MARGIN: usize = 16 * 1024;
+            let shown_start = lines.line_range(lo, text).start();
+            let shown_end = lines.line_range(hi, text).end();
+            let a =
+                crate::source::span::floor_char_boundary(text, shown_start.saturating_sub(MARGIN));
+            let b =
+                crate::source::span::floor_char_boundary(text, shown_end.saturating_add(MARGIN));
+            crate::rules::secrets::redaction_ranges(&text[a..b])
+                .iter()
+                .map(|r| r.offset(a))
+                .collect::<Vec<_>>()
+        };
         for line in lo..=hi {
             let full = lines.line_range(line, text);
             let anchor = self
