@@ -21,8 +21,11 @@ rm -rf "$work"; mkdir -p "$work"; cp -r "$corpus" "$work/ro"
 # name|command (run in $work/ro, output discarded)
 rows=(
   "parse floor (serde_json, 1 thread)|$floor ."
-  "mlcheck check --select NB (notebook rules)|$mlcheck check --select NB --exit-zero ."
-  "mlcheck check (default rules)|$mlcheck check --exit-zero ."
+  "mlcheck check --select NB00 (hygiene rules), json|$mlcheck check --select NB00 --output-format json --exit-zero ."
+  "mlcheck check --select NB00 (hygiene rules), human|$mlcheck check --select NB00 --exit-zero ."
+  "mlcheck check --select NB (incl. NB010/NB011), human|$mlcheck check --select NB --exit-zero ."
+  "mlcheck check (default rules), json|$mlcheck check --output-format json --exit-zero ."
+  "mlcheck check (default rules), human|$mlcheck check --exit-zero ."
   "mlcheck check --select SEC|$mlcheck check --select SEC --exit-zero ."
   "mlcheck check --select NB010,NB011,PY,PTH|$mlcheck check --select NB010,NB011,PY,PTH --exit-zero ."
   "mlcheck check --select ALL|$mlcheck check --select ALL --exit-zero ."
