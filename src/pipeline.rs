@@ -24,6 +24,15 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    fn absorb(&mut self, results: Vec<Result<Vec<Diagnostic>, FileError>>) {
+        for r in results {
+            match r {
+                Ok(diags) => self.diagnostics.extend(diags),
+                Err(e) => self.errors.push(e),
+            }
+        }
+    }
+
     fn finish(mut self) -> Self {
         self.diagnostics
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -42,18 +51,9 @@ pub fn check_paths(paths: &[PathBuf], settings: &Settings) -> Outcome {
     let results: Vec<_> = found
         .files
         .par_iter()
-        .map(|path| match read_source(path) {
-            Ok(Some(file)) => Ok(check_source(&file, settings)),
-            Ok(None) => Ok(Vec::new()),
-            Err(e) => Err(e),
-        })
+        .map(|path| check_loaded(read_source(path), settings))
         .collect();
-    for r in results {
-        match r {
-            Ok(diags) => outcome.diagnostics.extend(diags),
-            Err(e) => outcome.errors.push(e),
-        }
-    }
+    outcome.absorb(results);
     outcome.files_checked = found.files.len();
     if rules::project::RULES.iter().any(|r| settings.enabled(r)) {
         for root in project_roots(paths, &found.files, settings) {
@@ -89,19 +89,21 @@ pub fn check_sources(sources: Vec<(PathBuf, Vec<u8>)>, settings: &Settings) -> O
     let results: Vec<_> = sources
         .into_par_iter()
         .filter(|(path, _)| SourceKind::from_path(path).is_some())
-        .map(|(path, bytes)| match source_from_bytes(path, bytes) {
-            Ok(Some(file)) => Ok(check_source(&file, settings)),
-            Ok(None) => Ok(Vec::new()),
-            Err(e) => Err(e),
-        })
+        .map(|(path, bytes)| check_loaded(source_from_bytes(path, bytes), settings))
         .collect();
-    for r in results {
-        match r {
-            Ok(diags) => outcome.diagnostics.extend(diags),
-            Err(e) => outcome.errors.push(e),
-        }
-    }
+    outcome.absorb(results);
     outcome.finish()
+}
+
+/// Check a file that loaded (or report why it did not; `Ok(None)` was skipped on purpose).
+fn check_loaded(
+    loaded: Result<Option<Arc<SourceFile>>, FileError>,
+    settings: &Settings,
+) -> Result<Vec<Diagnostic>, FileError> {
+    Ok(match loaded? {
+        Some(file) => check_source(&file, settings),
+        None => Vec::new(),
+    })
 }
 
 /// Run every file-level rule on one loaded file; suppressions and severity overrides are
