@@ -86,7 +86,8 @@ pub fn report(args: &CheckArgs, outcome: Outcome) -> Result<ExitStatus> {
         statistics: args.statistics,
         quiet: args.quiet,
     };
-    let mut out = stdout.lock();
+    // Block-buffered: stdout is line-buffered, and JSON/SARIF write many short lines.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     match render::render(&mut out, &outcome.diagnostics, &outcome.errors, &opts) {
         Ok(()) => {}
         // A closed pipe (`mlcheck check | head`) is not an error worth a message.
