@@ -345,10 +345,14 @@ fn hidden_ranges(
         let before = lines.line_range(line.saturating_sub(1), text).start();
         let after = lines.line_range((line + 1).min(last_line), text).end();
         let mut start = before.max(ws.saturating_sub(REDACTION_CONTEXT));
-        let end = after.min(we.saturating_add(REDACTION_CONTEXT)).max(we);
+        let mut end = after.min(we.saturating_add(REDACTION_CONTEXT)).max(we);
+        // A secret that spans lines is matched from its keyword's line to as far as the
+        // scanner reaches past it.
         let reach = floor_char_boundary(text, start.saturating_sub(MULTILINE_REACH));
         if let Some(k) = last_multiline_keyword(&text[reach..floor_char_boundary(text, we)]) {
-            start = start.min(lines.line_range(lines.line_of(reach + k), text).start());
+            let keyword_line = lines.line_range(lines.line_of(reach + k), text).start();
+            start = start.min(keyword_line);
+            end = end.max(keyword_line + MULTILINE_REACH);
         }
         match regions.last_mut() {
             Some(last) if start <= last.1 => last.1 = last.1.max(end),
