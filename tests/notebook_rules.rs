@@ -64,6 +64,18 @@ fn nb001_out_of_order_execution() {
     assert!(run("NB001", "NB001_ok.ipynb").is_empty());
 }
 
+/// A run of cells repeating one count is one finding; a later descent is another.
+#[test]
+fn nb001_repeated_counts_are_one_finding_per_run() {
+    assert_eq!(
+        run("NB001", "NB001_repeated_counts.ipynb"),
+        [
+            "cell 4: cells 4 to 5 (2 code cells) repeat the execution count 4 of cell 3 above them",
+            "cell 6: cell 6 ran before cell 5 above it (execution count 2 after 4)",
+        ]
+    );
+}
+
 #[test]
 fn nb002_committed_outputs() {
     assert_eq!(

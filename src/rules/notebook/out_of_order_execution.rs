@@ -7,7 +7,9 @@ use super::Ctx;
 declare_rule! {
     /// ## What it does
     /// Flags a code cell whose execution count is not greater than that of the executed
-    /// code cell above it: the notebook was not run top to bottom.
+    /// code cell above it: the notebook was not run top to bottom. A run of cells that all
+    /// repeat one count (every count `0`, as some tools save notebooks) is one finding that
+    /// names the first and last cell of the run.
     ///
     /// ## Why is this bad?
     /// The saved outputs were produced by an order of execution that "Restart & Run All"
@@ -35,35 +37,77 @@ declare_rule! {
 }
 
 pub(super) fn check(checker: &mut FileChecker<'_>, ctx: &Ctx<'_>) {
-    let mut prev: Option<(&crate::source::notebook::Cell, i64)> = None;
+    use crate::source::notebook::Cell;
+    // Each executed code cell with the count of the executed one above it.
+    let mut steps: Vec<(&Cell, i64, &Cell, i64)> = Vec::new();
+    let mut prev: Option<(&Cell, i64)> = None;
     for cell in ctx.nb.code_cells() {
-        let (Some(count), Some(range)) = (cell.execution_count, cell.execution_count_range) else {
+        let (Some(count), Some(_)) = (cell.execution_count, cell.execution_count_range) else {
             continue;
         };
         if let Some((prev_cell, prev_count)) = prev
             && count <= prev_count
         {
-            let prev_range = prev_cell
-                .execution_count_range
-                .unwrap_or(prev_cell.node.range);
-            checker.push(
-                    Diagnostic::new(
-                        &super::NB001,
-                        checker.file,
-                        range,
-                        format!(
-                            "cell {} ran before cell {} above it (execution count {count} after {prev_count})",
-                            cell.number, prev_cell.number
-                        ),
-                    )
-                    .with_primary_message(format!("execution count {count}"))
-                    .with_label(
-                        Label::new(checker.file, prev_range)
-                            .with_message(format!("cell {} ran later, as {prev_count}", prev_cell.number)),
-                    )
-                    .with_help("Restart the kernel and run all cells in order, or strip outputs with `mlcheck fix --strip-outputs`"),
-                );
+            steps.push((cell, count, prev_cell, prev_count));
         }
         prev = Some((cell, count));
+    }
+    // A run of cells that all repeat one count (a notebook saved with every count 0, or
+    // re-run cell by cell with one count) is one finding, not one per cell.
+    let mut i = 0;
+    while i < steps.len() {
+        let (cell, count, prev_cell, prev_count) = steps[i];
+        let mut last = i;
+        if count == prev_count {
+            while let Some(&(_, next_count, next_prev, _)) = steps.get(last + 1) {
+                if next_count != count || !std::ptr::eq(next_prev, steps[last].0) {
+                    break;
+                }
+                last += 1;
+            }
+        }
+        let range = cell.execution_count_range.unwrap_or(cell.node.range);
+        let prev_range = prev_cell
+            .execution_count_range
+            .unwrap_or(prev_cell.node.range);
+        let diagnostic = if last == i {
+            Diagnostic::new(
+                &super::NB001,
+                checker.file,
+                range,
+                format!(
+                    "cell {} ran before cell {} above it (execution count {count} after {prev_count})",
+                    cell.number, prev_cell.number
+                ),
+            )
+            .with_primary_message(format!("execution count {count}"))
+            .with_label(
+                Label::new(checker.file, prev_range)
+                    .with_message(format!("cell {} ran later, as {prev_count}", prev_cell.number)),
+            )
+        } else {
+            let end = steps[last].0;
+            Diagnostic::new(
+                &super::NB001,
+                checker.file,
+                range,
+                format!(
+                    "cells {} to {} ({} code cells) repeat the execution count {count} of cell {} above them",
+                    cell.number,
+                    end.number,
+                    last - i + 1,
+                    prev_cell.number
+                ),
+            )
+            .with_primary_message(format!("execution count {count} again"))
+            .with_label(
+                Label::new(checker.file, prev_range)
+                    .with_message(format!("cell {} has execution count {count}", prev_cell.number)),
+            )
+        };
+        checker.push(diagnostic.with_help(
+            "Restart the kernel and run all cells in order, or strip outputs with `mlcheck fix --strip-outputs`",
+        ));
+        i = last + 1;
     }
 }
