@@ -204,7 +204,6 @@ pub fn source_from_bytes(
                 let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
                 let mut file = SourceFile::new(path, String::new(), SourceKind::Text);
                 file.kind = SourceKind::Notebook;
-                file.lines = crate::source::LineIndex::new(&text);
                 file.text = text;
                 file.notebook_error = Some(NotebookError {
                     offset: valid_up_to,

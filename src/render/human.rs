@@ -232,8 +232,8 @@ impl<'a> Frame<'a> {
 
     fn lines(&self) -> &'a LineIndex {
         match self.coords {
-            Coords::Cell(i) => self.cell(i).map_or(&self.file.lines, |c| &c.lines),
-            Coords::Raw => &self.file.lines,
+            Coords::Cell(i) => self.cell(i).map_or(self.file.lines(), |c| &c.lines),
+            Coords::Raw => self.file.lines(),
         }
     }
 

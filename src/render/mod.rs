@@ -185,7 +185,7 @@ impl Position {
     pub fn of(label: &Label) -> Self {
         let file = &label.file;
         let start = file.location(label.range.start());
-        let end = file.lines.line_col(label.range.end(), &file.text);
+        let end = file.lines().line_col(label.range.end(), &file.text);
         Self {
             path: file.path_slash(),
             start: start.raw,
