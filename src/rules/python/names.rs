@@ -6,15 +6,13 @@
 //! whenever a cell is opaque (see `Facts::dynamic` and `Facts::unsure`). Precision over
 //! recall: a report must be a real `NameError` on a fresh kernel.
 
-use std::collections::{HashMap, HashSet};
-
 use super::{UNDEFINED_NAME, USED_BEFORE_DEFINED};
 use crate::diagnostic::{Diagnostic, Label};
 use crate::rules::FileChecker;
 use crate::source::TextRange;
-use crate::source::python::{Function, ParsedFile, Unit};
+use crate::source::python::{Function, FxHashMap, FxHashSet, ParsedFile, Unit};
 
-/// Python 3.8–3.14 builtins (the union of `dir(builtins)`).
+/// Python 3.8–3.14 builtins (the union of `dir(builtins)`), sorted (binary search).
 const BUILTINS: &[&str] = &[
     "ArithmeticError",
     "AssertionError",
@@ -170,7 +168,8 @@ const BUILTINS: &[&str] = &[
     "zip",
 ];
 
-/// Names IPython and notebook platforms put in the user namespace.
+/// Names IPython and notebook platforms put in the user namespace (unsorted: scanned only
+/// for names that are not builtins).
 const INJECTED: &[&str] = &[
     "In",
     "Out",
@@ -211,7 +210,7 @@ fn is_known(name: &str) -> bool {
         .strip_prefix("_i")
         .or_else(|| name.strip_prefix('_'))
         .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
-    history || BUILTINS.contains(&name) || INJECTED.contains(&name)
+    history || BUILTINS.binary_search(&name).is_ok() || INJECTED.contains(&name)
 }
 
 /// A definition: which unit (index into `parsed.units`) and where.
@@ -227,7 +226,7 @@ pub fn check(checker: &mut FileChecker<'_>) {
         return;
     }
     // Cells tagged `raises-exception` are meant to fail (Jupyter Book, nbsphinx).
-    let expected_errors: HashSet<usize> = parsed
+    let expected_errors: FxHashSet<usize> = parsed
         .units
         .iter()
         .enumerate()
@@ -332,14 +331,14 @@ enum Finding {
     },
 }
 
-fn analyze(parsed: &ParsedFile, expected_errors: &HashSet<usize>) -> Vec<Finding> {
+fn analyze(parsed: &ParsedFile, expected_errors: &FxHashSet<usize>) -> Vec<Finding> {
     let units = &parsed.units;
-    let mut unsure: HashSet<&str> = HashSet::new();
-    let mut defs: HashMap<&str, Vec<Def>> = HashMap::new();
+    let mut unsure: FxHashSet<&str> = FxHashSet::default();
+    let mut defs: FxHashMap<&str, Vec<Def>> = FxHashMap::default();
     // Functions by (unit, name range), to resolve a call to the `def` it reaches.
-    let mut functions: HashMap<(usize, TextRange), (usize, &Function)> = HashMap::new();
+    let mut functions: FxHashMap<(usize, TextRange), (usize, &Function)> = FxHashMap::default();
     for (ui, unit) in units.iter().enumerate() {
-        unsure.extend(unit.facts.unsure.iter().map(String::as_str));
+        unsure.extend(unit.facts.unsure.iter().map(|n| n.as_str()));
         for d in &unit.facts.defs {
             defs.entry(d.name.as_str()).or_default().push(Def {
                 unit: ui,
@@ -353,10 +352,10 @@ fn analyze(parsed: &ParsedFile, expected_errors: &HashSet<usize>) -> Vec<Finding
     let skip = |name: &str| is_known(name) || unsure.contains(name);
 
     let mut out = Vec::new();
-    let mut reported: HashSet<&str> = HashSet::new();
-    let mut defined: HashSet<&str> = HashSet::new();
+    let mut reported: FxHashSet<&str> = FxHashSet::default();
+    let mut defined: FxHashSet<&str> = FxHashSet::default();
     for (ui, unit) in units.iter().enumerate() {
-        let here: HashSet<&str> = unit.facts.defs.iter().map(|d| d.name.as_str()).collect();
+        let here: FxHashSet<&str> = unit.facts.defs.iter().map(|d| d.name.as_str()).collect();
         if expected_errors.contains(&ui) {
             defined.extend(here.iter().copied());
             continue;
@@ -393,7 +392,7 @@ fn analyze(parsed: &ParsedFile, expected_errors: &HashSet<usize>) -> Vec<Finding
             let Some((fu, func)) = resolve(&defs, &functions, &call.name, at) else {
                 continue;
             };
-            let mut seen: HashSet<(usize, TextRange)> = HashSet::new();
+            let mut seen: FxHashSet<(usize, TextRange)> = FxHashSet::default();
             let mut stack = vec![(fu, func)];
             while let Some((fu, f)) = stack.pop() {
                 if !seen.insert((fu, f.range)) {
@@ -412,7 +411,7 @@ fn analyze(parsed: &ParsedFile, expected_errors: &HashSet<usize>) -> Vec<Finding
                             read: call.range,
                             name: name.to_string(),
                             def,
-                            via: Some((call.name.clone(), fu, r.range)),
+                            via: Some((call.name.to_string(), fu, r.range)),
                         });
                     }
                 }
@@ -457,8 +456,8 @@ fn analyze(parsed: &ParsedFile, expected_errors: &HashSet<usize>) -> Vec<Finding
 /// The function a call of `name` at `(unit, offset)` reaches: the latest binding of the
 /// name before that point, when that binding is a module-level `def`.
 fn resolve<'p>(
-    defs: &HashMap<&str, Vec<Def>>,
-    functions: &HashMap<(usize, TextRange), (usize, &'p Function)>,
+    defs: &FxHashMap<&str, Vec<Def>>,
+    functions: &FxHashMap<(usize, TextRange), (usize, &'p Function)>,
     name: &str,
     at: (usize, u32),
 ) -> Option<(usize, &'p Function)> {
@@ -486,7 +485,7 @@ mod tests {
         if parsed.dynamic_reason().is_some() {
             return Vec::new();
         }
-        analyze(&parsed, &HashSet::new())
+        analyze(&parsed, &FxHashSet::default())
             .into_iter()
             .map(|f| match f {
                 Finding::Later { unit, name, .. } => (name, unit + 1, true),
@@ -626,6 +625,13 @@ mod tests {
             .is_empty()
         );
         assert!(run(&["n = 0\nwhile n:\n    print(later)", "later = 1"]).is_empty());
+    }
+
+    #[test]
+    fn builtins_are_sorted_for_binary_search() {
+        assert!(BUILTINS.windows(2).all(|w| w[0] < w[1]));
+        assert!(is_known("print") && is_known("ZeroDivisionError") && is_known("display"));
+        assert!(!is_known("df"));
     }
 
     #[test]
