@@ -12,7 +12,7 @@ use crate::rules::FileChecker;
 use crate::source::TextRange;
 use crate::source::python::{Function, FxHashMap, FxHashSet, ParsedFile, Unit};
 
-/// Python 3.8–3.14 builtins (the union of `dir(builtins)`), sorted (binary search).
+/// Python 3.8–3.14 builtins (the union of `dir(builtins)`).
 const BUILTINS: &[&str] = &[
     "ArithmeticError",
     "AssertionError",
@@ -168,8 +168,7 @@ const BUILTINS: &[&str] = &[
     "zip",
 ];
 
-/// Names IPython and notebook platforms put in the user namespace (unsorted: scanned only
-/// for names that are not builtins).
+/// Names IPython and notebook platforms put in the user namespace.
 const INJECTED: &[&str] = &[
     "In",
     "Out",
@@ -210,7 +209,13 @@ fn is_known(name: &str) -> bool {
         .strip_prefix("_i")
         .or_else(|| name.strip_prefix('_'))
         .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
-    history || BUILTINS.binary_search(&name).is_ok() || INJECTED.contains(&name)
+    history || known_names().contains(name)
+}
+
+/// `BUILTINS` and `INJECTED` in one set, built once.
+fn known_names() -> &'static FxHashSet<&'static str> {
+    static KNOWN: std::sync::OnceLock<FxHashSet<&'static str>> = std::sync::OnceLock::new();
+    KNOWN.get_or_init(|| BUILTINS.iter().chain(INJECTED).copied().collect())
 }
 
 /// A definition: which unit (index into `parsed.units`) and where.
@@ -364,7 +369,7 @@ fn analyze(parsed: &ParsedFile, expected_errors: &FxHashSet<usize>) -> Vec<Findi
             |name: &str| -> Option<Def> { defs.get(name)?.iter().copied().find(|d| d.unit > ui) };
         for read in &unit.facts.reads {
             let name = read.name.as_str();
-            if skip(name) || defined.contains(name) || here.contains(name) {
+            if defined.contains(name) || here.contains(name) || skip(name) {
                 continue;
             }
             if !reported.insert(name) {
@@ -400,7 +405,7 @@ fn analyze(parsed: &ParsedFile, expected_errors: &FxHashSet<usize>) -> Vec<Findi
                 }
                 for r in &f.free_reads {
                     let name = r.name.as_str();
-                    if skip(name) || defined.contains(name) || here.contains(name) {
+                    if defined.contains(name) || here.contains(name) || skip(name) {
                         continue;
                     }
                     if let Some(def) = later_def(name)
@@ -439,7 +444,7 @@ fn analyze(parsed: &ParsedFile, expected_errors: &FxHashSet<usize>) -> Vec<Findi
         for f in &unit.facts.functions {
             for r in f.free_reads.iter().chain(&f.conditional_reads) {
                 let name = r.name.as_str();
-                if skip(name) || defs.contains_key(name) || !reported.insert(name) {
+                if defs.contains_key(name) || skip(name) || !reported.insert(name) {
                     continue;
                 }
                 out.push(Finding::Nowhere {
@@ -628,8 +633,7 @@ mod tests {
     }
 
     #[test]
-    fn builtins_are_sorted_for_binary_search() {
-        assert!(BUILTINS.windows(2).all(|w| w[0] < w[1]));
+    fn builtins_and_injected_names_are_known() {
         assert!(is_known("print") && is_known("ZeroDivisionError") && is_known("display"));
         assert!(!is_known("df"));
     }
