@@ -1586,6 +1586,34 @@ mod tests {
     }
 
     #[test]
+    fn path_like_needs_keep_the_same_path_literals() {
+        let code = "a = 'x'\nb = open('/home/u/f', 'w')\n'''doc /x'''\nc = f'{a}/b'\nd = f'C:\\\\{a}'\ne = g(k='/p', m=1)\nt = Path('/q').read_text()\n";
+        let needs = Needs {
+            names: false,
+            strings: StringNeeds::PathLike,
+            status: false,
+            imports: false,
+        };
+        let all = parse_unit(code, Some(0), true).facts.strings;
+        let some = parse_unit_with(code, Some(0), true, needs).facts.strings;
+        let pick = |v: &[StrLit]| -> Vec<(String, TextRange, Option<CallSite>)> {
+            v.iter()
+                .filter(|s| !s.docstring && s.value.contains(['/', '\\']))
+                .map(|s| (s.value.clone(), s.range, s.call.clone()))
+                .collect()
+        };
+        assert_eq!(pick(&some), pick(&all));
+        assert_eq!(some.len(), 4, "{some:?}");
+        assert!(some.iter().any(|s| {
+            s.call
+                .as_ref()
+                .is_some_and(|c| c.then_method.as_deref() == Some("read_text"))
+        }));
+        assert!(!needs.must_parse("x = 1\nprint(x)"));
+        assert!(needs.must_parse("x = '\\x2f'"));
+    }
+
+    #[test]
     fn imports() {
         let f = facts(
             "import os.path, numpy as np\nfrom sklearn.model_selection import x\nfrom . import y\nfrom __future__ import annotations\ntry:\n    import ujson\nexcept ImportError:\n    ujson = None\nm = importlib.import_module('torch')\n",
