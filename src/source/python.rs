@@ -309,7 +309,7 @@ impl ParsedFile {
                 if !notebook_is_python(file) {
                     return ParsedFile::default();
                 }
-                let mut units = Vec::new();
+                let mut units = Vec::with_capacity(nb.cells.len());
                 for (i, cell) in nb.cells.iter().enumerate() {
                     if cell.kind != CellKind::Code
                         || !needs.must_parse(&cell.source.text)
