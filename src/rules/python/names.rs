@@ -242,7 +242,7 @@ pub fn check(checker: &mut FileChecker<'_>) {
         })
         .map(|(i, _)| i)
         .collect();
-    let findings = analyze(&parsed, &expected_errors);
+    let findings = analyze(&parsed, &expected_errors, checker.enabled(&UNDEFINED_NAME));
     for f in findings {
         match f {
             Finding::Later {
@@ -336,7 +336,13 @@ enum Finding {
     },
 }
 
-fn analyze(parsed: &ParsedFile, expected_errors: &FxHashSet<usize>) -> Vec<Finding> {
+/// `undefined`: also look for function bodies reading names defined nowhere (NB011 only;
+/// module-level `Nowhere` findings come for free and are filtered by the caller).
+fn analyze(
+    parsed: &ParsedFile,
+    expected_errors: &FxHashSet<usize>,
+    undefined: bool,
+) -> Vec<Finding> {
     let units = &parsed.units;
     let mut unsure: FxHashSet<&str> = FxHashSet::default();
     let mut defs: FxHashMap<&str, Vec<Def>> = FxHashMap::default();
@@ -440,7 +446,8 @@ fn analyze(parsed: &ParsedFile, expected_errors: &FxHashSet<usize>) -> Vec<Findi
         }
     }
     // Function bodies that read names defined nowhere (NB011 only).
-    for (ui, unit) in units.iter().enumerate() {
+    let function_units = if undefined { units.as_slice() } else { &[] };
+    for (ui, unit) in function_units.iter().enumerate() {
         for f in &unit.facts.functions {
             for r in f.free_reads.iter().chain(&f.conditional_reads) {
                 let name = r.name.as_str();
@@ -490,7 +497,7 @@ mod tests {
         if parsed.dynamic_reason().is_some() {
             return Vec::new();
         }
-        analyze(&parsed, &FxHashSet::default())
+        analyze(&parsed, &FxHashSet::default(), true)
             .into_iter()
             .map(|f| match f {
                 Finding::Later { unit, name, .. } => (name, unit + 1, true),
