@@ -120,6 +120,8 @@ pub struct ParsedFile {
     pub units: Vec<Unit>,
     /// False for notebooks whose kernel language is not Python (nothing was parsed).
     pub python: bool,
+    /// What was collected ([`Needs::ALL`] unless parsed with [`ParsedFile::parse_with`]).
+    pub needs: Needs,
 }
 
 /// One parse unit: a notebook code cell or a whole `.py` file.
@@ -265,6 +267,12 @@ pub enum StringNeeds {
     All,
 }
 
+impl Default for Needs {
+    fn default() -> Self {
+        Needs::ALL
+    }
+}
+
 impl Needs {
     /// Everything (the default for callers outside the rules, e.g. `mlcheck imports`).
     pub const ALL: Needs = Needs {
@@ -301,6 +309,7 @@ impl ParsedFile {
             SourceKind::Python => ParsedFile {
                 units: vec![parse_unit_with(&file.text, None, false, needs)],
                 python: true,
+                needs,
             },
             SourceKind::Notebook => {
                 let Some(nb) = &file.notebook else {
@@ -322,6 +331,7 @@ impl ParsedFile {
                 ParsedFile {
                     units,
                     python: true,
+                    needs,
                 }
             }
             _ => ParsedFile::default(),

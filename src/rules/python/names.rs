@@ -493,6 +493,7 @@ mod tests {
                 .map(|(i, c)| parse_unit(c, Some(i), true))
                 .collect(),
             python: true,
+            needs: Default::default(),
         };
         if parsed.dynamic_reason().is_some() {
             return Vec::new();
