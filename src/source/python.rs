@@ -557,11 +557,20 @@ fn last_segment(expr: &Expr) -> &str {
 
 /// The dotted name of an expression (`pd.read_csv`), `_` for non-name parts.
 fn dotted(expr: &Expr) -> String {
-    match expr {
-        Expr::Name(n) => n.id.to_string(),
-        Expr::Attribute(a) => format!("{}.{}", dotted(&a.value), a.attr.id),
-        _ => "_".to_string(),
+    fn push(expr: &Expr, out: &mut String) {
+        match expr {
+            Expr::Name(n) => out.push_str(n.id.as_str()),
+            Expr::Attribute(a) => {
+                push(&a.value, out);
+                out.push('.');
+                out.push_str(a.attr.id.as_str());
+            }
+            _ => out.push('_'),
+        }
     }
+    let mut out = String::new();
+    push(expr, &mut out);
+    out
 }
 
 fn string_value(expr: &Expr) -> Option<String> {
