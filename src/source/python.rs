@@ -9,7 +9,9 @@
 //! The walk over the tree produces [`Facts`], a small ruff-free summary per cell or file:
 //! string literals with the call they are handed to, imports, and what the module scope
 //! binds and reads. Rules read only those facts, so a parser upgrade touches this file
-//! alone. All ranges in [`Facts`] are *decoded* ranges in the unit's text (the cell's
+//! alone (identifiers are ruff's inline [`Ident`] strings, re-exported here). The walk
+//! collects only what the enabled rules read ([`Needs`]), and a run that wants nothing but
+//! path-like literals does not parse cells without a `/` or a backslash. All ranges in [`Facts`] are *decoded* ranges in the unit's text (the cell's
 //! decoded source, or the file); [`ParsedFile::to_raw`] maps them to raw file offsets.
 //!
 //! Promises: parsing never panics out of this module (a panic inside the parser is caught
