@@ -463,6 +463,15 @@ impl PatternSet {
         self.patterns.iter().find(|p| p.id == id)
     }
 
+    /// The same set with every `prefilter` dropped (to check that prefilters only skip
+    /// work: scanning with and without them must find the same).
+    pub fn without_prefilters(mut self) -> Self {
+        for p in &mut self.patterns {
+            p.prefilter = None;
+        }
+        self
+    }
+
     /// Compile every regex now (what loading does for a file other than the built-in one).
     pub fn validate(&self) -> Result<(), String> {
         for p in &self.patterns {
@@ -830,6 +839,16 @@ mod tests {
         let set = PatternSet::builtin().unwrap();
         assert!(set.pattern("openai-api-key").is_some());
         set.validate().unwrap();
+    }
+
+    #[test]
+    fn generic_regex_is_ascii_as_its_prefilter_assumes() {
+        // The generic prefilter spells `\w` and `\s` as ASCII classes: a superset of the
+        // regex's matches only while the regex compiles in ASCII mode.
+        let set = PatternSet::builtin().unwrap();
+        let generic = set.pattern("generic-secret").unwrap();
+        assert!(generic.prefilter.is_some());
+        assert!(build_regex(generic.regex.as_str(), false, false).is_ok());
     }
 
     #[test]
