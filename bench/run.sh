@@ -18,11 +18,14 @@ floor="$floor_target/release/parse-floor"
 work="${TMPDIR:-/tmp}/mlcheck-bench-run"
 rm -rf "$work"; mkdir -p "$work"; cp -r "$corpus" "$work/ro"
 
+# The notebook-hygiene rules selected by default (NB006 and NB009 are opt-in).
+nb_default="NB000,NB001,NB002,NB003,NB004,NB005,NB007,NB008"
 # name|command (run in $work/ro, output discarded)
 rows=(
   "parse floor (serde_json, 1 thread)|$floor ."
-  "mlcheck check --select NB00 (hygiene rules), json|$mlcheck check --select NB00 --output-format json --exit-zero ."
-  "mlcheck check --select NB00 (hygiene rules), human|$mlcheck check --select NB00 --exit-zero ."
+  "mlcheck check, default notebook rules (NB000-NB005, NB007, NB008), json|$mlcheck check --select $nb_default --output-format json --exit-zero ."
+  "mlcheck check, default notebook rules (NB000-NB005, NB007, NB008), human|$mlcheck check --select $nb_default --exit-zero ."
+  "mlcheck check --select NB00 (also NB006, NB009: not default), human|$mlcheck check --select NB00 --exit-zero ."
   "mlcheck check --select NB (incl. NB010/NB011), human|$mlcheck check --select NB --exit-zero ."
   "mlcheck check (default rules), json|$mlcheck check --output-format json --exit-zero ."
   "mlcheck check (default rules), human|$mlcheck check --exit-zero ."

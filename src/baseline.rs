@@ -15,6 +15,7 @@
 //! }
 //! ```
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Error;
 use crate::diagnostic::Diagnostic;
+use crate::render::Finding;
 
 /// The current format version.
 pub const VERSION: u32 = 1;
@@ -107,16 +109,33 @@ impl Baseline {
     }
 }
 
+/// Something with a published fingerprint: a [`Diagnostic`] or a resolved [`Finding`].
+pub trait Fingerprinted {
+    fn published_fingerprint(&self) -> Cow<'_, str>;
+}
+
+impl Fingerprinted for Diagnostic {
+    fn published_fingerprint(&self) -> Cow<'_, str> {
+        Cow::Owned(self.fingerprint())
+    }
+}
+
+impl Fingerprinted for Finding {
+    fn published_fingerprint(&self) -> Cow<'_, str> {
+        Cow::Borrowed(&self.fingerprint)
+    }
+}
+
 /// Hide the findings recorded in `baseline`. Returns the findings left and the baseline
 /// entries that matched no finding (sorted), which the caller reports as stale.
-pub fn filter(diags: Vec<Diagnostic>, baseline: &Baseline) -> (Vec<Diagnostic>, Vec<String>) {
+pub fn filter<T: Fingerprinted>(findings: Vec<T>, baseline: &Baseline) -> (Vec<T>, Vec<String>) {
     let mut used: HashSet<String> = HashSet::new();
-    let kept = diags
+    let kept = findings
         .into_iter()
         .filter(|d| {
-            let fp = d.fingerprint();
+            let fp = d.published_fingerprint();
             if baseline.contains(&fp) {
-                used.insert(fp);
+                used.insert(fp.into_owned());
                 false
             } else {
                 true

@@ -2,7 +2,7 @@
 //! `render/human.rs` knows miette), so the core is tied to no output format.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -157,9 +157,9 @@ impl Diagnostic {
     }
 
     /// Deterministic output order: path, position, code.
-    pub fn sort_key(&self) -> (PathBuf, u32, &'static str, u32) {
+    pub fn sort_key(&self) -> (&Path, u32, &'static str, u32) {
         (
-            self.file().path.clone(),
+            &self.file().path,
             self.primary.range.start,
             self.rule.code,
             self.primary.range.end,

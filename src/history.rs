@@ -1,7 +1,8 @@
 //! `mlcheck check --history`: secrets anywhere in a repository's git history.
 //!
 //! A key committed and later deleted is still leaked: whoever clones the repository has
-//! it. This walks every commit reachable from `HEAD` (or only those after `--since REV`),
+//! it. This walks every commit reachable from `HEAD` or any branch, tag or remote-tracking
+//! branch, like `git log --all` and gitleaks (or only those after `--since REV`),
 //! collects the blobs each commit added or changed (against its first parent; all of a
 //! root commit's), scans each distinct blob once (de-duplicated by blob id) in parallel,
 //! and reports findings with the commit, its author date and the path (in the message and
@@ -105,16 +106,29 @@ fn collect_blobs(
         .map_err(|e| git_err("cannot walk history", e))?;
     walk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME | Sort::REVERSE)
         .map_err(|e| git_err("cannot walk history", e))?;
-    match walk.push_head() {
-        Ok(()) => {}
+    // An unborn HEAD (a new repository) may still have other branches.
+    let head_is_commit = repo.head().is_ok_and(|h| h.peel_to_commit().is_ok());
+    let mut tips = 0;
+    if head_is_commit {
+        walk.push_head()
+            .map_err(|e| git_err("cannot read HEAD", e))?;
+        tips += 1;
+    }
+    // A key on a branch that was never merged is leaked too. References that do not
+    // point to a commit (a tag of a blob) are skipped by libgit2.
+    for glob in ["refs/heads", "refs/tags", "refs/remotes"] {
+        walk.push_glob(glob)
+            .map_err(|e| git_err(&format!("cannot read `{glob}`"), e))?;
+    }
+    tips += repo
+        .references()
+        .map_err(|e| git_err("cannot read references", e))?
+        .flatten()
+        .filter(|r| r.peel_to_commit().is_ok())
+        .count();
+    if tips == 0 {
         // An empty repository has no history to scan.
-        Err(e)
-            if e.code() == git2::ErrorCode::UnbornBranch
-                || e.code() == git2::ErrorCode::NotFound =>
-        {
-            return Ok(Vec::new());
-        }
-        Err(e) => return Err(git_err("cannot read HEAD", e)),
+        return Ok(Vec::new());
     }
     if let Some(rev) = since {
         let obj = repo

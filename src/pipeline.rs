@@ -16,15 +16,50 @@ use crate::rules::{self, FileChecker};
 use crate::settings::Settings;
 use crate::source::{SourceFile, SourceKind, notebook::NotebookError};
 
-#[derive(Debug, Default)]
-pub struct Outcome {
-    pub diagnostics: Vec<Diagnostic>,
+/// What a run found. `T` is [`Diagnostic`] (tied to its loaded file) or a form resolved per
+/// file for output ([`crate::render::Finding`]), which lets each file be dropped as soon as
+/// it is checked.
+#[derive(Debug)]
+pub struct Outcome<T = Diagnostic> {
+    pub diagnostics: Vec<T>,
     pub errors: Vec<FileError>,
     pub files_checked: usize,
 }
 
-impl Outcome {
-    fn absorb(&mut self, results: Vec<Result<Vec<Diagnostic>, FileError>>) {
+impl<T> Default for Outcome<T> {
+    fn default() -> Self {
+        Self {
+            diagnostics: Vec::new(),
+            errors: Vec::new(),
+            files_checked: 0,
+        }
+    }
+}
+
+/// What the pipeline keeps of a diagnostic: something it can sort.
+pub trait Item: Send {
+    /// Output order: path, position, code.
+    fn sort_key(&self) -> (&Path, u32, &'static str, u32);
+}
+
+impl Item for Diagnostic {
+    fn sort_key(&self) -> (&Path, u32, &'static str, u32) {
+        Diagnostic::sort_key(self)
+    }
+}
+
+impl Item for crate::render::Finding {
+    fn sort_key(&self) -> (&Path, u32, &'static str, u32) {
+        crate::render::Finding::sort_key(self)
+    }
+}
+
+/// Turns one file's diagnostics (suppressions applied) into what the run keeps; runs on the
+/// worker threads while the file is still loaded.
+pub type Resolve<'a, T> = dyn Fn(Vec<Diagnostic>) -> Vec<T> + Sync + 'a;
+
+impl<T: Item> Outcome<T> {
+    fn absorb(&mut self, results: Vec<Result<Vec<T>, FileError>>) {
         for r in results {
             match r {
                 Ok(diags) => self.diagnostics.extend(diags),
@@ -35,7 +70,7 @@ impl Outcome {
 
     fn finish(mut self) -> Self {
         self.diagnostics
-            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            .sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.errors.sort_by(|a, b| a.path.cmp(&b.path));
         self
     }
@@ -43,6 +78,15 @@ impl Outcome {
 
 /// Check files and directories on disk.
 pub fn check_paths(paths: &[PathBuf], settings: &Settings) -> Outcome {
+    check_paths_with(paths, settings, &|diags| diags)
+}
+
+/// [`check_paths`], turning each file's diagnostics into `T` while the file is loaded.
+pub fn check_paths_with<T: Item>(
+    paths: &[PathBuf],
+    settings: &Settings,
+    resolve: &Resolve<'_, T>,
+) -> Outcome<T> {
     let found = discovery::discover(paths, settings);
     let mut outcome = Outcome {
         errors: found.errors,
@@ -51,7 +95,7 @@ pub fn check_paths(paths: &[PathBuf], settings: &Settings) -> Outcome {
     let results: Vec<_> = found
         .files
         .par_iter()
-        .map(|path| check_loaded(read_source(path), settings))
+        .map(|path| check_loaded(read_source(path), settings, resolve))
         .collect();
     outcome.absorb(results);
     outcome.files_checked = found.files.len();
@@ -73,7 +117,7 @@ pub fn check_paths(paths: &[PathBuf], settings: &Settings) -> Outcome {
             diags.sort_by(|a, b| a.file().path.cmp(&b.file().path));
             outcome
                 .diagnostics
-                .extend(crate::suppress::apply(diags, settings));
+                .extend(resolve(crate::suppress::apply(diags, settings)));
             outcome.errors.extend(errors);
         }
     }
@@ -82,6 +126,15 @@ pub fn check_paths(paths: &[PathBuf], settings: &Settings) -> Outcome {
 
 /// Check in-memory sources (e.g. blobs staged in git), named by their paths.
 pub fn check_sources(sources: Vec<(PathBuf, Vec<u8>)>, settings: &Settings) -> Outcome {
+    check_sources_with(sources, settings, &|diags| diags)
+}
+
+/// [`check_sources`], turning each file's diagnostics into `T` while the file is loaded.
+pub fn check_sources_with<T: Item>(
+    sources: Vec<(PathBuf, Vec<u8>)>,
+    settings: &Settings,
+    resolve: &Resolve<'_, T>,
+) -> Outcome<T> {
     let mut outcome = Outcome {
         files_checked: sources.len(),
         ..Outcome::default()
@@ -89,19 +142,27 @@ pub fn check_sources(sources: Vec<(PathBuf, Vec<u8>)>, settings: &Settings) -> O
     let results: Vec<_> = sources
         .into_par_iter()
         .filter(|(path, _)| SourceKind::from_path(path).is_some())
-        .map(|(path, bytes)| check_loaded(source_from_bytes(path, bytes), settings))
+        .map(|(path, bytes)| check_loaded(source_from_bytes(path, bytes), settings, resolve))
         .collect();
     outcome.absorb(results);
     outcome.finish()
 }
 
 /// Check a file that loaded (or report why it did not; `Ok(None)` was skipped on purpose).
-fn check_loaded(
+fn check_loaded<T>(
     loaded: Result<Option<Arc<SourceFile>>, FileError>,
     settings: &Settings,
-) -> Result<Vec<Diagnostic>, FileError> {
+    resolve: &Resolve<'_, T>,
+) -> Result<Vec<T>, FileError> {
     Ok(match loaded? {
-        Some(file) => check_source(&file, settings),
+        Some(file) => {
+            let diags = check_source(&file, settings);
+            if diags.is_empty() {
+                Vec::new()
+            } else {
+                resolve(diags)
+            }
+        }
         None => Vec::new(),
     })
 }
@@ -143,7 +204,6 @@ pub fn source_from_bytes(
                 let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
                 let mut file = SourceFile::new(path, String::new(), SourceKind::Text);
                 file.kind = SourceKind::Notebook;
-                file.lines = crate::source::LineIndex::new(&text);
                 file.text = text;
                 file.notebook_error = Some(NotebookError {
                     offset: valid_up_to,

@@ -69,9 +69,16 @@ fn line_text(file: &SourceFile, offset: usize) -> Option<String> {
             _ => None,
         };
     }
-    let line = file.lines.line_of(offset);
-    let range = file.lines.line_range(line, &file.text);
+    let line = file.lines().line_of(offset);
+    let range = file.lines().line_range(line, &file.text);
     Some(file.text[range.start()..range.end()].to_string())
+}
+
+/// Whether `text` holds `mlcheck:` anywhere (every marker starts so).
+fn has_marker(text: &str) -> bool {
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("mlcheck:"));
+    FINDER.find(text.as_bytes()).is_some()
 }
 
 fn file_ignores(file: &SourceFile) -> Vec<Codes> {
@@ -125,10 +132,16 @@ pub fn apply(diagnostics: Vec<Diagnostic>, settings: &Settings) -> Vec<Diagnosti
         }
         let key = std::sync::Arc::as_ptr(&file);
         if cache.as_ref().is_none_or(|c| c.file != key) {
+            // One SIMD scan for the common prefix; most files hold no marker at all.
+            let any_marker = has_marker(&file.text);
             cache = Some(FileMarkers {
                 file: key,
-                file_ignores: file_ignores(&file),
-                has_line_markers: file.text.contains("mlcheck: ignore"),
+                file_ignores: if any_marker {
+                    file_ignores(&file)
+                } else {
+                    Vec::new()
+                },
+                has_line_markers: any_marker && file.text.contains("mlcheck: ignore"),
             });
         }
         let markers = cache.as_ref().expect("just set");

@@ -64,6 +64,18 @@ fn nb001_out_of_order_execution() {
     assert!(run("NB001", "NB001_ok.ipynb").is_empty());
 }
 
+/// One finding per notebook: a run of cells repeating one count is one place, and a later
+/// descent is listed in the same finding.
+#[test]
+fn nb001_is_one_finding_per_notebook() {
+    assert_eq!(
+        run("NB001", "NB001_repeated_counts.ipynb"),
+        [
+            "cell 4: cells 4 to 5 (2 code cells) repeat the execution count 4 of cell 3 above them; out of order again at cell 6",
+        ]
+    );
+}
+
 #[test]
 fn nb002_committed_outputs() {
     assert_eq!(

@@ -648,3 +648,68 @@ fn any_range_renders() {
     }
     assert!(renders > 5000);
 }
+
+/// A code frame of any rule masks the secrets it shows, though only the text around the
+/// shown lines is scanned: a line inside a PEM key whose header is far above, a key on the
+/// context line above a label, and a token in the middle of a 20 kB line cut around a label.
+#[test]
+fn frames_mask_secrets_near_the_lines_they_show() {
+    let body: String = (0..40)
+        .map(|i| format!("MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDAC4AW{i:08}\n"))
+        .collect();
+    let pem = format!("-----BEGIN PRIVATE KEY-----\n{body}-----END PRIVATE KEY-----\n");
+    let token = "ghp_R4nd0mT0k3nV4lu3Xq8sLm2Np9Wz7Kc5Jb1H";
+    let long_line = format!(
+        "data = \"{}\" + \"{token}\" + \"{}\"\n",
+        "a".repeat(10_000),
+        "b".repeat(10_000)
+    );
+    let text = format!("KEY = \"\"\"\n{pem}\"\"\"\n{long_line}");
+    let file = Arc::new(SourceFile::new(
+        PathBuf::from("keys.py"),
+        text.clone(),
+        SourceKind::Python,
+    ));
+    let yaml = Arc::new(SourceFile::new(
+        PathBuf::from("conf.yaml"),
+        "openai:\n  api_key: sk-proj-Xk9mQ2vL7pR4wZ8nB3T3BlbkFJa1b2c3d4e5f6g7h8i9j0\n  path: /home/alice/x\n".to_string(),
+        SourceKind::Yaml,
+    ));
+    // A line in the middle of the key body, 20 lines below its header.
+    let body_line = body.lines().nth(20).expect("40 lines");
+    let diags = vec![
+        Diagnostic::new(
+            &SUSPICIOUS,
+            &file,
+            raw_range(&file, body_line),
+            "a frame in a key",
+        ),
+        Diagnostic::new(
+            &SUSPICIOUS,
+            &file,
+            raw_range(&file, token),
+            "a frame on a long line",
+        ),
+        Diagnostic::new(
+            &SUSPICIOUS,
+            &yaml,
+            raw_range(&yaml, "/home"),
+            "a frame below a key",
+        ),
+    ];
+    let out = rendered(&diags, &[], &options(OutputFormat::Human));
+    assert!(
+        out.contains("a frame in a key") && out.contains("keys.py:23:1"),
+        "{out}"
+    );
+    for line in body.lines() {
+        assert!(!out.contains(line), "a key line is shown:\n{out}");
+    }
+    assert!(!out.contains(token), "{out}");
+    assert!(
+        out.contains("ghp_"),
+        "the short prefix stays visible:\n{out}"
+    );
+    assert!(out.contains("api_key: sk-p*"), "{out}");
+    assert!(!out.contains("Xk9mQ2vL7pR4wZ8nB3"), "{out}");
+}

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::{ExitStatus, Result};
 use crate::cli::{CheckArgs, OutputFormat};
 use crate::pipeline::{self, Outcome};
-use crate::render::{self, RenderOptions};
+use crate::render::{self, Finding, RenderOptions};
 
 pub fn run(args: CheckArgs) -> Result<ExitStatus> {
     let paths = if args.paths.is_empty() {
@@ -15,14 +15,20 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus> {
         args.paths.clone()
     };
     let settings = crate::config::resolve(&paths, &args.selection)?;
+    // Findings are resolved for the chosen format on the worker threads, while each file
+    // is loaded; the files are dropped as soon as they are checked.
+    let resolver = render::Resolver::new(&render_options(&args));
+    let resolve = |diags: Vec<crate::diagnostic::Diagnostic>| -> Vec<Finding> {
+        diags.iter().map(|d| resolver.resolve(d)).collect()
+    };
     let mut outcome = if args.staged {
         // The index, not the working tree (`src/git.rs`); project rules need the tree.
         let sources = crate::git::staged_sources_for_check(&args.paths, &settings)?;
-        pipeline::check_sources(sources, &settings)
+        pipeline::check_sources_with(sources, &settings, &resolve)
     } else if args.history {
         let (diagnostics, errors) =
             crate::history::scan_history(&paths[0], args.since.as_deref(), &settings)?;
-        let mut diagnostics = crate::suppress::apply(diagnostics, &settings);
+        let mut diagnostics = resolve(crate::suppress::apply(diagnostics, &settings));
         diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         Outcome {
             diagnostics,
@@ -30,10 +36,24 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus> {
             files_checked: 0,
         }
     } else {
-        pipeline::check_paths(&paths, &settings)
+        pipeline::check_paths_with(&paths, &settings, &resolve)
     };
     apply_baseline(&args, &settings, &mut outcome)?;
     report(&args, outcome)
+}
+
+fn render_options(args: &CheckArgs) -> RenderOptions {
+    let color = args.output_format == OutputFormat::Human
+        && args.output_file.is_none()
+        && !args.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::io::stdout().is_terminal();
+    RenderOptions {
+        format: args.output_format,
+        color,
+        statistics: args.statistics,
+        quiet: args.quiet,
+    }
 }
 
 /// Hide findings recorded in the baseline (`--baseline FILE`, else config `baseline`, which
@@ -41,7 +61,7 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus> {
 fn apply_baseline(
     args: &CheckArgs,
     settings: &crate::settings::Settings,
-    outcome: &mut Outcome,
+    outcome: &mut Outcome<Finding>,
 ) -> Result<()> {
     let path = match (&args.baseline, &settings.baseline) {
         (Some(p), _) => p.clone(),
@@ -67,12 +87,7 @@ fn apply_baseline(
 }
 
 /// Render an outcome and choose the exit status.
-pub fn report(args: &CheckArgs, outcome: Outcome) -> Result<ExitStatus> {
-    let stdout = std::io::stdout();
-    let color = args.output_format == OutputFormat::Human
-        && !args.no_color
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && stdout.is_terminal();
+pub fn report(args: &CheckArgs, outcome: Outcome<Finding>) -> Result<ExitStatus> {
     // Errors go to stderr for people; machine formats carry them too where they can.
     {
         let mut err = std::io::stderr().lock();
@@ -80,21 +95,22 @@ pub fn report(args: &CheckArgs, outcome: Outcome) -> Result<ExitStatus> {
             let _ = writeln!(err, "mlcheck: error: {e}");
         }
     }
-    let opts = RenderOptions {
-        format: args.output_format,
-        color,
-        statistics: args.statistics,
-        quiet: args.quiet,
-    };
-    // Block-buffered: stdout is line-buffered, and JSON/SARIF write many short lines.
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    match render::render(&mut out, &outcome.diagnostics, &outcome.errors, &opts) {
-        Ok(()) => {}
-        // A closed pipe (`mlcheck check | head`) is not an error worth a message.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(e) => return Err(e.into()),
+    let opts = render_options(args);
+    match &args.output_file {
+        Some(path) => write_report_file(path, &outcome, &opts)?,
+        None => {
+            let stdout = std::io::stdout();
+            // Block-buffered: stdout is line-buffered, and JSON/SARIF write many short lines.
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            match render::render_findings(&mut out, &outcome.diagnostics, &outcome.errors, &opts) {
+                Ok(()) => {}
+                // A closed pipe (`mlcheck check | head`) is not an error worth a message.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(e) => return Err(e.into()),
+            }
+            let _ = out.flush();
+        }
     }
-    let _ = out.flush();
     let status = if !outcome.errors.is_empty() {
         ExitStatus::Error
     } else if !outcome.diagnostics.is_empty() && !args.exit_zero {
@@ -102,8 +118,42 @@ pub fn report(args: &CheckArgs, outcome: Outcome) -> Result<ExitStatus> {
     } else {
         ExitStatus::Success
     };
-    // The process ends right after this: freeing every retained file and tree one by one
-    // would only cost time (a tenth of a second on a large repository).
-    std::mem::forget(outcome);
     Ok(status)
+}
+
+/// Write the report to `path` through a temporary file in the same folder, renamed over
+/// it once complete: a reader (a CI upload step) never sees half a report.
+fn write_report_file(
+    path: &std::path::Path,
+    outcome: &Outcome<Finding>,
+    opts: &RenderOptions,
+) -> Result<()> {
+    let fail = |e: std::io::Error| {
+        crate::Error::msg(format!(
+            "cannot write the report to {}: {e}",
+            path.display()
+        ))
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    #[cfg(unix)]
+    {
+        // A report is not private (temporary files are created 0600).
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(fail)?;
+    }
+    {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        render::render_findings(&mut out, &outcome.diagnostics, &outcome.errors, opts)
+            .map_err(fail)?;
+        out.flush().map_err(fail)?;
+    }
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
 }

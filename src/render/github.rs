@@ -9,12 +9,12 @@
 
 use std::io::Write;
 
-use super::{Position, RenderOptions, statistics_table};
-use crate::diagnostic::{Diagnostic, FileError, Severity};
+use super::{Finding, RenderOptions, statistics_table};
+use crate::diagnostic::{FileError, Severity};
 
 pub(super) fn render(
     out: &mut dyn Write,
-    diagnostics: &[Diagnostic],
+    diagnostics: &[Finding],
     errors: &[FileError],
     opts: &RenderOptions,
 ) -> std::io::Result<()> {
@@ -37,13 +37,13 @@ pub(super) fn render(
 }
 
 /// The workflow command for one finding, with its trailing newline.
-fn command(d: &Diagnostic) -> String {
+fn command(d: &Finding) -> String {
     let level = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
         Severity::Info => "notice",
     };
-    let pos = Position::of(&d.primary);
+    let pos = &d.primary.position;
     let mut message = String::new();
     if pos.cell.is_some() {
         message.push_str(&pos.locator());
@@ -58,7 +58,7 @@ fn command(d: &Diagnostic) -> String {
         message.push_str(help);
     }
     for label in &d.secondary {
-        let at = Position::of(label);
+        let at = &label.position;
         message.push_str("\nsee: ");
         message.push_str(&at.display());
         if let Some(text) = &label.message {

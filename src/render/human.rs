@@ -33,7 +33,7 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 
-use super::{Position, RenderOptions, statistics_table, summary};
+use super::{Finding, Position, RenderOptions, statistics_table, summary};
 use crate::diagnostic::{Diagnostic, FileError, Label, Severity};
 use crate::source::notebook::Cell;
 use crate::source::span::floor_char_boundary;
@@ -47,27 +47,30 @@ const LINE_LEAD: usize = 40;
 const MAX_LABEL_LINES: usize = 12;
 /// Labels in one cell or file more than this many lines apart get separate frames.
 const MAX_FRAME_GAP: usize = 6;
+/// Bytes scanned for secrets on each side of a shown window (longer than any one-line
+/// secret with its keyword).
+const REDACTION_CONTEXT: usize = 1024;
 
 pub(super) fn render(
     out: &mut dyn Write,
-    diagnostics: &[Diagnostic],
+    findings: &[Finding],
     errors: &[FileError],
     opts: &RenderOptions,
 ) -> std::io::Result<()> {
     if opts.statistics {
-        out.write_all(statistics_table(diagnostics).as_bytes())?;
+        out.write_all(statistics_table(findings).as_bytes())?;
     } else {
-        let handler = handler(opts.color);
-        let mut text = String::new();
-        for d in diagnostics {
-            text.clear();
-            render_one(&handler, d, &mut text);
-            out.write_all(text.as_bytes())?;
+        // Findings resolved for another format have no report yet: render a plain line.
+        for f in findings {
+            match &f.report {
+                Some(report) => out.write_all(report.as_bytes())?,
+                None => out.write_all(plain_line(f).as_bytes())?,
+            }
             out.write_all(b"\n")?;
         }
     }
     if !opts.quiet {
-        let line = summary(diagnostics, errors);
+        let line = summary(findings, errors);
         if opts.color {
             // Bold, like the summaries of ruff and cargo.
             writeln!(out, "\x1b[1m{}\x1b[0m", line.trim_end())?;
@@ -78,43 +81,61 @@ pub(super) fn render(
     Ok(())
 }
 
-fn handler(color: bool) -> GraphicalReportHandler {
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    GraphicalReportHandler::new_themed(theme)
-        .with_links(false)
-        .with_urls(false)
-        .without_primary_span_start()
-        .with_wrap_lines(false)
-        .with_width(usize::MAX / 2)
-        .with_context_lines(1)
-        .without_syntax_highlighting()
+/// `path:cell 3:2:5: NB001 out-of-order-execution message`, with its newline.
+fn plain_line(f: &Finding) -> String {
+    format!(
+        "{}: {} {} {}\n",
+        f.primary.position.display(),
+        f.rule.code,
+        f.rule.name,
+        f.message
+    )
 }
 
-/// Render one finding into `out` (miette writes to a `fmt::Write`): the main report, then
-/// one short report per related frame (a label in another cell or file), then the help.
-///
-/// The related frames are rendered as reports of their own rather than through miette's
-/// `related()`, which would head each with a bare `Advice: ` line.
-pub(crate) fn render_one(handler: &GraphicalReportHandler, d: &Diagnostic, out: &mut String) {
-    let (main, related) = reports(d);
-    let ok = handler.render_report(out, &main).is_ok()
-        && related
-            .iter()
-            .all(|r| handler.render_report(out, r).is_ok());
-    if !ok {
-        // miette failed to lay out a frame (it should not): still say what was found.
-        let pos = Position::of(&d.primary);
-        out.push_str(&format!(
-            "{}: {} {} {}\n",
-            pos.display(),
-            d.rule.code,
-            d.rule.name,
-            d.message
-        ));
+/// miette's graphical handler, set up for mlcheck (no links, no wrapping, one line of
+/// context, no terminal-width dependence). Shared by the threads that resolve findings.
+pub(super) struct Handler(GraphicalReportHandler);
+
+impl Handler {
+    pub(super) fn new(color: bool) -> Self {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        Self(
+            GraphicalReportHandler::new_themed(theme)
+                .with_links(false)
+                .with_urls(false)
+                .without_primary_span_start()
+                .with_wrap_lines(false)
+                .with_width(usize::MAX / 2)
+                .with_context_lines(1)
+                .without_syntax_highlighting(),
+        )
+    }
+
+    /// Render one finding into `out` (miette writes to a `fmt::Write`): the main report,
+    /// then one short report per related frame (a label in another cell or file), then the
+    /// help.
+    ///
+    /// The related frames are rendered as reports of their own rather than through miette's
+    /// `related()`, which would head each with a bare `Advice: ` line.
+    pub(super) fn render_one(&self, d: &Diagnostic, out: &mut String) {
+        let (main, related) = reports(d);
+        let ok = self.0.render_report(out, &main).is_ok()
+            && related.iter().all(|r| self.0.render_report(out, r).is_ok());
+        if !ok {
+            // miette failed to lay out a frame (it should not): still say what was found.
+            let pos = Position::of(&d.primary);
+            out.push_str(&format!(
+                "{}: {} {} {}\n",
+                pos.display(),
+                d.rule.code,
+                d.rule.name,
+                d.message
+            ));
+        }
     }
 }
 
@@ -211,8 +232,8 @@ impl<'a> Frame<'a> {
 
     fn lines(&self) -> &'a LineIndex {
         match self.coords {
-            Coords::Cell(i) => self.cell(i).map_or(&self.file.lines, |c| &c.lines),
-            Coords::Raw => &self.file.lines,
+            Coords::Cell(i) => self.cell(i).map_or(self.file.lines(), |c| &c.lines),
+            Coords::Raw => self.file.lines(),
         }
     }
 
@@ -233,34 +254,27 @@ impl<'a> Frame<'a> {
             hi -= 1;
         }
 
+        // The byte window of each shown line: all of it, or a cut around its first label.
+        let windows: Vec<(TextRange, usize, usize)> = (lo..=hi)
+            .map(|line| {
+                let full = lines.line_range(line, text);
+                let anchor = self
+                    .labels
+                    .iter()
+                    .map(|l| l.range.start())
+                    .filter(|&s| s >= full.start() && s <= full.end())
+                    .min()
+                    .unwrap_or(full.start());
+                let (ws, we) = window(text, full, anchor);
+                (full, ws, we)
+            })
+            .collect();
+        // Never print a secret in a code frame, whichever rule the frame is for.
+        let hidden = hidden_ranges(text, lines, lo, &windows);
+
         let mut excerpt = String::new();
         let mut maps: Vec<LineMap> = Vec::with_capacity(hi + 1 - lo);
-        // Never print a secret in a code frame, whichever rule the frame is for.
-        // Scan only around the shown lines (with room for a multi-line PEM key on each
-        // side), not the whole file: a notebook can be megabytes of outputs.
-        let hidden = {
-            const MARGIN: usize = 16 * 1024;
-            let shown_start = lines.line_range(lo, text).start();
-            let shown_end = lines.line_range(hi, text).end();
-            let a =
-                crate::source::span::floor_char_boundary(text, shown_start.saturating_sub(MARGIN));
-            let b =
-                crate::source::span::floor_char_boundary(text, shown_end.saturating_add(MARGIN));
-            crate::rules::secrets::redaction_ranges(&text[a..b])
-                .iter()
-                .map(|r| r.offset(a))
-                .collect::<Vec<_>>()
-        };
-        for line in lo..=hi {
-            let full = lines.line_range(line, text);
-            let anchor = self
-                .labels
-                .iter()
-                .map(|l| l.range.start())
-                .filter(|&s| s >= full.start() && s <= full.end())
-                .min()
-                .unwrap_or(full.start());
-            let (ws, we) = window(text, full, anchor);
+        for (i, &(full, ws, we)) in windows.iter().enumerate() {
             if ws > full.start() {
                 excerpt.push('…');
             }
@@ -270,7 +284,7 @@ impl<'a> Frame<'a> {
                 excerpt.push('…');
             }
             maps.push(LineMap { ws, we, out_start });
-            if line < hi {
+            if lo + i < hi {
                 excerpt.push('\n');
             }
         }
@@ -309,6 +323,49 @@ impl<'a> Frame<'a> {
             labels,
         )
     }
+}
+
+/// The secrets to mask in a frame whose lines `first..` show the byte windows `windows`
+/// (full line, window start, window end) of `text`. Only the text around the windows is
+/// scanned, not the whole file (a notebook can be megabytes of outputs): each window with
+/// the line before and after it (a key on one line, its value on the next), at most
+/// [`REDACTION_CONTEXT`] bytes either side, reaching further back only to where a secret
+/// that spans lines (a PEM key) begins.
+fn hidden_ranges(
+    text: &str,
+    lines: &LineIndex,
+    first: usize,
+    windows: &[(TextRange, usize, usize)],
+) -> Vec<TextRange> {
+    use crate::rules::secrets::{MULTILINE_REACH, last_multiline_keyword, redaction_ranges};
+    let last_line = lines.line_count().saturating_sub(1);
+    let mut regions: Vec<(usize, usize)> = Vec::with_capacity(windows.len());
+    for (i, &(_, ws, we)) in windows.iter().enumerate() {
+        let line = first + i;
+        let before = lines.line_range(line.saturating_sub(1), text).start();
+        let after = lines.line_range((line + 1).min(last_line), text).end();
+        let mut start = before.max(ws.saturating_sub(REDACTION_CONTEXT));
+        let mut end = after.min(we.saturating_add(REDACTION_CONTEXT)).max(we);
+        // A secret that spans lines is matched from its keyword's line to as far as the
+        // scanner reaches past it.
+        let reach = floor_char_boundary(text, start.saturating_sub(MULTILINE_REACH));
+        if let Some(k) = last_multiline_keyword(&text[reach..floor_char_boundary(text, we)]) {
+            let keyword_line = lines.line_range(lines.line_of(reach + k), text).start();
+            start = start.min(keyword_line);
+            end = end.max(keyword_line + MULTILINE_REACH);
+        }
+        match regions.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => regions.push((start, end)),
+        }
+    }
+    let mut hidden = Vec::new();
+    for (start, end) in regions {
+        let a = floor_char_boundary(text, start);
+        let b = floor_char_boundary(text, end);
+        hidden.extend(redaction_ranges(&text[a..b]).iter().map(|r| r.offset(a)));
+    }
+    hidden
 }
 
 /// How one excerpt line maps back: raw bytes `[ws, we)` of the frame text were copied to

@@ -11,8 +11,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{Position, RenderOptions, fixable, statistics};
-use crate::diagnostic::{Diagnostic, Label};
+use super::{Finding, Located, RenderOptions, statistics};
 
 #[derive(Serialize)]
 struct JsonLocation {
@@ -33,7 +32,7 @@ struct JsonFinding<'a> {
     position: JsonPosition,
     fix: &'a str,
     fixable: bool,
-    fingerprint: String,
+    fingerprint: &'a str,
     labels: Vec<JsonLabel<'a>>,
     properties: &'a BTreeMap<String, serde_json::Value>,
 }
@@ -63,8 +62,8 @@ struct JsonStatistic<'a> {
     count: usize,
 }
 
-fn position(label: &Label) -> JsonPosition {
-    let pos = Position::of(label);
+fn position(label: &Located) -> JsonPosition {
+    let pos = &label.position;
     let cell_lc = pos.cell_line_col();
     JsonPosition {
         location: JsonLocation {
@@ -79,13 +78,13 @@ fn position(label: &Label) -> JsonPosition {
         cell_line: cell_lc.map(|lc| lc.line),
         cell_column: cell_lc.map(|lc| lc.column),
         in_output: pos.in_output(),
-        path: pos.path,
+        path: pos.path.clone(),
     }
 }
 
 pub(super) fn render(
     out: &mut dyn Write,
-    diagnostics: &[Diagnostic],
+    diagnostics: &[Finding],
     opts: &RenderOptions,
 ) -> std::io::Result<()> {
     if opts.statistics {
@@ -105,7 +104,7 @@ pub(super) fn render(
     out.write_all(b"\n")
 }
 
-fn finding(d: &Diagnostic) -> JsonFinding<'_> {
+fn finding(d: &Finding) -> JsonFinding<'_> {
     JsonFinding {
         code: d.rule.code,
         name: d.rule.name,
@@ -115,8 +114,8 @@ fn finding(d: &Diagnostic) -> JsonFinding<'_> {
         label: d.primary.message.as_deref(),
         position: position(&d.primary),
         fix: d.rule.fix.as_str(),
-        fixable: fixable(d),
-        fingerprint: d.fingerprint(),
+        fixable: d.fixable,
+        fingerprint: &d.fingerprint,
         labels: d
             .secondary
             .iter()

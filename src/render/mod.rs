@@ -16,10 +16,12 @@ mod human;
 mod json;
 mod sarif;
 
+use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use crate::cli::OutputFormat;
-use crate::diagnostic::{Applicability, Diagnostic, FileError, Label, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, FileError, Label, Severity};
 use crate::registry::{FixAvailability, RuleMeta};
 use crate::source::{CellLocation, CellPart, LineCol};
 
@@ -36,29 +38,139 @@ pub struct RenderOptions {
     pub quiet: bool,
 }
 
-/// Write `diagnostics` (already sorted by [`Diagnostic::sort_key`]) to `out`.
-///
-/// `errors` are files that could not be checked. The human format leaves them to the
-/// caller (stderr) and only counts them in the summary; SARIF records them as tool
-/// notifications with `executionSuccessful: false`; GitHub emits one `::error` each; JSON
-/// keeps its single array of findings and leaves them out.
+/// Write `diagnostics` (already sorted by [`Diagnostic::sort_key`]) to `out`: resolves
+/// each against its file ([`Finding::resolve`]) and renders the findings.
 pub fn render(
     out: &mut dyn Write,
     diagnostics: &[Diagnostic],
     errors: &[FileError],
     opts: &RenderOptions,
 ) -> std::io::Result<()> {
+    let resolver = Resolver::new(opts);
+    let findings: Vec<Finding> = diagnostics.iter().map(|d| resolver.resolve(d)).collect();
+    render_findings(out, &findings, errors, opts)
+}
+
+/// Write resolved `findings` (sorted by [`Finding::sort_key`]) to `out`.
+///
+/// `errors` are files that could not be checked. The human format leaves them to the
+/// caller (stderr) and only counts them in the summary; SARIF records them as tool
+/// notifications with `executionSuccessful: false`; GitHub emits one `::error` each; JSON
+/// keeps its single array of findings and leaves them out.
+pub fn render_findings(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    errors: &[FileError],
+    opts: &RenderOptions,
+) -> std::io::Result<()> {
     match opts.format {
-        OutputFormat::Human => human::render(out, diagnostics, errors, opts),
-        OutputFormat::Json => json::render(out, diagnostics, opts),
-        OutputFormat::Sarif => sarif::render(out, diagnostics, errors),
-        OutputFormat::Github => github::render(out, diagnostics, errors, opts),
+        OutputFormat::Human => human::render(out, findings, errors, opts),
+        OutputFormat::Json => json::render(out, findings, opts),
+        OutputFormat::Sarif => sarif::render(out, findings, errors),
+        OutputFormat::Github => github::render(out, findings, errors, opts),
+    }
+}
+
+/// A diagnostic resolved against its file for output: every position, the fingerprint and
+/// (for the human format) the code frames are computed while the file is loaded, so the
+/// pipeline can drop each file's text and tree as soon as the file is checked, and the
+/// costly part of rendering runs in parallel with the checks.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: &'static RuleMeta,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    pub primary: Located,
+    pub secondary: Vec<Located>,
+    /// The published fingerprint ([`Diagnostic::fingerprint`]).
+    pub fingerprint: String,
+    /// Whether `mlcheck fix` can repair it.
+    pub fixable: bool,
+    /// The edits of a safe or unsafe fix (raw byte ranges of the primary file).
+    pub edits: Vec<Edit>,
+    pub properties: BTreeMap<String, serde_json::Value>,
+    /// The human report (message, code frames, help), when resolved for that format.
+    pub report: Option<String>,
+    /// The primary label's raw byte range, for ordering.
+    start: u32,
+    end: u32,
+}
+
+/// A resolved label: where it is, and its text.
+#[derive(Clone, Debug)]
+pub struct Located {
+    pub file: PathBuf,
+    pub position: Position,
+    pub message: Option<String>,
+}
+
+impl Located {
+    fn of(label: &Label) -> Self {
+        Self {
+            file: label.file.path.clone(),
+            position: Position::of(label),
+            message: label.message.clone(),
+        }
+    }
+}
+
+impl Finding {
+    /// The path of the primary label's file.
+    pub fn path(&self) -> &Path {
+        &self.primary.file
+    }
+
+    /// Deterministic output order: path, position, code (as [`Diagnostic::sort_key`]).
+    pub fn sort_key(&self) -> (&Path, u32, &'static str, u32) {
+        (&self.primary.file, self.start, self.rule.code, self.end)
+    }
+}
+
+/// Turns diagnostics into [`Finding`]s for one output format; shared by the threads of a
+/// run.
+pub struct Resolver {
+    human: Option<human::Handler>,
+}
+
+impl Resolver {
+    pub fn new(opts: &RenderOptions) -> Self {
+        let human = (opts.format == OutputFormat::Human && !opts.statistics)
+            .then(|| human::Handler::new(opts.color));
+        Self { human }
+    }
+
+    pub fn resolve(&self, d: &Diagnostic) -> Finding {
+        let report = self.human.as_ref().map(|h| {
+            let mut text = String::new();
+            h.render_one(d, &mut text);
+            text
+        });
+        let edits = match &d.fix {
+            Some(fix) if fix.applicability != Applicability::DisplayOnly => fix.edits.clone(),
+            _ => Vec::new(),
+        };
+        Finding {
+            rule: d.rule,
+            severity: d.severity,
+            message: d.message.clone(),
+            help: d.help.clone(),
+            primary: Located::of(&d.primary),
+            secondary: d.secondary.iter().map(Located::of).collect(),
+            fingerprint: d.fingerprint(),
+            fixable: fixable(d),
+            edits,
+            properties: d.properties.clone(),
+            report,
+            start: d.primary.range.start,
+            end: d.primary.range.end,
+        }
     }
 }
 
 /// Where a label starts and ends, in both coordinate systems.
 #[derive(Clone, Debug)]
-pub(crate) struct Position {
+pub struct Position {
     /// The path with forward slashes, as given.
     pub path: String,
     /// 1-based raw-file line and column of the start.
@@ -73,7 +185,7 @@ impl Position {
     pub fn of(label: &Label) -> Self {
         let file = &label.file;
         let start = file.location(label.range.start());
-        let end = file.lines.line_col(label.range.end(), &file.text);
+        let end = file.lines().line_col(label.range.end(), &file.text);
         Self {
             path: file.path_slash(),
             start: start.raw,
@@ -143,7 +255,7 @@ pub(crate) fn fixable(diagnostic: &Diagnostic) -> bool {
 }
 
 /// Findings per rule, most frequent first (ties by code order), as `--statistics` prints.
-pub(crate) fn statistics(diagnostics: &[Diagnostic]) -> Vec<(&'static RuleMeta, usize)> {
+pub(crate) fn statistics(diagnostics: &[Finding]) -> Vec<(&'static RuleMeta, usize)> {
     let mut counts: Vec<(&'static RuleMeta, usize)> = Vec::new();
     for d in diagnostics {
         match counts.iter_mut().find(|(r, _)| r.code == d.rule.code) {
@@ -167,7 +279,7 @@ fn code_key(code: &str) -> (&str, u32) {
 }
 
 /// The plain statistics table: `count  code  name`, columns aligned.
-pub(crate) fn statistics_table(diagnostics: &[Diagnostic]) -> String {
+pub(crate) fn statistics_table(diagnostics: &[Finding]) -> String {
     let stats = statistics(diagnostics);
     let count_w = stats
         .iter()
@@ -186,7 +298,7 @@ pub(crate) fn statistics_table(diagnostics: &[Diagnostic]) -> String {
 }
 
 /// `Found 3 findings (2 errors, 1 warning).`, or `All checks passed.`
-pub(crate) fn summary(diagnostics: &[Diagnostic], errors: &[FileError]) -> String {
+pub(crate) fn summary(diagnostics: &[Finding], errors: &[FileError]) -> String {
     let mut out = String::new();
     if diagnostics.is_empty() {
         if errors.is_empty() {

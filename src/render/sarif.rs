@@ -17,8 +17,8 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
-use super::{Position, code_key, fixable};
-use crate::diagnostic::{Applicability, Diagnostic, FileError, Label, Severity};
+use super::{Finding, Located, code_key};
+use crate::diagnostic::{FileError, Severity};
 use crate::registry::RuleMeta;
 
 const SCHEMA_URI: &str =
@@ -26,7 +26,7 @@ const SCHEMA_URI: &str =
 
 pub(super) fn render(
     out: &mut dyn Write,
-    diagnostics: &[Diagnostic],
+    diagnostics: &[Finding],
     errors: &[FileError],
 ) -> std::io::Result<()> {
     let log = log(diagnostics, errors);
@@ -34,7 +34,7 @@ pub(super) fn render(
     out.write_all(b"\n")
 }
 
-fn log(diagnostics: &[Diagnostic], errors: &[FileError]) -> Value {
+fn log(diagnostics: &[Finding], errors: &[FileError]) -> Value {
     // The rules in use, by code order; their position is each result's `ruleIndex`.
     let mut rules: Vec<&'static RuleMeta> = Vec::new();
     for d in diagnostics {
@@ -144,14 +144,14 @@ fn section<'a>(docs: &'a str, title: &str) -> Option<&'a str> {
     (!body.is_empty()).then_some(body)
 }
 
-fn result(d: &Diagnostic, rule_index: usize) -> Value {
-    let pos = Position::of(&d.primary);
+fn result(d: &Finding, rule_index: usize) -> Value {
+    let pos = &d.primary.position;
     let mut result = Map::new();
     result.insert("ruleId".into(), json!(d.rule.code));
     result.insert("ruleIndex".into(), json!(rule_index));
     result.insert("level".into(), json!(level(d.severity)));
     result.insert("message".into(), json!({ "text": d.message }));
-    let mut location = json!({ "physicalLocation": physical_location(&d.primary, &pos) });
+    let mut location = json!({ "physicalLocation": physical_location(&d.primary) });
     if let Some(text) = &d.primary.message {
         location["message"] = json!({ "text": text });
     }
@@ -162,10 +162,10 @@ fn result(d: &Diagnostic, rule_index: usize) -> Value {
             .iter()
             .enumerate()
             .map(|(i, label)| {
-                let at = Position::of(label);
+                let at = &label.position;
                 let mut loc = json!({
                     "id": i + 1,
-                    "physicalLocation": physical_location(label, &at),
+                    "physicalLocation": physical_location(label),
                 });
                 if let Some(text) = &label.message {
                     loc["message"] = json!({ "text": text });
@@ -180,7 +180,7 @@ fn result(d: &Diagnostic, rule_index: usize) -> Value {
     }
     result.insert(
         "partialFingerprints".into(),
-        json!({ "mlcheck/v1": d.fingerprint() }),
+        json!({ "mlcheck/v1": d.fingerprint }),
     );
     if let Some(fix) = fix(d) {
         result.insert("fixes".into(), json!([fix]));
@@ -200,7 +200,7 @@ fn result(d: &Diagnostic, rule_index: usize) -> Value {
     if let Some(help) = &d.help {
         properties.insert("help".into(), json!(help));
     }
-    properties.insert("fixable".into(), json!(fixable(d)));
+    properties.insert("fixable".into(), json!(d.fixable));
     for (k, v) in &d.properties {
         properties.entry(k.clone()).or_insert_with(|| v.clone());
     }
@@ -208,9 +208,10 @@ fn result(d: &Diagnostic, rule_index: usize) -> Value {
     Value::Object(result)
 }
 
-fn physical_location(label: &Label, pos: &Position) -> Value {
+fn physical_location(label: &Located) -> Value {
+    let pos = &label.position;
     json!({
-        "artifactLocation": { "uri": uri(&label.file.path) },
+        "artifactLocation": { "uri": uri(&label.file) },
         "region": {
             "startLine": pos.start.line,
             "startColumn": pos.start.column,
@@ -221,12 +222,11 @@ fn physical_location(label: &Label, pos: &Position) -> Value {
 }
 
 /// A safe or unsafe edit as a SARIF `fix` (byte regions of the raw file).
-fn fix(d: &Diagnostic) -> Option<Value> {
-    let fix = d.fix.as_ref()?;
-    if fix.applicability == Applicability::DisplayOnly || fix.edits.is_empty() {
+fn fix(d: &Finding) -> Option<Value> {
+    if d.edits.is_empty() {
         return None;
     }
-    let replacements: Vec<Value> = fix
+    let replacements: Vec<Value> = d
         .edits
         .iter()
         .map(|e| {
@@ -238,7 +238,7 @@ fn fix(d: &Diagnostic) -> Option<Value> {
         .collect();
     let mut value = json!({
         "artifactChanges": [{
-            "artifactLocation": { "uri": uri(&d.file().path) },
+            "artifactLocation": { "uri": uri(d.path()) },
             "replacements": replacements,
         }],
     });

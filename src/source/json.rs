@@ -129,8 +129,12 @@ impl Node {
 /// Whether the raw key literal at `key` decodes to `want`. Fast path: no escapes.
 pub fn key_eq(text: &str, key: TextRange, want: &str) -> bool {
     let raw = &text.as_bytes()[key.start() + 1..key.end() - 1];
-    if !raw.contains(&b'\\') {
-        return raw == want.as_bytes();
+    if raw == want.as_bytes() {
+        return true;
+    }
+    // An escape makes the raw literal longer than its decoded text.
+    if raw.len() <= want.len() || !raw.contains(&b'\\') {
+        return false;
     }
     decode(text, key) == want
 }
@@ -350,6 +354,8 @@ pub fn parse(text: &str) -> Result<Node, JsonError> {
         bytes: text.as_bytes(),
         pos: 0,
         depth: 0,
+        items: Vec::new(),
+        members: Vec::new(),
     };
     p.skip_ws();
     let node = p.value()?;
@@ -364,6 +370,11 @@ struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
     depth: usize,
+    /// Scratch stacks: the items (members) of every open array (object) are pushed here
+    /// and moved into an exactly sized `Vec` when it closes, instead of growing one `Vec`
+    /// per container by doubling.
+    items: Vec<Node>,
+    members: Vec<Member>,
 }
 
 impl Parser<'_> {
@@ -508,23 +519,24 @@ impl Parser<'_> {
     fn array(&mut self) -> Result<Value, JsonError> {
         self.enter()?;
         self.pos += 1;
-        let mut items = Vec::new();
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b']') {
             self.pos += 1;
             self.depth -= 1;
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(Vec::new()));
         }
+        let base = self.items.len();
         loop {
             self.skip_ws();
-            items.push(self.value()?);
+            let item = self.value()?;
+            self.items.push(item);
             self.skip_ws();
             match self.bytes.get(self.pos) {
                 Some(b',') => self.pos += 1,
                 Some(b']') => {
                     self.pos += 1;
                     self.depth -= 1;
-                    return Ok(Value::Array(items));
+                    return Ok(Value::Array(self.items.drain(base..).collect()));
                 }
                 None => return Err(self.error("unexpected end of file: the JSON is truncated")),
                 Some(_) => return Err(self.error("expected `,` or `]` in an array")),
@@ -535,13 +547,13 @@ impl Parser<'_> {
     fn object(&mut self) -> Result<Value, JsonError> {
         self.enter()?;
         self.pos += 1;
-        let mut members = Vec::new();
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
             self.depth -= 1;
-            return Ok(Value::Object(members));
+            return Ok(Value::Object(Vec::new()));
         }
+        let base = self.members.len();
         loop {
             self.skip_ws();
             match self.bytes.get(self.pos) {
@@ -560,14 +572,14 @@ impl Parser<'_> {
             }
             self.skip_ws();
             let value = self.value()?;
-            members.push(Member { key, value });
+            self.members.push(Member { key, value });
             self.skip_ws();
             match self.bytes.get(self.pos) {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
                     self.depth -= 1;
-                    return Ok(Value::Object(members));
+                    return Ok(Value::Object(self.members.drain(base..).collect()));
                 }
                 None => return Err(self.error("unexpected end of file: the JSON is truncated")),
                 Some(_) => return Err(self.error("expected `,` or `}` in an object")),

@@ -8,6 +8,7 @@ pub mod span;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 pub use notebook::{CellKind, CellLocation, CellPart, Notebook, NotebookError};
 pub use span::{LineCol, LineIndex, TextRange};
@@ -78,7 +79,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
     pub kind: SourceKind,
-    pub lines: LineIndex,
+    /// Built on first use ([`Self::lines`]): most files are never asked for a line.
+    lines: OnceLock<LineIndex>,
     /// The parsed notebook, when `kind` is `Notebook` and it parsed.
     pub notebook: Option<Notebook>,
     /// Why the notebook did not parse, when it did not.
@@ -97,7 +99,6 @@ pub struct Location {
 impl SourceFile {
     /// Build a source file from text; parses notebooks.
     pub fn new(path: PathBuf, text: String, kind: SourceKind) -> Self {
-        let lines = LineIndex::new(&text);
         let (notebook, notebook_error) = if kind == SourceKind::Notebook {
             match Notebook::parse(&text) {
                 Ok(nb) => (Some(nb), None),
@@ -110,15 +111,20 @@ impl SourceFile {
             path,
             text,
             kind,
-            lines,
+            lines: OnceLock::new(),
             notebook,
             notebook_error,
         }
     }
 
+    /// The file's line index (raw lines).
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+
     pub fn location(&self, offset: usize) -> Location {
         Location {
-            raw: self.lines.line_col(offset, &self.text),
+            raw: self.lines().line_col(offset, &self.text),
             cell: self.notebook.as_ref().and_then(|nb| nb.locate(offset)),
         }
     }

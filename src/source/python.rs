@@ -232,7 +232,7 @@ impl ParsedFile {
                 ),
                 None => (None, 1),
             },
-            _ => (None, file.lines.line_col(offset, &file.text).line),
+            _ => (None, file.lines().line_col(offset, &file.text).line),
         }
     }
 

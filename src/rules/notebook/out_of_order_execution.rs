@@ -7,7 +7,9 @@ use super::Ctx;
 declare_rule! {
     /// ## What it does
     /// Flags a code cell whose execution count is not greater than that of the executed
-    /// code cell above it: the notebook was not run top to bottom.
+    /// code cell above it: the notebook was not run top to bottom. One finding per notebook
+    /// points at the first such cell and lists the others; a run of cells that all repeat
+    /// one count (every count `0`, as some tools save notebooks) counts as one place.
     ///
     /// ## Why is this bad?
     /// The saved outputs were produced by an order of execution that "Restart & Run All"
@@ -35,35 +37,90 @@ declare_rule! {
 }
 
 pub(super) fn check(checker: &mut FileChecker<'_>, ctx: &Ctx<'_>) {
-    let mut prev: Option<(&crate::source::notebook::Cell, i64)> = None;
+    use crate::source::notebook::Cell;
+    // Each executed code cell with the count of the executed one above it.
+    let mut steps: Vec<(&Cell, i64, &Cell, i64)> = Vec::new();
+    let mut prev: Option<(&Cell, i64)> = None;
     for cell in ctx.nb.code_cells() {
-        let (Some(count), Some(range)) = (cell.execution_count, cell.execution_count_range) else {
+        let (Some(count), Some(_)) = (cell.execution_count, cell.execution_count_range) else {
             continue;
         };
         if let Some((prev_cell, prev_count)) = prev
             && count <= prev_count
         {
-            let prev_range = prev_cell
-                .execution_count_range
-                .unwrap_or(prev_cell.node.range);
-            checker.push(
-                    Diagnostic::new(
-                        &super::NB001,
-                        checker.file,
-                        range,
-                        format!(
-                            "cell {} ran before cell {} above it (execution count {count} after {prev_count})",
-                            cell.number, prev_cell.number
-                        ),
-                    )
-                    .with_primary_message(format!("execution count {count}"))
-                    .with_label(
-                        Label::new(checker.file, prev_range)
-                            .with_message(format!("cell {} ran later, as {prev_count}", prev_cell.number)),
-                    )
-                    .with_help("Restart the kernel and run all cells in order, or strip outputs with `mlcheck fix --strip-outputs`"),
-                );
+            steps.push((cell, count, prev_cell, prev_count));
         }
         prev = Some((cell, count));
     }
+    // A run of cells that all repeat one count (a notebook saved with every count 0, or
+    // re-run cell by cell with one count) is one place, not one per cell.
+    let mut places: Vec<(usize, usize)> = Vec::new(); // first and last step of each place
+    let mut i = 0;
+    while i < steps.len() {
+        let (_, count, _, prev_count) = steps[i];
+        let mut last = i;
+        if count == prev_count {
+            while let Some(&(_, next_count, next_prev, _)) = steps.get(last + 1) {
+                if next_count != count || !std::ptr::eq(next_prev, steps[last].0) {
+                    break;
+                }
+                last += 1;
+            }
+        }
+        places.push((i, last));
+        i = last + 1;
+    }
+    // One finding per notebook (like check-execution-order and pynblint): the first place,
+    // and how many more there are.
+    let Some(&(first, last)) = places.first() else {
+        return;
+    };
+    let (cell, count, prev_cell, prev_count) = steps[first];
+    let range = cell.execution_count_range.unwrap_or(cell.node.range);
+    let prev_range = prev_cell
+        .execution_count_range
+        .unwrap_or(prev_cell.node.range);
+    let mut message = if last == first {
+        format!(
+            "cell {} ran before cell {} above it (execution count {count} after {prev_count})",
+            cell.number, prev_cell.number
+        )
+    } else {
+        format!(
+            "cells {} to {} ({} code cells) repeat the execution count {count} of cell {} above them",
+            cell.number,
+            steps[last].0.number,
+            last - first + 1,
+            prev_cell.number
+        )
+    };
+    if places.len() > 1 {
+        let more: Vec<usize> = places[1..]
+            .iter()
+            .map(|&(f, _)| steps[f].0.number)
+            .collect();
+        message.push_str(&format!(
+            "; out of order again at {}",
+            super::cell_list(&more)
+        ));
+    }
+    let (primary, secondary) = if last == first {
+        (
+            format!("execution count {count}"),
+            format!("cell {} ran later, as {prev_count}", prev_cell.number),
+        )
+    } else {
+        (
+            format!("execution count {count} again"),
+            format!("cell {} has execution count {count}", prev_cell.number),
+        )
+    };
+    checker.push(
+        Diagnostic::new(&super::NB001, checker.file, range, message)
+            .with_primary_message(primary)
+            .with_label(Label::new(checker.file, prev_range).with_message(secondary))
+            .with_help(
+                "Restart the kernel and run all cells in order, or strip outputs with `mlcheck fix --strip-outputs`",
+            ),
+    );
 }

@@ -107,49 +107,50 @@ pub fn check(checker: &mut FileChecker<'_>) {
 }
 
 /// Byte ranges of `text` to hide wherever source text is shown (code frames): every secret
-/// the built-in patterns find, minus its short visible prefix. Cached per text, since a
-/// renderer asks once per frame.
-pub fn redaction_ranges(text: &str) -> Arc<Vec<crate::source::TextRange>> {
-    use std::collections::HashMap;
-    use std::sync::Mutex;
-    type Cache = Mutex<HashMap<(usize, usize, u64), Arc<Vec<crate::source::TextRange>>>>;
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    // Keyed by address and length plus a hash of the ends: hashing the whole text on every
-    // frame cost seconds on large notebooks. Renderers keep every text alive while they run,
-    // so an address is not reused for other content within one render.
-    let key = {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        let b = text.as_bytes();
-        b[..b.len().min(64)].hash(&mut h);
-        b[b.len().saturating_sub(64)..].hash(&mut h);
-        (text.as_ptr() as usize, text.len(), h.finish())
+/// the built-in patterns find, minus its short visible prefix. Callers pass the excerpt
+/// they show plus some context (see [`last_multiline_keyword`] for how far back to reach).
+pub fn redaction_ranges(text: &str) -> Vec<crate::source::TextRange> {
+    let Ok(set) = PatternSet::builtin() else {
+        return Vec::new();
     };
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
-        return hit;
-    }
-    let ranges: Vec<crate::source::TextRange> = match PatternSet::builtin() {
-        Ok(set) => scan_text(text, &set, true)
-            .into_iter()
-            .filter_map(|f| {
-                let shown = text.get(f.range.start()..f.range.end())?;
-                let keep_chars = (shown.chars().count() / 4).min(4);
-                let keep: usize = shown.chars().take(keep_chars).map(char::len_utf8).sum();
-                Some(crate::source::TextRange::new(
-                    f.range.start() + keep,
-                    f.range.end(),
-                ))
-            })
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    let ranges = Arc::new(ranges);
-    if let Ok(mut c) = cache.lock() {
-        if c.len() > 256 {
-            c.clear();
-        }
-        c.insert(key, Arc::clone(&ranges));
-    }
-    ranges
+    scan_text(text, &set, true)
+        .into_iter()
+        .filter_map(|f| {
+            let shown = text.get(f.range.start()..f.range.end())?;
+            let keep_chars = (shown.chars().count() / 4).min(4);
+            let keep: usize = shown.chars().take(keep_chars).map(char::len_utf8).sum();
+            Some(crate::source::TextRange::new(
+                f.range.start() + keep,
+                f.range.end(),
+            ))
+        })
+        .collect()
 }
+
+/// Where the last keyword of a built-in pattern that spans lines (PEM keys, `.netrc`
+/// entries) starts in `text`, if any: a secret shown on one line may begin there, up to
+/// [`MULTILINE_REACH`] bytes earlier, so redaction must scan from that point.
+pub fn last_multiline_keyword(text: &str) -> Option<usize> {
+    static AUTOMATON: OnceLock<Option<aho_corasick::AhoCorasick>> = OnceLock::new();
+    let automaton = AUTOMATON.get_or_init(|| {
+        let set = PatternSet::builtin().ok()?;
+        let keywords: Vec<&str> = set
+            .patterns
+            .iter()
+            .filter(|p| p.multiline)
+            .flat_map(|p| p.keywords.iter().map(String::as_str))
+            .collect();
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(keywords)
+            .ok()
+    });
+    automaton
+        .as_ref()?
+        .find_iter(text)
+        .last()
+        .map(|m| m.start())
+}
+
+/// How far before a shown line a multiline secret may start.
+pub const MULTILINE_REACH: usize = 16 * 1024;

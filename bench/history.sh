@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Time `mlcheck check --history` on a generated repository with many commits.
+#
+# The repository (built once with `git fast-import`, in $TMPDIR) has COMMITS commits on
+# `main` plus a side branch; each commit changes a Python file, a notebook and a YAML file
+# (so about 3 × COMMITS distinct blobs), and one early commit adds a key that a later one
+# deletes. mlcheck must find that key and nothing else.
+#
+# usage: bench/history.sh            env: COMMITS (default 3000), RUNS (default 5)
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+commits="${COMMITS:-3000}"
+runs="${RUNS:-5}"
+repo="${TMPDIR:-/tmp}/mlcheck-bench-history-$commits"
+cargo build -q --release --manifest-path "$here/Cargo.toml"
+mlcheck="${MLCHECK:-$here/target/release/mlcheck}"
+
+if [ ! -d "$repo/.git" ]; then
+  rm -rf "$repo"; mkdir -p "$repo"
+  git -C "$repo" init -q -b main
+  python3 - "$commits" <<'PY' | git -C "$repo" fast-import --quiet
+import json, sys
+n = int(sys.argv[1])
+out = sys.stdout.buffer
+def blob(data):
+    data = data.encode()
+    out.write(b"data %d\n" % len(data) + data + b"\n")
+def commit(ref, i, files, parent=None):
+    out.write(f"commit {ref}\nmark :{i}\n".encode())
+    out.write(f"author Dev <dev@example.com> {1_600_000_000 + i * 60} +0000\n".encode())
+    out.write(f"committer Dev <dev@example.com> {1_600_000_000 + i * 60} +0000\n".encode())
+    blob(f"commit {i}")
+    if parent:
+        out.write(f"from :{parent}\n".encode())
+    for path, content in files:
+        if content is None:
+            out.write(f"D {path}\n".encode())
+        else:
+            out.write(f"M 100644 inline {path}\n".encode())
+            blob(content)
+def notebook(i):
+    cells = [{"cell_type": "code", "execution_count": k + 1, "id": f"c{k}", "metadata": {},
+              "outputs": [{"name": "stdout", "output_type": "stream", "text": [f"loss {i}.{k}\n"]}],
+              "source": [f"x{k} = {i} * {k}\n", "print(x)\n"]} for k in range(20)]
+    return json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+for i in range(1, n + 1):
+    files = [("train.py", f"import os\nLR = {i / 1000}\nEPOCHS = {i}\n" + "x = 1\n" * 50),
+             ("notebooks/explore.ipynb", notebook(i)),
+             ("config.yaml", f"lr: {i / 1000}\nepochs: {i}\n")]
+    if i == 10:
+        files.append(("secrets.py", 'HF_TOKEN = "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"\n'))
+    if i == 20:
+        files.append(("secrets.py", None))
+    commit("refs/heads/main", i, files, parent=i - 1 if i > 1 else None)
+commit("refs/heads/experiment", n + 1, [("exp.py", "print('side branch')\n")], parent=n // 2)
+PY
+  git -C "$repo" checkout -q main
+fi
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+blobs=$(git -C "$repo" rev-list --all --objects | cut -d' ' -f1 | git -C "$repo" cat-file --batch-check='%(objecttype)' | grep -c blob)
+echo "repository: $repo ($(git -C "$repo" rev-list --all --count) commits, $blobs blobs), $runs runs, $(nproc) cores"
+found=$("$mlcheck" check --history --select SEC --output-format json "$repo" | grep -c '"code": "SEC001"' || true)
+echo "findings: $found (expected 1: the deleted key)"
+times=$(for _ in $(seq "$runs"); do
+  s=$(date +%s.%N); "$mlcheck" check --history --select SEC --exit-zero "$repo" >/dev/null 2>&1; e=$(date +%s.%N)
+  echo "$e - $s" | bc -l
+done)
+peak=$(/usr/bin/time -f %M "$mlcheck" check --history --select SEC --exit-zero "$repo" 2>&1 >/dev/null | tail -1)
+printf 'mlcheck check --history --select SEC: median %.2f s, peak %.1f MiB\n' "$(echo "$times" | median)" "$(echo "$peak / 1024" | bc -l)"

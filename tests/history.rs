@@ -1,0 +1,96 @@
+//! `mlcheck check --history`: every branch and tag is history, not only `HEAD`.
+
+use std::path::Path;
+use std::process::Command;
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Dev")
+        .env("GIT_AUTHOR_EMAIL", "dev@example.com")
+        .env("GIT_COMMITTER_NAME", "Dev")
+        .env("GIT_COMMITTER_EMAIL", "dev@example.com")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn history_json(dir: &Path) -> (Option<i32>, serde_json::Value, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_mlcheck"))
+        .args([
+            "check",
+            "--select",
+            "SEC",
+            "--history",
+            "--output-format",
+            "json",
+        ])
+        .arg(dir)
+        .output()
+        .expect("mlcheck runs");
+    let json = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    (out.status.code(), json, text)
+}
+
+/// A key pushed on an experiment branch that was never merged, and one on a commit only a
+/// tag still reaches, are leaked like any other: both are found, from `main`.
+#[test]
+fn keys_on_unmerged_branches_and_tags_are_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    std::fs::write(root.join("README.md"), "# demo\n").unwrap();
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "init"]);
+
+    let branch_key = "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";
+    git(root, &["checkout", "-q", "-b", "experiment"]);
+    std::fs::write(root.join("train.py"), format!("TOKEN = \"{branch_key}\"\n")).unwrap();
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "try a model"]);
+
+    let tag_key = "ghp_R4nd0mT0k3nV4lu3Xq8sLm2Np9Wz7Kc5Jb1H";
+    git(root, &["checkout", "-q", "-b", "release-tmp", "main"]);
+    std::fs::write(root.join("deploy.py"), format!("GH = \"{tag_key}\"\n")).unwrap();
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "release"]);
+    git(root, &["tag", "v0.1"]);
+    git(root, &["checkout", "-q", "main"]);
+    git(root, &["branch", "-q", "-D", "release-tmp"]);
+    assert!(!root.join("train.py").exists() && !root.join("deploy.py").exists());
+
+    let (code, json, text) = history_json(root);
+    assert_eq!(code, Some(1), "{text}");
+    let paths: Vec<&str> = json
+        .as_array()
+        .expect("a JSON array")
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert!(paths.contains(&"train.py"), "{text}");
+    assert!(paths.contains(&"deploy.py"), "{text}");
+    assert!(
+        !text.contains(branch_key) && !text.contains(tag_key),
+        "{text}"
+    );
+}
+
+/// A repository without commits has no history: a clean run, not an error.
+#[test]
+fn an_empty_repository_is_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    let (code, json, text) = history_json(dir.path());
+    assert_eq!(code, Some(0), "{text}");
+    assert_eq!(json, serde_json::json!([]));
+}
