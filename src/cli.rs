@@ -102,13 +102,17 @@ pub struct CheckArgs {
     /// Print a count of findings per rule instead of the findings.
     #[arg(long)]
     pub statistics: bool,
+    /// Write the report to this file instead of standard output (e.g. `mlcheck.sarif`
+    /// for code scanning); it is replaced whole, never left half-written.
+    #[arg(short, long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
     /// Hide findings recorded in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
     /// Check what is staged in git (the index), not the working tree.
     #[arg(long)]
     pub staged: bool,
-    /// Scan every commit of the git history for secrets.
+    /// Scan every commit of the git history (every branch and tag) for secrets.
     #[arg(long)]
     pub history: bool,
     /// With `--history`: only commits after this revision.

@@ -81,8 +81,12 @@ pub fn imports_of(file: &SourceFile) -> Vec<Import> {
 }
 
 /// Like [`imports_of`], from an already parsed file (e.g. the one a rule check shares via
-/// `FileChecker::python()`), so nothing is parsed twice.
+/// `FileChecker::python()`), so nothing is parsed twice. That parse holds imports only when
+/// `rules::python::needs` asks for them; otherwise the file is parsed again here.
 pub fn imports_in(file: &SourceFile, parsed: &ParsedFile) -> Vec<Import> {
+    if !parsed.needs.imports {
+        return imports_of(file);
+    }
     let mut out = Vec::new();
     for unit in &parsed.units {
         for imp in &unit.facts.imports {
@@ -265,6 +269,25 @@ mod tests {
                 ("ujson".into(), 6, true),
             ]
         );
+    }
+
+    #[test]
+    fn imports_in_a_rule_parse_without_imports() {
+        // A rule check's shared parse holds only what its enabled rules read: imports are
+        // still found (by parsing again) when none of them asked for imports.
+        use crate::rules::FileChecker;
+        use crate::settings::Settings;
+        let text = "import os\nx = '/home/bob/a.csv'\n".to_string();
+        let file = std::sync::Arc::new(SourceFile::new("a.py".into(), text, SourceKind::Python));
+        let settings = Settings::with_rules(&[&crate::rules::paths::HARD_CODED_LOCAL_PATH]);
+        let checker = FileChecker::new(&file, &settings);
+        let parsed = checker.python();
+        assert!(!parsed.needs.imports);
+        let got: Vec<String> = imports_in(&file, &parsed)
+            .into_iter()
+            .map(|i| i.module)
+            .collect();
+        assert_eq!(got, ["os"]);
     }
 
     #[test]

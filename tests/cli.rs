@@ -397,3 +397,56 @@ fn explicitly_named_unknown_extensions_are_read_as_text() {
     let out = mlcheck(&["check", "--select", "SEC", "."], dir.path());
     assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
 }
+
+/// `--output-file` puts the whole report in the file (folders created), nothing on stdout,
+/// and the exit code still says whether there were findings.
+#[test]
+fn output_file_holds_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("reports/ci/mlcheck.sarif");
+    let fixtures = root().join("fixtures/notebook");
+    let out = mlcheck(
+        &[
+            "check",
+            "--select",
+            "NB001",
+            "--output-format",
+            "sarif",
+            "--output-file",
+            report.to_str().unwrap(),
+            "NB001_out_of_order.ipynb",
+        ],
+        &fixtures,
+    );
+    assert_eq!(out.status.code(), Some(1), "{:?}", text(&out));
+    assert!(out.stdout.is_empty(), "{:?}", text(&out));
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], "NB001");
+    // Only the report is left in the folder (no temporary file).
+    let names: Vec<_> = std::fs::read_dir(report.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["mlcheck.sarif"]);
+
+    // A path that cannot be written is an error (exit 2) naming it.
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, "").unwrap();
+    let bad = blocker.join("x.json");
+    let out = mlcheck(
+        &[
+            "check",
+            "--output-file",
+            bad.to_str().unwrap(),
+            "NB001_ok.ipynb",
+        ],
+        &fixtures,
+    );
+    assert_eq!(out.status.code(), Some(2), "{:?}", text(&out));
+    assert!(
+        text(&out).1.contains("cannot write the report"),
+        "{:?}",
+        text(&out)
+    );
+}

@@ -90,8 +90,18 @@ fn corpus_figures_match_an_independent_count() {
             .map(|d| d.file().path.clone())
             .collect()
     };
+    let count = |code: &str| {
+        outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule.code == code)
+            .count()
+    };
     assert_eq!(files_with("NB001"), out_of_order, "NB001 notebooks");
     assert_eq!(files_with("NB002"), with_outputs, "NB002 notebooks");
+    // One finding per notebook for both.
+    assert_eq!(count("NB001"), out_of_order.len());
+    assert_eq!(count("NB002"), with_outputs.len());
     assert_eq!(
         outcome
             .diagnostics

@@ -64,14 +64,14 @@ fn nb001_out_of_order_execution() {
     assert!(run("NB001", "NB001_ok.ipynb").is_empty());
 }
 
-/// A run of cells repeating one count is one finding; a later descent is another.
+/// One finding per notebook: a run of cells repeating one count is one place, and a later
+/// descent is listed in the same finding.
 #[test]
-fn nb001_repeated_counts_are_one_finding_per_run() {
+fn nb001_is_one_finding_per_notebook() {
     assert_eq!(
         run("NB001", "NB001_repeated_counts.ipynb"),
         [
-            "cell 4: cells 4 to 5 (2 code cells) repeat the execution count 4 of cell 3 above them",
-            "cell 6: cell 6 ran before cell 5 above it (execution count 2 after 4)",
+            "cell 4: cells 4 to 5 (2 code cells) repeat the execution count 4 of cell 3 above them; out of order again at cell 6",
         ]
     );
 }

@@ -158,3 +158,47 @@ fn pth003_missing_inputs() {
     assert!(run("fixtures/paths/PTH003_ok.py", &[&MISSING_INPUT_FILE]).is_empty());
     assert!(!MISSING_INPUT_FILE.default_enabled);
 }
+
+#[test]
+fn pth001_same_findings_whatever_else_is_enabled() {
+    // With PTH001 alone the parse keeps only path-like literals and skips cells without `/`
+    // or a backslash; with other rules on it keeps more. The findings must not change.
+    use mlcheck::rules::python::{SYNTAX_ERROR, UNDEFINED_NAME, USED_BEFORE_DEFINED};
+    let path = "fixtures/paths/PTH001_escapes.ipynb";
+    let only = |diags: Vec<Diagnostic>| -> Vec<(String, String)> {
+        diags
+            .into_iter()
+            .filter(|d| d.rule.code == "PTH001")
+            .map(|d| (d.file().slice(d.primary.range).to_string(), d.message))
+            .collect()
+    };
+    let alone = only(run(path, &[&HARD_CODED_LOCAL_PATH]));
+    // Raw slices of the notebook's JSON; the messages show the decoded paths.
+    let shown: Vec<&str> = alone.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!(
+        shown,
+        [
+            r#"\"\\x2fhome\\x2fbob\\x2fdata.csv\""#,
+            r#"\"~/notes/todo.txt\""#,
+            r#"\"~/data/x.csv\""#,
+            r#"f\"/kaggle/input/{name}.csv\""#,
+        ]
+    );
+    assert!(
+        alone[0].1.contains("`/home/bob/data.csv`"),
+        "{}",
+        alone[0].1
+    );
+    for others in [
+        &[&HARD_CODED_LOCAL_PATH, &USED_BEFORE_DEFINED][..],
+        &[&HARD_CODED_LOCAL_PATH, &MISSING_INPUT_FILE][..],
+        &[
+            &HARD_CODED_LOCAL_PATH,
+            &MISSING_INPUT_FILE,
+            &UNDEFINED_NAME,
+            &SYNTAX_ERROR,
+        ][..],
+    ] {
+        assert_eq!(only(run(path, others)), alone);
+    }
+}

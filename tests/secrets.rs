@@ -425,3 +425,66 @@ fn user_can_disable_patterns_through_options() {
 fn _formats_compile(f: OutputFormat) -> OutputFormat {
     f
 }
+
+/// Prefilters only skip work: the fixtures, the corpus (when present) and every pattern
+/// example, alone and inside other text, give the same findings with and without them.
+#[test]
+fn prefilters_never_change_findings() {
+    use mlcheck::rules::secrets::pattern_set::BUILTIN_TOML;
+    let with = secrets::PatternSet::from_toml(BUILTIN_TOML, &[], &[]).unwrap();
+    let without = secrets::PatternSet::from_toml(BUILTIN_TOML, &[], &[])
+        .unwrap()
+        .without_prefilters();
+    let key = |fs: Vec<secrets::Finding>| -> Vec<(String, u32, u32)> {
+        fs.into_iter()
+            .map(|f| (f.pattern_id, f.range.start() as u32, f.range.end() as u32))
+            .collect()
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut dirs = vec![root.join("fixtures")];
+    let corpus = root.join("../shared/corpus");
+    if corpus.is_dir() {
+        dirs.push(corpus);
+    } else {
+        eprintln!("skipping the corpus: {} is absent", corpus.display());
+    }
+    let mut files = Vec::new();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if let Ok(Some(file)) = pipeline::read_source(&path) {
+                files.push(file);
+            }
+        }
+    }
+    let options = Default::default();
+    let mut found = 0;
+    for file in &files {
+        let a = key(secrets::scan_file(file, &with, &options));
+        let b = key(secrets::scan_file(file, &without, &options));
+        assert_eq!(a, b, "{}", file.path.display());
+        found += a.len();
+    }
+    assert!(found > 0, "the fixtures hold secrets");
+    let examples: Vec<&String> = with
+        .patterns
+        .iter()
+        .flat_map(|p| p.examples.matches.iter().chain(&p.examples.no_match))
+        .collect();
+    for (i, ex) in examples.iter().enumerate() {
+        let other = examples[(i * 7 + 3) % examples.len()];
+        for text in [
+            ex.to_string(),
+            ex.to_ascii_uppercase(),
+            format!("x = 1\n{ex}\n{other}"),
+            format!("{other} {ex}"),
+            format!("print(\"{ex}\")"),
+        ] {
+            let a = key(secrets::scan_text(&text, &with, true));
+            let b = key(secrets::scan_text(&text, &without, true));
+            assert_eq!(a, b, "{text:?}");
+        }
+    }
+}

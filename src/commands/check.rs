@@ -44,6 +44,7 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus> {
 
 fn render_options(args: &CheckArgs) -> RenderOptions {
     let color = args.output_format == OutputFormat::Human
+        && args.output_file.is_none()
         && !args.no_color
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && std::io::stdout().is_terminal();
@@ -95,16 +96,21 @@ pub fn report(args: &CheckArgs, outcome: Outcome<Finding>) -> Result<ExitStatus>
         }
     }
     let opts = render_options(args);
-    let stdout = std::io::stdout();
-    // Block-buffered: stdout is line-buffered, and JSON/SARIF write many short lines.
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-    match render::render_findings(&mut out, &outcome.diagnostics, &outcome.errors, &opts) {
-        Ok(()) => {}
-        // A closed pipe (`mlcheck check | head`) is not an error worth a message.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(e) => return Err(e.into()),
+    match &args.output_file {
+        Some(path) => write_report_file(path, &outcome, &opts)?,
+        None => {
+            let stdout = std::io::stdout();
+            // Block-buffered: stdout is line-buffered, and JSON/SARIF write many short lines.
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            match render::render_findings(&mut out, &outcome.diagnostics, &outcome.errors, &opts) {
+                Ok(()) => {}
+                // A closed pipe (`mlcheck check | head`) is not an error worth a message.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(e) => return Err(e.into()),
+            }
+            let _ = out.flush();
+        }
     }
-    let _ = out.flush();
     let status = if !outcome.errors.is_empty() {
         ExitStatus::Error
     } else if !outcome.diagnostics.is_empty() && !args.exit_zero {
@@ -113,4 +119,41 @@ pub fn report(args: &CheckArgs, outcome: Outcome<Finding>) -> Result<ExitStatus>
         ExitStatus::Success
     };
     Ok(status)
+}
+
+/// Write the report to `path` through a temporary file in the same folder, renamed over
+/// it once complete: a reader (a CI upload step) never sees half a report.
+fn write_report_file(
+    path: &std::path::Path,
+    outcome: &Outcome<Finding>,
+    opts: &RenderOptions,
+) -> Result<()> {
+    let fail = |e: std::io::Error| {
+        crate::Error::msg(format!(
+            "cannot write the report to {}: {e}",
+            path.display()
+        ))
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    #[cfg(unix)]
+    {
+        // A report is not private (temporary files are created 0600).
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(fail)?;
+    }
+    {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        render::render_findings(&mut out, &outcome.diagnostics, &outcome.errors, opts)
+            .map_err(fail)?;
+        out.flush().map_err(fail)?;
+    }
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
 }

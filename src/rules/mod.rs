@@ -43,12 +43,15 @@ impl<'a> FileChecker<'a> {
     }
 
     /// The file's parsed Python (cells of a notebook, or a `.py` file), parsed once on the
-    /// first call; empty for other kinds of file.
+    /// first call; empty for other kinds of file. Holds only what the enabled rules read
+    /// (`python::needs`).
     pub fn python(&self) -> Arc<crate::source::python::ParsedFile> {
-        Arc::clone(
-            self.python
-                .get_or_init(|| Arc::new(crate::source::python::ParsedFile::parse(self.file))),
-        )
+        Arc::clone(self.python.get_or_init(|| {
+            Arc::new(crate::source::python::ParsedFile::parse_with(
+                self.file,
+                python::needs(self.settings, self.file.kind),
+            ))
+        }))
     }
 
     pub fn enabled(&self, rule: &RuleMeta) -> bool {

@@ -9,14 +9,17 @@
 //! The walk over the tree produces [`Facts`], a small ruff-free summary per cell or file:
 //! string literals with the call they are handed to, imports, and what the module scope
 //! binds and reads. Rules read only those facts, so a parser upgrade touches this file
-//! alone. All ranges in [`Facts`] are *decoded* ranges in the unit's text (the cell's
+//! alone (identifiers are ruff's inline [`Ident`] strings, re-exported here). The walk
+//! collects only what the enabled rules read ([`Needs`]), and a run that wants nothing but
+//! path-like literals does not parse cells without a `/` or a backslash. All ranges in [`Facts`] are *decoded* ranges in the unit's text (the cell's
 //! decoded source, or the file); [`ParsedFile::to_raw`] maps them to raw file offsets.
 //!
 //! Promises: parsing never panics out of this module (a panic inside the parser is caught
 //! and reported as a syntax error of that cell), a cell that does not parse yields one
 //! [`UnitStatus::SyntaxError`] and no facts, and nothing here executes user code.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use ruff_python_ast::{
     self as ast, ExceptHandler, Expr, ExprContext, IpyEscapeKind, Pattern, Stmt,
@@ -26,6 +29,65 @@ use ruff_python_parser::{Mode, ParseOptions};
 use ruff_text_size::Ranged;
 
 use crate::source::{CellKind, SourceFile, SourceKind, TextRange};
+
+/// An identifier: a small string stored inline up to 24 bytes, so copying the names of a
+/// cell into [`Facts`] allocates nothing for almost every name.
+pub use ruff_python_ast::name::Name as Ident;
+
+/// The Fx hash (rustc's): a few instructions per word, for the small string and offset
+/// keys of the name analysis, where SipHash's DoS resistance buys nothing.
+#[derive(Clone, Copy, Default)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+pub type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+pub type FxHashSet<T> = HashSet<T, BuildHasherDefault<FxHasher>>;
 
 /// Cell magics whose body is Python run in the kernel's namespace (ruff's list, plus a few).
 const PYTHON_CELL_MAGICS: &[&str] = &[
@@ -60,6 +122,8 @@ pub struct ParsedFile {
     pub units: Vec<Unit>,
     /// False for notebooks whose kernel language is not Python (nothing was parsed).
     pub python: bool,
+    /// What was collected ([`Needs::ALL`] unless parsed with [`ParsedFile::parse_with`]).
+    pub needs: Needs,
 }
 
 /// One parse unit: a notebook code cell or a whole `.py` file.
@@ -106,7 +170,7 @@ pub struct Facts {
     pub functions: Vec<Function>,
     /// Names whose binding mlcheck cannot place (declared `global` in a function, bound
     /// under `if TYPE_CHECKING:`, `%%capture`-style magics …): rules never report them.
-    pub unsure: Vec<String>,
+    pub unsure: Vec<Ident>,
     /// Why the module namespace cannot be known (`from x import *`, `%run`, `exec(…)` …).
     pub dynamic: Option<String>,
     /// The text of `!shell` and `%magic` lines (downloads and unzips produce files).
@@ -115,14 +179,14 @@ pub struct Facts {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameRef {
-    pub name: String,
+    pub name: Ident,
     pub range: TextRange,
 }
 
 /// A module-level `def`.
 #[derive(Debug, Clone, Default)]
 pub struct Function {
-    pub name: String,
+    pub name: Ident,
     /// The range of the function's name in its `def`.
     pub range: TextRange,
     /// Reads of names not bound inside the function (nested scopes included) that run
@@ -131,10 +195,10 @@ pub struct Function {
     /// Reads of names not bound inside the function in branches that may not run.
     pub conditional_reads: Vec<NameRef>,
     /// Bare names the body always calls (for calls that reach other functions).
-    pub calls: Vec<String>,
+    pub calls: Vec<Ident>,
     loads: Vec<(NameRef, bool)>,
-    binds: HashSet<String>,
-    globals: HashSet<String>,
+    binds: FxHashSet<Ident>,
+    globals: FxHashSet<Ident>,
 }
 
 /// A string literal. For an f-string, `value` is its leading literal text (up to the
@@ -181,14 +245,73 @@ pub struct ImportStmt {
     pub relative: bool,
 }
 
+/// What the rules of a run read from the parse: the walk collects nothing else, and cells
+/// that cannot hold anything wanted are not parsed at all.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Needs {
+    /// Module-level names: `defs`, `reads`, `dels`, `calls`, `functions` (NB010, NB011).
+    pub names: bool,
+    /// Which string literals go into `strings`.
+    pub strings: StringNeeds,
+    /// Every unit's status, syntax errors included (PY000): no cell is left unparsed.
+    pub status: bool,
+    /// `imports`.
+    pub imports: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StringNeeds {
+    None,
+    /// Only non-docstring literals whose value contains `/` or a backslash (all a path
+    /// pattern can match). A cell whose source has neither byte cannot hold one (an escape
+    /// needs a backslash), so it is not parsed when nothing else is needed.
+    PathLike,
+    All,
+}
+
+impl Default for Needs {
+    fn default() -> Self {
+        Needs::ALL
+    }
+}
+
+impl Needs {
+    /// Everything (the default for callers outside the rules, e.g. `mlcheck imports`).
+    pub const ALL: Needs = Needs {
+        names: true,
+        strings: StringNeeds::All,
+        status: true,
+        imports: true,
+    };
+
+    /// Whether a cell with this source must be parsed.
+    fn must_parse(&self, text: &str) -> bool {
+        self.names
+            || self.status
+            || self.imports
+            || match self.strings {
+                StringNeeds::None => false,
+                StringNeeds::PathLike => memchr::memchr2(b'/', b'\\', text.as_bytes()).is_some(),
+                StringNeeds::All => true,
+            }
+    }
+}
+
 impl ParsedFile {
     /// Parse the Python in a file: a `.py` file whole, a notebook cell by cell. Other kinds
     /// of file give an empty result.
     pub fn parse(file: &SourceFile) -> Self {
+        Self::parse_with(file, Needs::ALL)
+    }
+
+    /// [`ParsedFile::parse`], collecting only what `needs` asks for. Notebook cells that
+    /// cannot hold anything wanted are left out of `units`.
+    pub fn parse_with(file: &SourceFile, needs: Needs) -> Self {
         match file.kind {
             SourceKind::Python => ParsedFile {
-                units: vec![parse_unit(&file.text, None, false)],
+                units: vec![parse_unit_with(&file.text, None, false, needs)],
                 python: true,
+                needs,
             },
             SourceKind::Notebook => {
                 let Some(nb) = &file.notebook else {
@@ -197,16 +320,20 @@ impl ParsedFile {
                 if !notebook_is_python(file) {
                     return ParsedFile::default();
                 }
-                let mut units = Vec::new();
+                let mut units = Vec::with_capacity(nb.cells.len());
                 for (i, cell) in nb.cells.iter().enumerate() {
-                    if cell.kind != CellKind::Code || !cell_is_python(file, cell) {
+                    if cell.kind != CellKind::Code
+                        || !needs.must_parse(&cell.source.text)
+                        || !cell_is_python(file, cell)
+                    {
                         continue;
                     }
-                    units.push(parse_unit(&cell.source.text, Some(i), true));
+                    units.push(parse_unit_with(&cell.source.text, Some(i), true, needs));
                 }
                 ParsedFile {
                     units,
                     python: true,
+                    needs,
                 }
             }
             _ => ParsedFile::default(),
@@ -284,6 +411,11 @@ fn cell_is_python(file: &SourceFile, cell: &crate::source::notebook::Cell) -> bo
 
 /// Parse one unit; `ipython` selects IPython mode and cell-magic handling.
 pub fn parse_unit(text: &str, cell: Option<usize>, ipython: bool) -> Unit {
+    parse_unit_with(text, cell, ipython, Needs::ALL)
+}
+
+/// [`parse_unit`], collecting only what `needs` asks for.
+pub fn parse_unit_with(text: &str, cell: Option<usize>, ipython: bool, needs: Needs) -> Unit {
     let mut extra_defs = Vec::new();
     let mut unsure = Vec::new();
     let owned;
@@ -314,7 +446,7 @@ pub fn parse_unit(text: &str, cell: Option<usize>, ipython: bool) -> Unit {
                     .find(|w| !w.starts_with('-'))
             {
                 extra_defs.push(NameRef {
-                    name: var.to_string(),
+                    name: Ident::new(var),
                     range: TextRange::new(start, end),
                 });
             }
@@ -338,7 +470,7 @@ pub fn parse_unit(text: &str, cell: Option<usize>, ipython: bool) -> Unit {
             Some((message, loc)) => Err((message, range(loc))),
             None => match parsed.try_into_module() {
                 Some(module) => {
-                    let mut c = Collector::new(ipython);
+                    let mut c = Collector::new(ipython, needs);
                     c.visit_body(&module.syntax().body);
                     Ok(c.finish())
                 }
@@ -392,7 +524,7 @@ fn range(r: ruff_text_size::TextRange) -> TextRange {
 }
 
 /// Every identifier-looking word of a text.
-fn identifiers(text: &str) -> Vec<String> {
+fn identifiers(text: &str) -> Vec<Ident> {
     let mut out = Vec::new();
     let mut start = None;
     for (i, ch) in text
@@ -405,7 +537,7 @@ fn identifiers(text: &str) -> Vec<String> {
             (Some(s), false) => {
                 let word = &text[s..i];
                 if !word.starts_with(|c: char| c.is_ascii_digit()) {
-                    out.push(word.to_string());
+                    out.push(Ident::new(word));
                 }
                 start = None;
             }
@@ -415,13 +547,32 @@ fn identifiers(text: &str) -> Vec<String> {
     out
 }
 
+/// The last part of [`dotted`] without building it: `read_csv` for `pd.read_csv`, `_` for
+/// non-name expressions.
+fn last_segment(expr: &Expr) -> &str {
+    match expr {
+        Expr::Name(n) => n.id.as_str(),
+        Expr::Attribute(a) => a.attr.id.as_str(),
+        _ => "_",
+    }
+}
+
 /// The dotted name of an expression (`pd.read_csv`), `_` for non-name parts.
 fn dotted(expr: &Expr) -> String {
-    match expr {
-        Expr::Name(n) => n.id.to_string(),
-        Expr::Attribute(a) => format!("{}.{}", dotted(&a.value), a.attr.id),
-        _ => "_".to_string(),
+    fn push(expr: &Expr, out: &mut String) {
+        match expr {
+            Expr::Name(n) => out.push_str(n.id.as_str()),
+            Expr::Attribute(a) => {
+                push(&a.value, out);
+                out.push('.');
+                out.push_str(a.attr.id.as_str());
+            }
+            _ => out.push('_'),
+        }
     }
+    let mut out = String::new();
+    push(expr, &mut out);
+    out
 }
 
 fn string_value(expr: &Expr) -> Option<String> {
@@ -436,11 +587,7 @@ fn handlers_catch(handlers: &[ExceptHandler], names: &[&str]) -> bool {
     fn matches(expr: &Expr, names: &[&str]) -> bool {
         match expr {
             Expr::Tuple(t) => t.elts.iter().any(|e| matches(e, names)),
-            other => {
-                let d = dotted(other);
-                let last = d.rsplit('.').next().unwrap_or("");
-                names.contains(&last)
-            }
+            other => names.contains(&last_segment(other)),
         }
     }
     handlers.iter().any(|h| {
@@ -453,8 +600,8 @@ fn handlers_catch(handlers: &[ExceptHandler], names: &[&str]) -> bool {
 }
 
 fn is_type_checking(test: &Expr) -> bool {
-    let d = dotted(test);
-    d == "TYPE_CHECKING" || d.ends_with(".TYPE_CHECKING")
+    // `TYPE_CHECKING` or `<anything>.TYPE_CHECKING`.
+    matches!(test, Expr::Name(_) | Expr::Attribute(_)) && last_segment(test) == "TYPE_CHECKING"
 }
 
 /// `'x' in globals()`-style tests: the `if` decides at run time whether a name exists.
@@ -488,11 +635,11 @@ fn is_namespace_call(expr: &Expr) -> bool {
 #[derive(Debug)]
 enum Frame {
     Module,
-    Class(HashSet<String>),
+    Class(Vec<Ident>),
     /// A function or lambda body; `Some(i)` routes into `facts.functions[i]` (the
     /// outermost module-level function), `None` discards (methods, module lambdas).
     Function(Option<usize>),
-    Comp(HashSet<String>),
+    Comp(Vec<Ident>),
 }
 
 struct Collector {
@@ -511,12 +658,13 @@ struct Collector {
     /// The call context of the expression about to be visited (a direct argument).
     arg_ctx: Option<CallSite>,
     /// `(inner call range, method)` for `inner(…).method(…)`.
-    pending_method: Option<(ruff_text_size::TextRange, String)>,
+    pending_method: Option<(ruff_text_size::TextRange, Ident)>,
     ipython: bool,
+    needs: Needs,
 }
 
 impl Collector {
-    fn new(ipython: bool) -> Self {
+    fn new(ipython: bool, needs: Needs) -> Self {
         Self {
             facts: Facts::default(),
             frames: vec![Frame::Module],
@@ -528,6 +676,7 @@ impl Collector {
             arg_ctx: None,
             pending_method: None,
             ipython,
+            needs,
         }
     }
 
@@ -548,6 +697,15 @@ impl Collector {
         self.facts
     }
 
+    /// Whether a (non-docstring) literal with this value goes into `strings`.
+    fn wants_string(&self, value: &str) -> bool {
+        match self.needs.strings {
+            StringNeeds::None => false,
+            StringNeeds::PathLike => value.contains(['/', '\\']),
+            StringNeeds::All => true,
+        }
+    }
+
     fn dynamic(&mut self, reason: impl Into<String>) {
         if self.facts.dynamic.is_none() {
             self.facts.dynamic = Some(reason.into());
@@ -566,11 +724,14 @@ impl Collector {
         self.current_function().is_none()
     }
 
-    fn load(&mut self, name: &str, r: TextRange) {
+    fn load(&mut self, name: &Ident, r: TextRange) {
+        if !self.needs.names {
+            return;
+        }
         for frame in self.frames.iter().rev() {
             match frame {
                 Frame::Comp(locals) | Frame::Class(locals) => {
-                    if locals.contains(name) {
+                    if locals.iter().any(|l| l == name) {
                         return;
                     }
                 }
@@ -580,7 +741,7 @@ impl Collector {
                     if let Some(f) = self.facts.functions.get_mut(i) {
                         f.loads.push((
                             NameRef {
-                                name: name.to_string(),
+                                name: name.clone(),
                                 range: r,
                             },
                             certain,
@@ -592,7 +753,7 @@ impl Collector {
                 Frame::Module => {
                     if self.guard == 0 && self.type_checking == 0 && self.conditional == 0 {
                         self.facts.reads.push(NameRef {
-                            name: name.to_string(),
+                            name: name.clone(),
                             range: r,
                         });
                     }
@@ -602,7 +763,10 @@ impl Collector {
         }
     }
 
-    fn bind(&mut self, name: &str, r: TextRange, walrus: bool) {
+    fn bind(&mut self, name: &Ident, r: TextRange, walrus: bool) {
+        if !self.needs.names {
+            return;
+        }
         let idx = if walrus {
             self.frames
                 .iter()
@@ -613,24 +777,28 @@ impl Collector {
         };
         match &mut self.frames[idx] {
             Frame::Comp(locals) | Frame::Class(locals) => {
-                locals.insert(name.to_string());
+                if !locals.iter().any(|l| l == name) {
+                    locals.push(name.clone());
+                }
             }
             Frame::Function(Some(i)) => {
                 let i = *i;
                 if let Some(f) = self.facts.functions.get_mut(i) {
                     if f.globals.contains(name) {
-                        self.facts.unsure.push(name.to_string());
+                        self.facts.unsure.push(name.clone());
                     }
-                    f.binds.insert(name.to_string());
+                    if !f.binds.contains(name) {
+                        f.binds.insert(name.clone());
+                    }
                 }
             }
             Frame::Function(None) => {}
             Frame::Module => {
                 if self.type_checking > 0 {
-                    self.facts.unsure.push(name.to_string());
+                    self.facts.unsure.push(name.clone());
                 } else {
                     self.facts.defs.push(NameRef {
-                        name: name.to_string(),
+                        name: name.clone(),
                         range: r,
                     });
                 }
@@ -640,7 +808,7 @@ impl Collector {
 
     fn bind_target(&mut self, target: &Expr) {
         match target {
-            Expr::Name(n) => self.bind(n.id.as_str(), range(n.range), false),
+            Expr::Name(n) => self.bind(&n.id, range(n.range), false),
             Expr::Tuple(t) => t.elts.iter().for_each(|e| self.bind_target(e)),
             Expr::List(l) => l.elts.iter().for_each(|e| self.bind_target(e)),
             Expr::Starred(s) => self.bind_target(&s.value),
@@ -657,7 +825,7 @@ impl Collector {
                 m.keys.iter().for_each(|k| self.visit_expr(k));
                 m.patterns.iter().for_each(|p| self.bind_pattern(p));
                 if let Some(rest) = &m.rest {
-                    self.bind(rest.id.as_str(), range(rest.range), false);
+                    self.bind(&rest.id, range(rest.range), false);
                 }
             }
             Pattern::MatchClass(c) => {
@@ -673,7 +841,7 @@ impl Collector {
             }
             Pattern::MatchStar(s) => {
                 if let Some(n) = &s.name {
-                    self.bind(n.id.as_str(), range(n.range), false);
+                    self.bind(&n.id, range(n.range), false);
                 }
             }
             Pattern::MatchAs(a) => {
@@ -681,7 +849,7 @@ impl Collector {
                     self.bind_pattern(p);
                 }
                 if let Some(n) = &a.name {
-                    self.bind(n.id.as_str(), range(n.range), false);
+                    self.bind(&n.id, range(n.range), false);
                 }
             }
             Pattern::MatchOr(o) => o.patterns.iter().for_each(|p| self.bind_pattern(p)),
@@ -689,7 +857,7 @@ impl Collector {
     }
 
     fn push_import(&mut self, module: &str, r: TextRange, dynamic: bool, relative: bool) {
-        if module == "__future__" {
+        if !self.needs.imports || module == "__future__" {
             return;
         }
         self.facts.imports.push(ImportStmt {
@@ -715,7 +883,7 @@ impl Collector {
             self.dynamic(format!("`%{name}`"));
             return;
         }
-        if matches!(name, "time" | "timeit" | "prun" | "capture") {
+        if self.needs.names && matches!(name, "time" | "timeit" | "prun" | "capture") {
             // `%time x = fit()` runs Python: its bindings count, at the magic's range.
             let code: String = value
                 .split_whitespace()
@@ -723,7 +891,7 @@ impl Collector {
                 .skip_while(|w| w.starts_with('-'))
                 .collect::<Vec<_>>()
                 .join(" ");
-            let unit = parse_unit(&code, None, true);
+            let unit = parse_unit_with(&code, None, true, self.needs);
             for d in unit.facts.defs {
                 self.bind(&d.name, r, false);
             }
@@ -750,12 +918,12 @@ impl Collector {
         }
         let at_module = matches!(self.frames.last(), Some(Frame::Module));
         if let Some(n) = name {
-            self.bind(n.id.as_str(), range(n.range), false);
+            self.bind(&n.id, range(n.range), false);
         }
         let route = match (name, at_module) {
             (Some(n), true) => {
                 self.facts.functions.push(Function {
-                    name: n.id.to_string(),
+                    name: n.id.clone(),
                     range: range(n.range),
                     ..Function::default()
                 });
@@ -767,7 +935,7 @@ impl Collector {
         if let Some(params) = parameters {
             for p in params.iter() {
                 let id = p.name();
-                self.bind(id.id.as_str(), range(id.range), false);
+                self.bind(&id.id, range(id.range), false);
             }
         }
         let saved = (self.guard, self.nesting, self.conditional);
@@ -788,7 +956,7 @@ impl Collector {
             return;
         };
         self.visit_expr(&first.iter);
-        self.frames.push(Frame::Comp(HashSet::new()));
+        self.frames.push(Frame::Comp(Vec::new()));
         for g in generators {
             self.bind_target(&g.target);
         }
@@ -807,34 +975,46 @@ impl Collector {
     }
 
     fn visit_call(&mut self, call: &ast::ExprCall) {
-        let callee = dotted(&call.func);
         let call_range = call.range();
-        let then_method = match &self.pending_method {
+        let func = call.func.as_ref();
+        // Set by the enclosing `inner(…).method(…)` call before it visits this one.
+        let then_method: Option<Ident> = match &self.pending_method {
             Some((r, m)) if *r == call_range => Some(m.clone()),
             _ => None,
         };
         // Dynamic namespaces and dynamic imports.
-        match callee.as_str() {
-            "exec" => self.dynamic("`exec(…)`"),
-            "importlib.import_module" | "import_module" | "__import__" => {
-                if let Some(m) = call.arguments.args.first().and_then(string_value)
-                    && !m.starts_with('.')
-                    && !m.is_empty()
-                {
-                    self.push_import(&m, range(call_range), true, false);
+        let import_call = match func {
+            Expr::Name(n) => match n.id.as_str() {
+                "exec" => {
+                    self.dynamic("`exec(…)`");
+                    false
                 }
+                "import_module" | "__import__" => true,
+                _ => false,
+            },
+            Expr::Attribute(a) => {
+                a.attr.id.as_str() == "import_module"
+                    && matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == "importlib")
             }
-            _ => {}
+            _ => false,
+        };
+        if import_call
+            && let Some(m) = call.arguments.args.first().and_then(string_value)
+            && !m.starts_with('.')
+            && !m.is_empty()
+        {
+            self.push_import(&m, range(call_range), true, false);
         }
-        if let Expr::Attribute(a) = call.func.as_ref() {
+        if let Expr::Attribute(a) = func {
             let attr = a.attr.id.as_str();
             if is_namespace_call(&a.value)
                 && matches!(attr, "update" | "setdefault" | "__setitem__")
             {
                 self.dynamic("`globals().update(…)`");
             }
-            if dotted(&a.value).ends_with("get_ipython")
-                || matches!(a.value.as_ref(), Expr::Call(c) if dotted(&c.func) == "get_ipython")
+            if last_segment(&a.value).ends_with("get_ipython")
+                || matches!(a.value.as_ref(), Expr::Call(c)
+                    if matches!(c.func.as_ref(), Expr::Name(n) if n.id.as_str() == "get_ipython"))
             {
                 match attr {
                     "run_line_magic" | "magic" => {
@@ -856,16 +1036,17 @@ impl Collector {
                 }
             }
             if let Expr::Call(inner) = a.value.as_ref() {
-                self.pending_method = Some((inner.range(), attr.to_string()));
+                self.pending_method = Some((inner.range(), a.attr.id.clone()));
             }
         }
-        if let Expr::Name(n) = call.func.as_ref() {
-            let name = n.id.to_string();
+        if self.needs.names
+            && let Expr::Name(n) = func
+        {
             match self.current_function() {
                 None => {
                     if self.guard == 0 && self.type_checking == 0 && self.conditional == 0 {
                         self.facts.calls.push(NameRef {
-                            name,
+                            name: n.id.clone(),
                             range: range(call_range),
                         });
                     }
@@ -875,45 +1056,70 @@ impl Collector {
                         && self.guard == 0
                         && let Some(f) = self.facts.functions.get_mut(i)
                     {
-                        f.calls.push(name);
+                        f.calls.push(n.id.clone());
                     }
                 }
                 Some(None) => {}
             }
         }
-        self.visit_expr(&call.func);
-        let mode = if callee == "open" || callee.ends_with(".open") {
-            call.arguments
-                .args
-                .get(1)
-                .and_then(string_value)
-                .or_else(|| {
-                    call.arguments
-                        .keywords
-                        .iter()
-                        .find(|k| k.arg.as_ref().is_some_and(|a| a.id.as_str() == "mode"))
-                        .and_then(|k| string_value(&k.value))
-                })
-        } else {
-            None
-        };
-        for (i, arg) in call.arguments.args.iter().enumerate() {
-            self.arg_ctx = Some(CallSite {
-                callee: callee.clone(),
-                arg: Arg::Positional(i),
-                mode: mode.clone(),
-                then_method: then_method.clone(),
+        self.visit_expr(func);
+        // Only a literal handed straight to the call records where it went (`visit_expr`
+        // takes the context at once and only string literals keep it), so the call site
+        // is built for those arguments alone.
+        let literal = |e: &Expr| matches!(e, Expr::StringLiteral(_) | Expr::FString(_));
+        let mut site: Option<CallSite> = None;
+        if self.needs.strings != StringNeeds::None
+            && (call.arguments.args.iter().any(literal)
+                || call.arguments.keywords.iter().any(|k| literal(&k.value)))
+        {
+            let is_open = match func {
+                Expr::Name(n) => n.id.as_str() == "open",
+                Expr::Attribute(a) => a.attr.id.as_str() == "open",
+                _ => false,
+            };
+            let mode = if is_open {
+                call.arguments
+                    .args
+                    .get(1)
+                    .and_then(string_value)
+                    .or_else(|| {
+                        call.arguments
+                            .keywords
+                            .iter()
+                            .find(|k| k.arg.as_ref().is_some_and(|a| a.id.as_str() == "mode"))
+                            .and_then(|k| string_value(&k.value))
+                    })
+            } else {
+                None
+            };
+            site = Some(CallSite {
+                callee: dotted(func),
+                arg: Arg::Positional(0),
+                mode,
+                then_method: then_method.map(|m| m.to_string()),
             });
+        }
+        for (i, arg) in call.arguments.args.iter().enumerate() {
+            if literal(arg)
+                && let Some(site) = &site
+            {
+                self.arg_ctx = Some(CallSite {
+                    arg: Arg::Positional(i),
+                    ..site.clone()
+                });
+            }
             self.visit_expr(arg);
             self.arg_ctx = None;
         }
         for kw in &call.arguments.keywords {
-            self.arg_ctx = kw.arg.as_ref().map(|a| CallSite {
-                callee: callee.clone(),
-                arg: Arg::Keyword(a.id.to_string()),
-                mode: mode.clone(),
-                then_method: then_method.clone(),
-            });
+            if literal(&kw.value)
+                && let (Some(site), Some(a)) = (&site, &kw.arg)
+            {
+                self.arg_ctx = Some(CallSite {
+                    arg: Arg::Keyword(a.id.to_string()),
+                    ..site.clone()
+                });
+            }
             self.visit_expr(&kw.value);
             self.arg_ctx = None;
         }
@@ -949,8 +1155,8 @@ impl<'a> Visitor<'a> for Collector {
                         self.visit_expr(&k.value);
                     }
                 }
-                self.bind(c.name.id.as_str(), range(c.name.range), false);
-                self.frames.push(Frame::Class(HashSet::new()));
+                self.bind(&c.name.id, range(c.name.range), false);
+                self.frames.push(Frame::Class(Vec::new()));
                 self.nesting += 1;
                 self.visit_body(&c.body);
                 self.nesting -= 1;
@@ -958,13 +1164,16 @@ impl<'a> Visitor<'a> for Collector {
             }
             Stmt::Expr(e) => {
                 if let Expr::StringLiteral(s) = e.value.as_ref() {
-                    self.facts.strings.push(StrLit {
-                        value: s.value.to_str().to_string(),
-                        range: range(s.range),
-                        docstring: true,
-                        fstring: false,
-                        call: None,
-                    });
+                    // Docstrings only matter to rules that want every literal.
+                    if self.needs.strings == StringNeeds::All {
+                        self.facts.strings.push(StrLit {
+                            value: s.value.to_str().to_string(),
+                            range: range(s.range),
+                            docstring: true,
+                            fstring: false,
+                            call: None,
+                        });
+                    }
                 } else {
                     self.visit_expr(&e.value);
                 }
@@ -978,7 +1187,7 @@ impl<'a> Visitor<'a> for Collector {
             Stmt::AugAssign(a) => {
                 self.visit_expr(&a.value);
                 if let Expr::Name(n) = a.target.as_ref() {
-                    self.load(n.id.as_str(), range(n.range));
+                    self.load(&n.id, range(n.range));
                 }
                 self.bind_target(&a.target);
             }
@@ -992,7 +1201,7 @@ impl<'a> Visitor<'a> for Collector {
             }
             Stmt::TypeAlias(t) => {
                 if let Expr::Name(n) = t.name.as_ref() {
-                    self.bind(n.id.as_str(), range(n.range), false);
+                    self.bind(&n.id, range(n.range), false);
                 }
             }
             Stmt::For(f) => {
@@ -1040,7 +1249,7 @@ impl<'a> Visitor<'a> for Collector {
             Stmt::With(w) => {
                 // `with suppress(NameError):` guards its body like `try/except NameError`.
                 let suppress = w.items.iter().any(|item| match &item.context_expr {
-                    Expr::Call(c) => dotted(&c.func).ends_with("suppress"),
+                    Expr::Call(c) => last_segment(&c.func).ends_with("suppress"),
                     _ => false,
                 });
                 for item in &w.items {
@@ -1094,7 +1303,7 @@ impl<'a> Visitor<'a> for Collector {
                         self.visit_expr(ty);
                     }
                     if let Some(n) = &h.name {
-                        self.bind(n.id.as_str(), range(n.range), false);
+                        self.bind(&n.id, range(n.range), false);
                     }
                     self.visit_body(&h.body);
                 }
@@ -1108,10 +1317,15 @@ impl<'a> Visitor<'a> for Collector {
                     let full = alias.name.id.as_str();
                     self.push_import(full, range(alias.range), false, false);
                     match &alias.asname {
-                        Some(a) => self.bind(a.id.as_str(), range(a.range), false),
+                        Some(a) => self.bind(&a.id, range(a.range), false),
                         None => {
                             let top = full.split('.').next().unwrap_or(full);
-                            self.bind(top, range(alias.name.range), false);
+                            let top = if top.len() == full.len() {
+                                alias.name.id.clone()
+                            } else {
+                                Ident::new(top)
+                            };
+                            self.bind(&top, range(alias.name.range), false);
                         }
                     }
                 }
@@ -1131,7 +1345,7 @@ impl<'a> Visitor<'a> for Collector {
                         continue;
                     }
                     let id = alias.asname.as_ref().unwrap_or(&alias.name);
-                    self.bind(id.id.as_str(), range(id.range), false);
+                    self.bind(&id.id, range(id.range), false);
                 }
             }
             Stmt::Global(g) => {
@@ -1139,12 +1353,12 @@ impl<'a> Visitor<'a> for Collector {
                     && let Some(f) = self.facts.functions.get_mut(i)
                 {
                     for n in &g.names {
-                        f.globals.insert(n.id.to_string());
+                        f.globals.insert(n.id.clone());
                     }
                 }
                 if !self.at_module() {
                     for n in &g.names {
-                        self.facts.unsure.push(n.id.to_string());
+                        self.facts.unsure.push(n.id.clone());
                     }
                 }
             }
@@ -1157,7 +1371,7 @@ impl<'a> Visitor<'a> for Collector {
                                 && matches!(self.frames.last(), Some(Frame::Module))
                             {
                                 self.facts.dels.push(NameRef {
-                                    name: n.id.to_string(),
+                                    name: n.id.clone(),
                                     range: range(n.range),
                                 });
                             }
@@ -1181,14 +1395,14 @@ impl<'a> Visitor<'a> for Collector {
         let ctx = self.arg_ctx.take();
         match expr {
             Expr::Name(n) => match n.ctx {
-                ExprContext::Load => self.load(n.id.as_str(), range(n.range)),
-                ExprContext::Store => self.bind(n.id.as_str(), range(n.range), false),
+                ExprContext::Load => self.load(&n.id, range(n.range)),
+                ExprContext::Store => self.bind(&n.id, range(n.range), false),
                 _ => {}
             },
             Expr::Named(n) => {
                 self.visit_expr(&n.value);
                 if let Expr::Name(t) = n.target.as_ref() {
-                    self.bind(t.id.as_str(), range(t.range), true);
+                    self.bind(&t.id, range(t.range), true);
                 }
             }
             Expr::Lambda(l) => {
@@ -1242,13 +1456,19 @@ impl<'a> Visitor<'a> for Collector {
                 visitor::walk_expr(self, expr);
             }
             Expr::StringLiteral(s) => {
-                self.facts.strings.push(StrLit {
-                    value: s.value.to_str().to_string(),
-                    range: range(s.range),
-                    docstring: false,
-                    fstring: false,
-                    call: ctx,
-                });
+                let value = s.value.to_str();
+                if self.wants_string(value) {
+                    self.facts.strings.push(StrLit {
+                        value: value.to_string(),
+                        range: range(s.range),
+                        docstring: false,
+                        fstring: false,
+                        call: ctx,
+                    });
+                }
+            }
+            Expr::FString(_) if self.needs.strings == StringNeeds::None => {
+                visitor::walk_expr(self, expr);
             }
             Expr::FString(f) => {
                 let mut head = String::new();
@@ -1269,13 +1489,15 @@ impl<'a> Visitor<'a> for Collector {
                         }
                     }
                 }
-                self.facts.strings.push(StrLit {
-                    value: head,
-                    range: range(f.range),
-                    docstring: false,
-                    fstring: true,
-                    call: ctx,
-                });
+                if self.wants_string(&head) {
+                    self.facts.strings.push(StrLit {
+                        value: head,
+                        range: range(f.range),
+                        docstring: false,
+                        fstring: true,
+                        call: ctx,
+                    });
+                }
                 visitor::walk_expr(self, expr);
             }
             Expr::IpyEscapeCommand(c) => {
@@ -1319,7 +1541,7 @@ mod tests {
             "try:\n    a\nexcept NameError:\n    a = 1\nif TYPE_CHECKING:\n    import t\nif 'm' not in globals():\n    m = load(m0)\n",
         );
         assert!(names(&f.reads).iter().all(|n| *n != "a" && *n != "m0"));
-        assert!(f.unsure.contains(&"t".to_string()));
+        assert!(f.unsure.iter().any(|n| n == "t"));
         assert_eq!(names(&f.defs), ["a", "m"]);
     }
 
@@ -1382,6 +1604,34 @@ mod tests {
         let open = s.iter().find(|s| s.value == "o.txt").unwrap();
         assert_eq!(open.call.as_ref().unwrap().mode.as_deref(), Some("w"));
         assert!(s.last().unwrap().docstring);
+    }
+
+    #[test]
+    fn path_like_needs_keep_the_same_path_literals() {
+        let code = "a = 'x'\nb = open('/home/u/f', 'w')\n'''doc /x'''\nc = f'{a}/b'\nd = f'C:\\\\{a}'\ne = g(k='/p', m=1)\nt = Path('/q').read_text()\n";
+        let needs = Needs {
+            names: false,
+            strings: StringNeeds::PathLike,
+            status: false,
+            imports: false,
+        };
+        let all = parse_unit(code, Some(0), true).facts.strings;
+        let some = parse_unit_with(code, Some(0), true, needs).facts.strings;
+        let pick = |v: &[StrLit]| -> Vec<(String, TextRange, Option<CallSite>)> {
+            v.iter()
+                .filter(|s| !s.docstring && s.value.contains(['/', '\\']))
+                .map(|s| (s.value.clone(), s.range, s.call.clone()))
+                .collect()
+        };
+        assert_eq!(pick(&some), pick(&all));
+        assert_eq!(some.len(), 4, "{some:?}");
+        assert!(some.iter().any(|s| {
+            s.call
+                .as_ref()
+                .is_some_and(|c| c.then_method.as_deref() == Some("read_text"))
+        }));
+        assert!(!needs.must_parse("x = 1\nprint(x)"));
+        assert!(needs.must_parse("x = '\\x2f'"));
     }
 
     #[test]

@@ -7,9 +7,9 @@ use super::Ctx;
 declare_rule! {
     /// ## What it does
     /// Flags a code cell whose execution count is not greater than that of the executed
-    /// code cell above it: the notebook was not run top to bottom. A run of cells that all
-    /// repeat one count (every count `0`, as some tools save notebooks) is one finding that
-    /// names the first and last cell of the run.
+    /// code cell above it: the notebook was not run top to bottom. One finding per notebook
+    /// points at the first such cell and lists the others; a run of cells that all repeat
+    /// one count (every count `0`, as some tools save notebooks) counts as one place.
     ///
     /// ## Why is this bad?
     /// The saved outputs were produced by an order of execution that "Restart & Run All"
@@ -53,10 +53,11 @@ pub(super) fn check(checker: &mut FileChecker<'_>, ctx: &Ctx<'_>) {
         prev = Some((cell, count));
     }
     // A run of cells that all repeat one count (a notebook saved with every count 0, or
-    // re-run cell by cell with one count) is one finding, not one per cell.
+    // re-run cell by cell with one count) is one place, not one per cell.
+    let mut places: Vec<(usize, usize)> = Vec::new(); // first and last step of each place
     let mut i = 0;
     while i < steps.len() {
-        let (cell, count, prev_cell, prev_count) = steps[i];
+        let (_, count, _, prev_count) = steps[i];
         let mut last = i;
         if count == prev_count {
             while let Some(&(_, next_count, next_prev, _)) = steps.get(last + 1) {
@@ -66,48 +67,60 @@ pub(super) fn check(checker: &mut FileChecker<'_>, ctx: &Ctx<'_>) {
                 last += 1;
             }
         }
-        let range = cell.execution_count_range.unwrap_or(cell.node.range);
-        let prev_range = prev_cell
-            .execution_count_range
-            .unwrap_or(prev_cell.node.range);
-        let diagnostic = if last == i {
-            Diagnostic::new(
-                &super::NB001,
-                checker.file,
-                range,
-                format!(
-                    "cell {} ran before cell {} above it (execution count {count} after {prev_count})",
-                    cell.number, prev_cell.number
-                ),
-            )
-            .with_primary_message(format!("execution count {count}"))
-            .with_label(
-                Label::new(checker.file, prev_range)
-                    .with_message(format!("cell {} ran later, as {prev_count}", prev_cell.number)),
-            )
-        } else {
-            let end = steps[last].0;
-            Diagnostic::new(
-                &super::NB001,
-                checker.file,
-                range,
-                format!(
-                    "cells {} to {} ({} code cells) repeat the execution count {count} of cell {} above them",
-                    cell.number,
-                    end.number,
-                    last - i + 1,
-                    prev_cell.number
-                ),
-            )
-            .with_primary_message(format!("execution count {count} again"))
-            .with_label(
-                Label::new(checker.file, prev_range)
-                    .with_message(format!("cell {} has execution count {count}", prev_cell.number)),
-            )
-        };
-        checker.push(diagnostic.with_help(
-            "Restart the kernel and run all cells in order, or strip outputs with `mlcheck fix --strip-outputs`",
-        ));
+        places.push((i, last));
         i = last + 1;
     }
+    // One finding per notebook (like check-execution-order and pynblint): the first place,
+    // and how many more there are.
+    let Some(&(first, last)) = places.first() else {
+        return;
+    };
+    let (cell, count, prev_cell, prev_count) = steps[first];
+    let range = cell.execution_count_range.unwrap_or(cell.node.range);
+    let prev_range = prev_cell
+        .execution_count_range
+        .unwrap_or(prev_cell.node.range);
+    let mut message = if last == first {
+        format!(
+            "cell {} ran before cell {} above it (execution count {count} after {prev_count})",
+            cell.number, prev_cell.number
+        )
+    } else {
+        format!(
+            "cells {} to {} ({} code cells) repeat the execution count {count} of cell {} above them",
+            cell.number,
+            steps[last].0.number,
+            last - first + 1,
+            prev_cell.number
+        )
+    };
+    if places.len() > 1 {
+        let more: Vec<usize> = places[1..]
+            .iter()
+            .map(|&(f, _)| steps[f].0.number)
+            .collect();
+        message.push_str(&format!(
+            "; out of order again at {}",
+            super::cell_list(&more)
+        ));
+    }
+    let (primary, secondary) = if last == first {
+        (
+            format!("execution count {count}"),
+            format!("cell {} ran later, as {prev_count}", prev_cell.number),
+        )
+    } else {
+        (
+            format!("execution count {count} again"),
+            format!("cell {} has execution count {count}", prev_cell.number),
+        )
+    };
+    checker.push(
+        Diagnostic::new(&super::NB001, checker.file, range, message)
+            .with_primary_message(primary)
+            .with_label(Label::new(checker.file, prev_range).with_message(secondary))
+            .with_help(
+                "Restart the kernel and run all cells in order, or strip outputs with `mlcheck fix --strip-outputs`",
+            ),
+    );
 }

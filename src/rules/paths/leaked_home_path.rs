@@ -2,6 +2,7 @@
 
 use std::sync::OnceLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use crate::diagnostic::Diagnostic;
@@ -47,6 +48,17 @@ fn home_regex() -> &'static Regex {
     })
 }
 
+/// Whether a text can hold a home folder at all: `/home/`, `/Users/` or `Users\\` (the
+/// JSON escape of `Users\`), found in one pass instead of three.
+fn may_show_home(text: &str) -> bool {
+    static AC: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    const NEEDLES: [&str; 3] = ["/home/", "/Users/", "Users\\\\"];
+    match AC.get_or_init(|| AhoCorasick::new(NEEDLES).ok()) {
+        Some(ac) => ac.is_match(text),
+        None => NEEDLES.iter().any(|n| text.contains(n)),
+    }
+}
+
 /// Usernames too generic to be anyone's: still a path, but nothing leaked.
 const GENERIC: &[&str] = &[
     "user",
@@ -76,7 +88,7 @@ pub fn check(checker: &mut FileChecker<'_>) {
         return;
     };
     let text = &checker.file.text;
-    if !text.contains("/home/") && !text.contains("/Users/") && !text.contains("Users\\\\") {
+    if !may_show_home(text) {
         return;
     }
     let re = home_regex();
@@ -96,8 +108,7 @@ pub fn check(checker: &mut FileChecker<'_>) {
             }
             for node in fields {
                 let raw = &text[node.range.start()..node.range.end()];
-                if !raw.contains("/home/") && !raw.contains("/Users/") && !raw.contains("Users\\\\")
-                {
+                if !may_show_home(raw) {
                     continue;
                 }
                 let Some(mapped) = mapped_multiline(text, node) else {

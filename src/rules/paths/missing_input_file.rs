@@ -1,12 +1,11 @@
 //! `PTH003 missing-input-file`.
 
-use std::collections::HashSet;
 use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
 use crate::rules::FileChecker;
 use crate::source::SourceKind;
-use crate::source::python::{Arg, CallSite, StrLit};
+use crate::source::python::{Arg, CallSite, FxHashSet, StrLit};
 
 crate::declare_rule! {
     /// ## What it does
@@ -144,7 +143,7 @@ pub fn check(checker: &mut FileChecker<'_>) {
     // Any literal used other than as a read (a write, a checkpoint callback, a download
     // target, a variable passed around) may be how the file gets there. Compared by stem:
     // `np.save("x", a)` writes `x.npy`.
-    let mut produced: HashSet<&str> = HashSet::new();
+    let mut produced: FxHashSet<&str> = FxHashSet::default();
     for (_, s) in &strings {
         if s.call.as_ref().is_none_or(|c| !is_read_call(c)) {
             produced.insert(stem(&s.value));
@@ -158,7 +157,7 @@ pub fn check(checker: &mut FileChecker<'_>) {
     let file_dir = checker.file.path.parent().unwrap_or(Path::new(""));
     let root = &checker.settings.root;
     let mut found = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     for (unit, s) in &strings {
         let Some(call) = &s.call else { continue };
         if s.fstring || !is_read_call(call) || !looks_relative_file(&s.value) {

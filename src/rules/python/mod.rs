@@ -14,7 +14,10 @@ use serde::Deserialize;
 
 use crate::registry::RuleMeta;
 use crate::rules::FileChecker;
+use crate::rules::paths::{HARD_CODED_LOCAL_PATH, MISSING_INPUT_FILE};
+use crate::settings::Settings;
 use crate::source::SourceKind;
+use crate::source::python::{Needs, StringNeeds};
 
 pub use syntax_error::SYNTAX_ERROR;
 pub use undefined_name::UNDEFINED_NAME;
@@ -42,5 +45,27 @@ pub fn check(checker: &mut FileChecker<'_>) {
         && (checker.enabled(&USED_BEFORE_DEFINED) || checker.enabled(&UNDEFINED_NAME))
     {
         names::check(checker);
+    }
+}
+
+/// What the enabled rules read from the shared parse of a file of this kind
+/// ([`FileChecker::python`]): the parse collects nothing else and skips notebook cells that
+/// cannot hold anything wanted. A rule that starts reading another part of
+/// [`crate::source::python::Facts`] must be added here.
+pub fn needs(settings: &Settings, kind: SourceKind) -> Needs {
+    let notebook = kind == SourceKind::Notebook;
+    Needs {
+        names: notebook
+            && (settings.enabled(&USED_BEFORE_DEFINED) || settings.enabled(&UNDEFINED_NAME)),
+        strings: if settings.enabled(&MISSING_INPUT_FILE) {
+            StringNeeds::All
+        } else if settings.enabled(&HARD_CODED_LOCAL_PATH) {
+            StringNeeds::PathLike
+        } else {
+            StringNeeds::None
+        },
+        status: settings.enabled(&SYNTAX_ERROR)
+            && (!notebook || settings.python.notebook_syntax_errors),
+        imports: false,
     }
 }

@@ -6,13 +6,11 @@
 //! whenever a cell is opaque (see `Facts::dynamic` and `Facts::unsure`). Precision over
 //! recall: a report must be a real `NameError` on a fresh kernel.
 
-use std::collections::{HashMap, HashSet};
-
 use super::{UNDEFINED_NAME, USED_BEFORE_DEFINED};
 use crate::diagnostic::{Diagnostic, Label};
 use crate::rules::FileChecker;
 use crate::source::TextRange;
-use crate::source::python::{Function, ParsedFile, Unit};
+use crate::source::python::{Function, FxHashMap, FxHashSet, ParsedFile, Unit};
 
 /// Python 3.8–3.14 builtins (the union of `dir(builtins)`).
 const BUILTINS: &[&str] = &[
@@ -211,7 +209,13 @@ fn is_known(name: &str) -> bool {
         .strip_prefix("_i")
         .or_else(|| name.strip_prefix('_'))
         .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
-    history || BUILTINS.contains(&name) || INJECTED.contains(&name)
+    history || known_names().contains(name)
+}
+
+/// `BUILTINS` and `INJECTED` in one set, built once.
+fn known_names() -> &'static FxHashSet<&'static str> {
+    static KNOWN: std::sync::OnceLock<FxHashSet<&'static str>> = std::sync::OnceLock::new();
+    KNOWN.get_or_init(|| BUILTINS.iter().chain(INJECTED).copied().collect())
 }
 
 /// A definition: which unit (index into `parsed.units`) and where.
@@ -227,7 +231,7 @@ pub fn check(checker: &mut FileChecker<'_>) {
         return;
     }
     // Cells tagged `raises-exception` are meant to fail (Jupyter Book, nbsphinx).
-    let expected_errors: HashSet<usize> = parsed
+    let expected_errors: FxHashSet<usize> = parsed
         .units
         .iter()
         .enumerate()
@@ -238,7 +242,7 @@ pub fn check(checker: &mut FileChecker<'_>) {
         })
         .map(|(i, _)| i)
         .collect();
-    let findings = analyze(&parsed, &expected_errors);
+    let findings = analyze(&parsed, &expected_errors, checker.enabled(&UNDEFINED_NAME));
     for f in findings {
         match f {
             Finding::Later {
@@ -332,14 +336,20 @@ enum Finding {
     },
 }
 
-fn analyze(parsed: &ParsedFile, expected_errors: &HashSet<usize>) -> Vec<Finding> {
+/// `undefined`: also look for function bodies reading names defined nowhere (NB011 only;
+/// module-level `Nowhere` findings come for free and are filtered by the caller).
+fn analyze(
+    parsed: &ParsedFile,
+    expected_errors: &FxHashSet<usize>,
+    undefined: bool,
+) -> Vec<Finding> {
     let units = &parsed.units;
-    let mut unsure: HashSet<&str> = HashSet::new();
-    let mut defs: HashMap<&str, Vec<Def>> = HashMap::new();
+    let mut unsure: FxHashSet<&str> = FxHashSet::default();
+    let mut defs: FxHashMap<&str, Vec<Def>> = FxHashMap::default();
     // Functions by (unit, name range), to resolve a call to the `def` it reaches.
-    let mut functions: HashMap<(usize, TextRange), (usize, &Function)> = HashMap::new();
+    let mut functions: FxHashMap<(usize, TextRange), (usize, &Function)> = FxHashMap::default();
     for (ui, unit) in units.iter().enumerate() {
-        unsure.extend(unit.facts.unsure.iter().map(String::as_str));
+        unsure.extend(unit.facts.unsure.iter().map(|n| n.as_str()));
         for d in &unit.facts.defs {
             defs.entry(d.name.as_str()).or_default().push(Def {
                 unit: ui,
@@ -353,10 +363,10 @@ fn analyze(parsed: &ParsedFile, expected_errors: &HashSet<usize>) -> Vec<Finding
     let skip = |name: &str| is_known(name) || unsure.contains(name);
 
     let mut out = Vec::new();
-    let mut reported: HashSet<&str> = HashSet::new();
-    let mut defined: HashSet<&str> = HashSet::new();
+    let mut reported: FxHashSet<&str> = FxHashSet::default();
+    let mut defined: FxHashSet<&str> = FxHashSet::default();
     for (ui, unit) in units.iter().enumerate() {
-        let here: HashSet<&str> = unit.facts.defs.iter().map(|d| d.name.as_str()).collect();
+        let here: FxHashSet<&str> = unit.facts.defs.iter().map(|d| d.name.as_str()).collect();
         if expected_errors.contains(&ui) {
             defined.extend(here.iter().copied());
             continue;
@@ -365,7 +375,7 @@ fn analyze(parsed: &ParsedFile, expected_errors: &HashSet<usize>) -> Vec<Finding
             |name: &str| -> Option<Def> { defs.get(name)?.iter().copied().find(|d| d.unit > ui) };
         for read in &unit.facts.reads {
             let name = read.name.as_str();
-            if skip(name) || defined.contains(name) || here.contains(name) {
+            if defined.contains(name) || here.contains(name) || skip(name) {
                 continue;
             }
             if !reported.insert(name) {
@@ -393,7 +403,7 @@ fn analyze(parsed: &ParsedFile, expected_errors: &HashSet<usize>) -> Vec<Finding
             let Some((fu, func)) = resolve(&defs, &functions, &call.name, at) else {
                 continue;
             };
-            let mut seen: HashSet<(usize, TextRange)> = HashSet::new();
+            let mut seen: FxHashSet<(usize, TextRange)> = FxHashSet::default();
             let mut stack = vec![(fu, func)];
             while let Some((fu, f)) = stack.pop() {
                 if !seen.insert((fu, f.range)) {
@@ -401,7 +411,7 @@ fn analyze(parsed: &ParsedFile, expected_errors: &HashSet<usize>) -> Vec<Finding
                 }
                 for r in &f.free_reads {
                     let name = r.name.as_str();
-                    if skip(name) || defined.contains(name) || here.contains(name) {
+                    if defined.contains(name) || here.contains(name) || skip(name) {
                         continue;
                     }
                     if let Some(def) = later_def(name)
@@ -412,7 +422,7 @@ fn analyze(parsed: &ParsedFile, expected_errors: &HashSet<usize>) -> Vec<Finding
                             read: call.range,
                             name: name.to_string(),
                             def,
-                            via: Some((call.name.clone(), fu, r.range)),
+                            via: Some((call.name.to_string(), fu, r.range)),
                         });
                     }
                 }
@@ -436,11 +446,12 @@ fn analyze(parsed: &ParsedFile, expected_errors: &HashSet<usize>) -> Vec<Finding
         }
     }
     // Function bodies that read names defined nowhere (NB011 only).
-    for (ui, unit) in units.iter().enumerate() {
+    let function_units = if undefined { units.as_slice() } else { &[] };
+    for (ui, unit) in function_units.iter().enumerate() {
         for f in &unit.facts.functions {
             for r in f.free_reads.iter().chain(&f.conditional_reads) {
                 let name = r.name.as_str();
-                if skip(name) || defs.contains_key(name) || !reported.insert(name) {
+                if defs.contains_key(name) || skip(name) || !reported.insert(name) {
                     continue;
                 }
                 out.push(Finding::Nowhere {
@@ -457,8 +468,8 @@ fn analyze(parsed: &ParsedFile, expected_errors: &HashSet<usize>) -> Vec<Finding
 /// The function a call of `name` at `(unit, offset)` reaches: the latest binding of the
 /// name before that point, when that binding is a module-level `def`.
 fn resolve<'p>(
-    defs: &HashMap<&str, Vec<Def>>,
-    functions: &HashMap<(usize, TextRange), (usize, &'p Function)>,
+    defs: &FxHashMap<&str, Vec<Def>>,
+    functions: &FxHashMap<(usize, TextRange), (usize, &'p Function)>,
     name: &str,
     at: (usize, u32),
 ) -> Option<(usize, &'p Function)> {
@@ -482,11 +493,12 @@ mod tests {
                 .map(|(i, c)| parse_unit(c, Some(i), true))
                 .collect(),
             python: true,
+            needs: Default::default(),
         };
         if parsed.dynamic_reason().is_some() {
             return Vec::new();
         }
-        analyze(&parsed, &HashSet::new())
+        analyze(&parsed, &FxHashSet::default(), true)
             .into_iter()
             .map(|f| match f {
                 Finding::Later { unit, name, .. } => (name, unit + 1, true),
@@ -626,6 +638,12 @@ mod tests {
             .is_empty()
         );
         assert!(run(&["n = 0\nwhile n:\n    print(later)", "later = 1"]).is_empty());
+    }
+
+    #[test]
+    fn builtins_and_injected_names_are_known() {
+        assert!(is_known("print") && is_known("ZeroDivisionError") && is_known("display"));
+        assert!(!is_known("df"));
     }
 
     #[test]

@@ -92,15 +92,34 @@ pub fn redact(secret: &str) -> String {
     format!("{prefix}…")
 }
 
-/// The path used in fingerprints: relative to the settings' root when it is absolute
-/// and below it, with `/` separators.
+/// The path used in fingerprints, with `/` separators: relative to the git work tree
+/// holding the file (so a baseline matches whichever folder mlcheck runs from, and
+/// whether the path was given as `src/a.py`, `./src/a.py`, `../repo/src/a.py` or
+/// absolute), else relative to the settings' root when it is absolute and below it, else
+/// as given (blobs from git history are repo-relative already).
 pub fn fingerprint_path(file: &SourceFile, settings: &Settings) -> String {
+    if let Some(rel) = repo_relative(&file.path) {
+        return rel;
+    }
     if file.path.is_absolute()
         && let Ok(rel) = file.path.strip_prefix(&settings.root)
     {
         return crate::source::path_slash(rel);
     }
     file.path_slash()
+}
+
+/// `path` relative to the git work tree that holds it, if it is a file on disk in one.
+fn repo_relative(path: &std::path::Path) -> Option<String> {
+    let abs = std::fs::canonicalize(path).ok()?;
+    let mut dir = abs.parent();
+    while let Some(d) = dir {
+        if d.join(".git").exists() {
+            return Some(crate::source::path_slash(abs.strip_prefix(d).ok()?));
+        }
+        dir = d.parent();
+    }
+    None
 }
 
 /// The diagnostic for one finding. The message, help, label and properties hold the

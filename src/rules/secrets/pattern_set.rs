@@ -1,11 +1,13 @@
 //! The secret patterns of `rules/secrets.toml`, loaded, validated and compiled into one
 //! scanner.
 //!
-//! Promises: the built-in file is compiled in and validated once (a bad regex or a
-//! duplicate id is an error that names the pattern); scanning runs one Aho-Corasick pass
-//! over the text for every pattern's keywords and runs a pattern's regex only on the lines
-//! around its keyword hits (whole windows for `multiline` patterns), so text without any
-//! keyword costs one linear scan. Scanning never panics on any input.
+//! Promises: a bad regex or a duplicate id is an error that names the pattern (user
+//! patterns are compiled when loaded; the built-in file's regexes are compiled on first
+//! use, and the test suite compiles every one of them); scanning runs one Aho-Corasick
+//! pass over the text for every pattern's keywords and runs a pattern's regex only on the
+//! lines around its keyword hits (whole windows for `multiline` patterns), and only where
+//! its cheaper `prefilter` regex matches, so text without any keyword costs one linear
+//! scan. Scanning never panics on any input.
 
 use std::collections::HashSet;
 use std::sync::{Arc, OnceLock};
@@ -43,6 +45,10 @@ pub struct RawPattern {
     #[serde(default)]
     pub secret_group: Option<usize>,
     pub keywords: Vec<String>,
+    /// A cheaper regex that matches (in Unicode mode) somewhere in every window where
+    /// `regex` matches: windows where it does not are skipped without running `regex`.
+    #[serde(default)]
+    pub prefilter: Option<String>,
     /// Minimum Shannon entropy (bits per byte) of the secret.
     #[serde(default)]
     pub entropy: Option<f64>,
@@ -105,17 +111,79 @@ struct RawFile {
     pattern: Vec<RawPattern>,
 }
 
+/// A regex compiled on first use: most patterns see no candidate line in a run, and
+/// compiling all of them cost more than scanning a large notebook.
+#[derive(Debug)]
+pub struct LazyRegex {
+    /// Names the pattern in errors.
+    owner: String,
+    what: &'static str,
+    source: String,
+    case_insensitive: bool,
+    /// Always Unicode mode (prefilters: a superset of the ASCII-mode matches).
+    unicode: bool,
+    compiled: OnceLock<Result<Regex, String>>,
+}
+
+impl LazyRegex {
+    fn new(owner: &str, what: &'static str, source: String, case_insensitive: bool) -> Self {
+        Self {
+            owner: owner.to_string(),
+            what,
+            source,
+            case_insensitive,
+            unicode: false,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// The compiled regex, or why it does not compile.
+    pub fn compiled(&self) -> Result<&Regex, &str> {
+        self.compiled
+            .get_or_init(|| {
+                if self.unicode {
+                    build_regex(&self.source, self.case_insensitive, true).map_err(|e| {
+                        format!(
+                            "secret pattern `{}`: invalid {}: {e}",
+                            self.owner, self.what
+                        )
+                    })
+                } else {
+                    compile(&self.owner, self.what, &self.source, self.case_insensitive)
+                }
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    /// The regex, `None` when it does not compile (user patterns are checked at load
+    /// and built-in ones by the test suite, so this does not happen in practice).
+    pub fn get(&self) -> Option<&Regex> {
+        self.compiled().ok()
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// Whether it has been compiled yet.
+    pub fn is_compiled(&self) -> bool {
+        self.compiled.get().is_some()
+    }
+}
+
 /// A compiled pattern.
 #[derive(Debug)]
 pub struct Pattern {
     pub id: String,
     pub description: String,
-    pub regex: Regex,
+    pub regex: LazyRegex,
+    pub prefilter: Option<LazyRegex>,
     pub secret_group: Option<usize>,
     pub keywords: Vec<String>,
     pub entropy: Option<f64>,
-    pub allow: Vec<Regex>,
-    pub context: Option<Regex>,
+    pub allow: Vec<LazyRegex>,
+    pub context: Option<LazyRegex>,
     pub multiline: bool,
     pub severity: Option<Severity>,
     pub generic: bool,
@@ -133,7 +201,7 @@ pub struct Match {
 
 #[derive(Debug)]
 struct GenericFilters {
-    stop_identifiers: Vec<Regex>,
+    stop_identifiers: Vec<LazyRegex>,
     defer_prefixes: Vec<String>,
     stopwords: Vec<String>,
     sequential_run: usize,
@@ -143,7 +211,7 @@ struct GenericFilters {
 #[derive(Debug)]
 pub struct PatternSet {
     pub patterns: Vec<Pattern>,
-    global_allow: Vec<Regex>,
+    global_allow: Vec<LazyRegex>,
     generic: GenericFilters,
     automaton: AhoCorasick,
     /// For each automaton pattern (keyword), the patterns that listed it.
@@ -155,16 +223,17 @@ pub struct PatternSet {
 /// startup for this rule set. A pattern that needs Unicode mode (one whose `.` or negated
 /// class could otherwise match invalid UTF-8) falls back to it.
 fn compile(id: &str, what: &str, re: &str, case_insensitive: bool) -> Result<Regex, String> {
-    let build = |unicode: bool| {
-        RegexBuilder::new(re)
-            .case_insensitive(case_insensitive)
-            .unicode(unicode)
-            .size_limit(50 << 20)
-            .build()
-    };
-    build(false)
-        .or_else(|_| build(true))
+    build_regex(re, case_insensitive, false)
+        .or_else(|_| build_regex(re, case_insensitive, true))
         .map_err(|e| format!("secret pattern `{id}`: invalid {what}: {e}"))
+}
+
+fn build_regex(re: &str, case_insensitive: bool, unicode: bool) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(re)
+        .case_insensitive(case_insensitive)
+        .unicode(unicode)
+        .size_limit(50 << 20)
+        .build()
 }
 
 const TOKEN_PREFIX: &str = r"(?:\b|\\[nrt])(";
@@ -207,7 +276,8 @@ fn pattern_regex(raw: &RawPattern) -> Result<String, String> {
     }
 }
 
-fn compile_pattern(raw: &RawPattern) -> Result<Pattern, String> {
+/// A pattern with its regexes ready to compile; `eager` compiles and checks them now.
+fn compile_pattern(raw: &RawPattern, eager: bool) -> Result<Pattern, String> {
     let id = raw.id.as_str();
     if id.is_empty()
         || !id
@@ -223,25 +293,20 @@ fn compile_pattern(raw: &RawPattern) -> Result<Pattern, String> {
             "secret pattern `{id}`: needs at least one non-empty keyword"
         ));
     }
-    let regex = compile(id, "regex", &pattern_regex(raw)?, false)?;
-    if let Some(g) = raw.secret_group
-        && g >= regex.captures_len()
-    {
-        return Err(format!(
-            "secret pattern `{id}`: `secret-group = {g}` but the regex has {} groups",
-            regex.captures_len() - 1
-        ));
-    }
+    let regex = LazyRegex::new(id, "regex", pattern_regex(raw)?, false);
+    let prefilter = raw.prefilter.as_ref().map(|p| LazyRegex {
+        unicode: true,
+        ..LazyRegex::new(id, "prefilter regex", p.clone(), false)
+    });
     let allow = raw
         .allow
         .iter()
-        .map(|a| compile(id, "allow regex", a, true))
-        .collect::<Result<_, _>>()?;
+        .map(|a| LazyRegex::new(id, "allow regex", a.clone(), true))
+        .collect();
     let context = raw
         .context
-        .as_deref()
-        .map(|c| compile(id, "context regex", c, true))
-        .transpose()?;
+        .as_ref()
+        .map(|c| LazyRegex::new(id, "context regex", c.clone(), true));
     if let Some(e) = raw.entropy
         && !(0.0..=8.0).contains(&e)
     {
@@ -249,10 +314,11 @@ fn compile_pattern(raw: &RawPattern) -> Result<Pattern, String> {
             "secret pattern `{id}`: entropy {e} is outside 0..=8"
         ));
     }
-    Ok(Pattern {
+    let pattern = Pattern {
         id: raw.id.clone(),
         description: raw.description.clone(),
         regex,
+        prefilter,
         secret_group: raw.secret_group,
         keywords: raw.keywords.clone(),
         entropy: raw.entropy,
@@ -262,7 +328,36 @@ fn compile_pattern(raw: &RawPattern) -> Result<Pattern, String> {
         severity: raw.severity,
         generic: raw.generic,
         examples: raw.examples.clone(),
-    })
+    };
+    if eager {
+        pattern.validate()?;
+    }
+    Ok(pattern)
+}
+
+impl Pattern {
+    /// Compile every regex of the pattern and check `secret-group` against the regex.
+    pub fn validate(&self) -> Result<(), String> {
+        let regex = self.regex.compiled()?;
+        if let Some(g) = self.secret_group
+            && g >= regex.captures_len()
+        {
+            return Err(format!(
+                "secret pattern `{}`: `secret-group = {g}` but the regex has {} groups",
+                self.id,
+                regex.captures_len() - 1
+            ));
+        }
+        for r in self
+            .prefilter
+            .iter()
+            .chain(&self.allow)
+            .chain(&self.context)
+        {
+            r.compiled()?;
+        }
+        Ok(())
+    }
 }
 
 impl PatternSet {
@@ -295,29 +390,38 @@ impl PatternSet {
                 ));
             }
         }
+        // The built-in file is compiled on first use (the test suite compiles all of it);
+        // anything else is checked now, so a user's mistake is reported at load.
+        let builtin = text == BUILTIN_TOML;
         let mut patterns = Vec::new();
-        for raw in file.pattern.iter().chain(extend) {
+        for (i, raw) in file.pattern.iter().chain(extend).enumerate() {
             if !seen.insert(raw.id.clone()) {
                 return Err(format!("secret pattern `{}`: duplicate id", raw.id));
             }
             if disable.contains(&raw.id) {
                 continue;
             }
-            patterns.push(compile_pattern(raw)?);
+            patterns.push(compile_pattern(raw, !builtin || i >= file.pattern.len())?);
         }
-        let global_allow = file
+        let global_allow: Vec<LazyRegex> = file
             .global
             .allow
             .iter()
-            .map(|a| compile("[global]", "allow regex", a, true))
-            .collect::<Result<_, _>>()?;
+            .map(|a| LazyRegex::new("[global]", "allow regex", a.clone(), true))
+            .collect();
+        let stop_identifiers: Vec<LazyRegex> = file
+            .generic
+            .stop_identifiers
+            .iter()
+            .map(|a| LazyRegex::new("[generic]", "stop-identifiers regex", a.clone(), true))
+            .collect();
+        if !builtin {
+            for r in global_allow.iter().chain(&stop_identifiers) {
+                r.compiled()?;
+            }
+        }
         let generic = GenericFilters {
-            stop_identifiers: file
-                .generic
-                .stop_identifiers
-                .iter()
-                .map(|a| compile("[generic]", "stop-identifiers regex", a, true))
-                .collect::<Result<_, _>>()?,
+            stop_identifiers,
             defer_prefixes: file.generic.defer_prefixes,
             stopwords: file
                 .generic
@@ -359,6 +463,30 @@ impl PatternSet {
         self.patterns.iter().find(|p| p.id == id)
     }
 
+    /// The same set with every `prefilter` dropped (to check that prefilters only skip
+    /// work: scanning with and without them must find the same).
+    pub fn without_prefilters(mut self) -> Self {
+        for p in &mut self.patterns {
+            p.prefilter = None;
+        }
+        self
+    }
+
+    /// Compile every regex now (what loading does for a file other than the built-in one).
+    pub fn validate(&self) -> Result<(), String> {
+        for p in &self.patterns {
+            p.validate()?;
+        }
+        for r in self
+            .global_allow
+            .iter()
+            .chain(&self.generic.stop_identifiers)
+        {
+            r.compiled()?;
+        }
+        Ok(())
+    }
+
     /// Whether any keyword occurs in `text` (a cheap first test).
     pub fn has_keyword(&self, text: &str) -> bool {
         self.automaton.is_match(text)
@@ -368,16 +496,22 @@ impl PatternSet {
     /// most specific one (earlier patterns win; generic ones lose to any other).
     pub fn scan(&self, text: &str, out: &mut Vec<Match>) {
         let start_len = out.len();
-        // (pattern, window start) pairs already scanned.
-        let mut done: HashSet<(usize, usize)> = HashSet::new();
+        // The window start each pattern last scanned: hits come ordered by their end, and
+        // keywords hold no line break, so a pattern's windows start at non-decreasing
+        // line starts and one scan per (pattern, line) needs only the last one.
+        let mut last_window: Vec<usize> = Vec::new();
         let bytes = text.as_bytes();
         for hit in self.automaton.find_overlapping_iter(text) {
             let owners = &self.keyword_owners[hit.pattern().as_usize()];
             let line_start = memchr::memrchr(b'\n', &bytes[..hit.start()]).map_or(0, |p| p + 1);
+            if last_window.is_empty() {
+                last_window = vec![usize::MAX; self.patterns.len()];
+            }
             for &pi in owners {
-                if !done.insert((pi, line_start)) {
+                if last_window[pi] == line_start {
                     continue;
                 }
+                last_window[pi] = line_start;
                 let pattern = &self.patterns[pi];
                 // The keyword's line and the next one (YAML block scalars, XML elements);
                 // multiline patterns get a larger window.
@@ -396,7 +530,15 @@ impl PatternSet {
                 // Context patterns may start a line or two earlier (`identifier:\n  value`).
                 let window_start = line_start;
                 let window = &text[window_start..window_end];
-                for caps in pattern.regex.captures_iter(window) {
+                if let Some(pre) = pattern.prefilter.as_ref().and_then(LazyRegex::get)
+                    && !pre.is_match(window)
+                {
+                    continue;
+                }
+                let Some(regex) = pattern.regex.get() else {
+                    continue;
+                };
+                for caps in regex.captures_iter(window) {
                     let group = match pattern.secret_group {
                         Some(g) => caps.get(g),
                         None => (1..caps.len())
@@ -466,18 +608,18 @@ impl PatternSet {
         {
             return false;
         }
-        if pattern.allow.iter().any(|a| a.is_match(s)) {
+        if pattern.allow.iter().any(|a| matches(a, s)) {
             return false;
         }
         // PEM bodies are checked by length, not by the placeholder list.
         if pattern.id != "private-key"
-            && (self.global_allow.iter().any(|a| a.is_match(s)) || mostly_one_char(s))
+            && (self.global_allow.iter().any(|a| matches(a, s)) || mostly_one_char(s))
         {
             return false;
         }
         if let Some(ctx) = &pattern.context {
             let around = lines_around(text, secret.start(), CONTEXT_LINES);
-            if !ctx.is_match(around) {
+            if !matches(ctx, around) {
                 return false;
             }
         }
@@ -514,7 +656,7 @@ impl PatternSet {
         // The assigned name: group 1 of the generic regex.
         let ident = ident.to_ascii_lowercase();
         let ident = ident.trim_matches(|c: char| c == '.' || c == '-');
-        if g.stop_identifiers.iter().any(|r| r.is_match(ident)) {
+        if g.stop_identifiers.iter().any(|r| matches(r, ident)) {
             return false;
         }
         // Hex digests assigned to hash-like names are checked by the stop list; a bare
@@ -554,6 +696,12 @@ impl PatternSet {
         }
         true
     }
+}
+
+/// Whether a (lazily compiled) filter regex matches; one that does not compile matches
+/// nothing.
+fn matches(re: &LazyRegex, text: &str) -> bool {
+    re.get().is_some_and(|r| r.is_match(text))
 }
 
 /// Shannon entropy in bits per byte.
@@ -687,9 +835,33 @@ mod tests {
     }
 
     #[test]
-    fn builtin_loads() {
+    fn builtin_loads_and_every_regex_compiles() {
         let set = PatternSet::builtin().unwrap();
         assert!(set.pattern("openai-api-key").is_some());
+        set.validate().unwrap();
+    }
+
+    #[test]
+    fn generic_regex_is_ascii_as_its_prefilter_assumes() {
+        // The generic prefilter spells `\w` and `\s` as ASCII classes: a superset of the
+        // regex's matches only while the regex compiles in ASCII mode.
+        let set = PatternSet::builtin().unwrap();
+        let generic = set.pattern("generic-secret").unwrap();
+        assert!(generic.prefilter.is_some());
+        assert!(build_regex(generic.regex.as_str(), false, false).is_ok());
+    }
+
+    #[test]
+    fn a_bad_secret_group_names_the_pattern() {
+        let bad = "[[pattern]]\nid = \"grp\"\ndescription = \"d\"\nregex = \"(x)\"\nsecret-group = 2\nkeywords = [\"x\"]\n";
+        let err = PatternSet::from_toml(bad, &[], &[]).unwrap_err();
+        assert!(
+            err.contains("`grp`") && err.contains("secret-group"),
+            "{err}"
+        );
+        let bad_pre = "[[pattern]]\nid = \"pre\"\ndescription = \"d\"\nregex = \"x\"\nprefilter = \"(\"\nkeywords = [\"x\"]\n";
+        let err = PatternSet::from_toml(bad_pre, &[], &[]).unwrap_err();
+        assert!(err.contains("`pre`") && err.contains("prefilter"), "{err}");
     }
 
     #[test]

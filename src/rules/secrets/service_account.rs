@@ -37,7 +37,9 @@ fn key_regex() -> &'static Regex {
 /// `(range of the private key value, decoded key)` for each service-account object.
 pub fn find(text: &str) -> Vec<(TextRange, String)> {
     let mut out = Vec::new();
-    if !text.contains("service_account") {
+    static FINDER: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let finder = FINDER.get_or_init(|| memchr::memmem::Finder::new("service_account"));
+    if finder.find(text.as_bytes()).is_none() {
         return out;
     }
     let mut last_end = 0;
