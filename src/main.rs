@@ -10,7 +10,32 @@ use clap::Parser;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc v3's `mi_option_arena_eager_commit` and `mi_option_purge_delay` (the order of
+/// `mi_option_e` in the `mimalloc.h` that `libmimalloc-sys` =0.1.49 builds).
+const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Give freed memory back at once and commit arena pages only when used: with mimalloc's
+/// defaults (commit whole arenas, purge after a second) a check of 36 MB of notebooks
+/// peaked at 60-75 MiB resident instead of 15-20 MiB, for no gain in speed. This must run
+/// before the first allocation creates an arena: on ELF platforms it is a constructor
+/// (run by the loader before `main` and before Rust's runtime allocates).
+extern "C" fn tune_allocator() {
+    // SAFETY: plain option setters of the C allocator; no other thread exists yet.
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0);
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
+    }
+}
+
+#[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static TUNE_ALLOCATOR: extern "C" fn() = tune_allocator;
+
 fn main() -> ExitCode {
+    #[cfg(not(any(target_os = "linux", target_os = "android", target_os = "freebsd")))]
+    tune_allocator();
     let cli = mlcheck::cli::Cli::parse();
     match mlcheck::commands::run(cli) {
         Ok(status) => status.into(),
