@@ -339,26 +339,33 @@ fn hidden_ranges(
 ) -> Vec<TextRange> {
     use crate::rules::secrets::{MULTILINE_REACH, last_multiline_keyword, redaction_ranges};
     let last_line = lines.line_count().saturating_sub(1);
-    let mut regions: Vec<(usize, usize)> = Vec::with_capacity(windows.len());
+    let mut regions: Vec<(usize, usize)> = Vec::with_capacity(windows.len() + 1);
     for (i, &(_, ws, we)) in windows.iter().enumerate() {
         let line = first + i;
         let before = lines.line_range(line.saturating_sub(1), text).start();
         let after = lines.line_range((line + 1).min(last_line), text).end();
-        let mut start = before.max(ws.saturating_sub(REDACTION_CONTEXT));
-        let mut end = after.min(we.saturating_add(REDACTION_CONTEXT)).max(we);
-        // A secret that spans lines is matched from its keyword's line to as far as the
-        // scanner reaches past it.
+        let start = before.max(ws.saturating_sub(REDACTION_CONTEXT));
+        let end = after.min(we.saturating_add(REDACTION_CONTEXT)).max(we);
+        regions.push((start, end));
+    }
+    // A secret that spans lines is matched from its keyword's line to as far as the
+    // scanner reaches past it: look back once for the frame, from its first region.
+    if let (Some(&(start, _)), Some(&(_, _, we))) = (regions.first(), windows.last()) {
         let reach = floor_char_boundary(text, start.saturating_sub(MULTILINE_REACH));
         if let Some(k) = last_multiline_keyword(&text[reach..floor_char_boundary(text, we)]) {
             let keyword_line = lines.line_range(lines.line_of(reach + k), text).start();
-            start = start.min(keyword_line);
-            end = end.max(keyword_line + MULTILINE_REACH);
-        }
-        match regions.last_mut() {
-            Some(last) if start <= last.1 => last.1 = last.1.max(end),
-            _ => regions.push((start, end)),
+            regions.push((keyword_line, keyword_line + MULTILINE_REACH));
         }
     }
+    regions.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(regions.len());
+    for (start, end) in regions {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    let regions = merged;
     let mut hidden = Vec::new();
     for (start, end) in regions {
         let a = floor_char_boundary(text, start);
