@@ -1,18 +1,12 @@
 //! A baseline written at the top of a repository hides the same findings however the
 //! files are named later: from a subfolder, with `./`, through `..`, or by absolute path.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn mlcheck(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mlcheck"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .env_remove("MLCHECK_OUTPUT_FORMAT")
-        .output()
-        .expect("mlcheck runs")
-}
+use std::path::Path;
+use std::process::Output;
+
+use common::mlcheck;
 
 fn show(out: &Output) -> String {
     format!(

@@ -1,18 +1,12 @@
 //! The command line end to end: exit codes, selection flags, config errors, and bad input
 //! that must give a clear message and never a panic or a hang.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn mlcheck(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mlcheck"))
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .env_remove("MLCHECK_OUTPUT_FORMAT")
-        .output()
-        .expect("mlcheck runs")
-}
+use std::path::PathBuf;
+use std::process::Output;
+
+use common::mlcheck;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

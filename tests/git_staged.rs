@@ -1,28 +1,13 @@
 //! `mlcheck::git::staged_sources`: what `check --staged` reads is the index, not the working
 //! tree. Repositories are made with the `git` CLI in a temporary folder.
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
+use common::git;
 use mlcheck::git::staged_sources;
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_INDEX_FILE")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 fn repo() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
