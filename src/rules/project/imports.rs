@@ -98,6 +98,14 @@ pub fn code_files<'a>(cx: &Context<'a>) -> Vec<&'a Path> {
     v
 }
 
+/// Where a finding about the whole project is anchored: the first of its code files
+/// (loaded), with how many code files there are. `None` when the project has no code.
+pub fn first_code_file(cx: &Context<'_>) -> Option<(Arc<SourceFile>, usize)> {
+    let code = code_files(cx);
+    let first = load_source(code.first()?)?;
+    Some((Arc::new(first), code.len()))
+}
+
 pub fn load_source(path: &Path) -> Option<SourceFile> {
     let kind = SourceKind::from_path(path)?;
     let meta = std::fs::metadata(path).ok()?;

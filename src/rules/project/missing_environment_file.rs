@@ -1,7 +1,6 @@
 //! ENV001: code but no environment file at all.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::TextRange;
@@ -100,16 +99,13 @@ pub(super) fn check(cx: &mut Context<'_>) {
     if declared_below {
         return;
     }
-    let code = imports::code_files(cx);
-    let Some(first) = code.first() else { return };
-    let Some(src) = imports::load_source(first) else {
+    let Some((src, n)) = imports::first_code_file(cx) else {
         return;
     };
-    let n = code.len();
     cx.push(
         Diagnostic::new(
             &MISSING_ENVIRONMENT_FILE,
-            &Arc::new(src),
+            &src,
             TextRange::empty(0),
             format!("no environment file for the {n} notebook/Python file{} in `{}`: the environment cannot be rebuilt", if n == 1 { "" } else { "s" }, cx.root.display()),
         )

@@ -1,7 +1,5 @@
 //! PRJ020: a project with code but no MLproject (opt-in).
 
-use std::sync::Arc;
-
 use crate::diagnostic::Diagnostic;
 use crate::source::TextRange;
 
@@ -38,16 +36,13 @@ pub(super) fn check(cx: &mut Context<'_>) {
     if cx.mlproject.is_some() || !cx.enabled(&NO_MLPROJECT) {
         return;
     }
-    let code = imports::code_files(cx);
-    let Some(first) = code.first() else { return };
-    let Some(src) = imports::load_source(first) else {
+    let Some((src, n)) = imports::first_code_file(cx) else {
         return;
     };
-    let n = code.len();
     cx.push(
         Diagnostic::new(
             &NO_MLPROJECT,
-            &Arc::new(src),
+            &src,
             TextRange::empty(0),
             format!(
                 "no MLproject in `{}` ({n} code file{}): there is no reproducible entry point",
