@@ -606,8 +606,15 @@ impl PatternSet {
         ident: Option<&str>,
     ) -> bool {
         let s = &text[secret.start()..secret.end()];
+        // Hex holds at most 4 bits a character: one random 32-hex key in six scores under
+        // 3.5, so long hex values of the generic rule are held to 3.0.
         if let Some(min) = pattern.entropy
-            && shannon_entropy(s) < min
+            && shannon_entropy(s)
+                < if pattern.generic && s.len() >= 32 && is_hex(s) {
+                    min.min(3.0)
+                } else {
+                    min
+                }
         {
             return false;
         }
@@ -639,7 +646,12 @@ impl PatternSet {
         if !s.bytes().any(|b| b.is_ascii_digit()) || !s.bytes().any(|b| b.is_ascii_alphabetic()) {
             return false;
         }
-        if g.defer_prefixes.iter().any(|p| s.starts_with(p.as_str())) {
+        // Deferred to the prefix's own pattern; `eyJ` only when the value has a JWT's dots
+        // (a bare `eyJ…` is base64 of a JSON object, such as an encoded credential).
+        if g.defer_prefixes
+            .iter()
+            .any(|p| s.starts_with(p.as_str()) && (p != "eyJ" || s.contains('.')))
+        {
             return false;
         }
         let lower = s.to_ascii_lowercase();
@@ -647,9 +659,6 @@ impl PatternSet {
             return false;
         }
         if longest_sequential_run(s) >= g.sequential_run {
-            return false;
-        }
-        if is_uuid(s) {
             return false;
         }
         // Dotted or path-like names (`settings.OPENAI_KEY`, `models/bert-base`).
@@ -662,9 +671,21 @@ impl PatternSet {
         if g.stop_identifiers.iter().any(|r| matches(r, ident)) {
             return false;
         }
+        // A UUID is an id (`run_id`, `credentialsId`) unless the name says it is a credential
+        // (`api_token`, `client_secret`): Heroku, Snyk and others issue UUID keys.
+        if is_uuid(uuid_body(s)) && !names_credential(ident) {
+            return false;
+        }
         // Hex digests assigned to hash-like names are checked by the stop list; a bare
         // 40-hex value after `revision=` / `commit` on the line is a git SHA.
         let line = line_of(text, secret.start()).to_ascii_lowercase();
+        // Import statements name things (`import { chain_Key2 } from '…'`).
+        let statement = line.trim_start();
+        if statement.starts_with("import ")
+            || (statement.starts_with("from ") && statement.contains(" import "))
+        {
+            return false;
+        }
         if is_hex(s)
             && matches!(s.len(), 32 | 40 | 64)
             && (line.contains("revision")
@@ -677,10 +698,12 @@ impl PatternSet {
             return false;
         }
         // Values read from the environment or a secret store, written as a literal
-        // argument of the lookup (`getenv("API_KEY_2")`).
+        // argument of the lookup (`getenv("API_KEY_2")`). A default value
+        // (`getenv("API_KEY", "…")`) or an assignment (`os.environ["API_KEY"] = "…"`) after
+        // the lookup is a hard-coded secret all the same.
         let before = &text[line_start(text, secret.start())..secret.start()];
         let before_lower = before.to_ascii_lowercase();
-        if [
+        let lookup_end = [
             "environ",
             "getenv",
             "userdata.get",
@@ -693,7 +716,10 @@ impl PatternSet {
             "settings.",
         ]
         .iter()
-        .any(|w| before_lower.contains(w))
+        .filter_map(|w| before_lower.rfind(w).map(|at| at + w.len()))
+        .max();
+        if let Some(end) = lookup_end
+            && !before_lower[end..].contains(['=', ',', ']', ')'])
         {
             return false;
         }
@@ -758,6 +784,35 @@ fn longest_sequential_run(s: &str) -> usize {
 
 fn is_hex(s: &str) -> bool {
     s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// `api_token`, `x-api-key`, `client_secret`, `db_password`: a name that holds a credential
+/// itself, not a reference to one (`cache_key`, `token_id`).
+fn names_credential(ident: &str) -> bool {
+    ["token", "key", "secret", "password", "passwd"]
+        .iter()
+        .any(|end| ident.ends_with(end))
+        && ["api", "access", "auth", "secret", "pass", "private"]
+            .iter()
+            .any(|word| ident.contains(word))
+}
+
+/// The UUID of `APP_PRV-<uuid>`-style values (an upper-case tag and a dash), else `s`.
+fn uuid_body(s: &str) -> &str {
+    match s.len().checked_sub(36) {
+        Some(tag @ 2..) if s.as_bytes()[tag - 1] == b'-' && s.is_char_boundary(tag) => {
+            let (head, body) = s.split_at(tag);
+            if head[..tag - 1]
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b == b'_')
+            {
+                body
+            } else {
+                s
+            }
+        }
+        _ => s,
+    }
 }
 
 fn is_uuid(s: &str) -> bool {

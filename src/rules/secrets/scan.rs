@@ -210,8 +210,9 @@ fn push_matches(
     }
 }
 
-/// A service-account finding replaces the private-key finding inside it; one secret at
-/// one place is reported once.
+/// A service-account finding replaces the private-key finding inside it, a provider's
+/// finding replaces a generic one at the same place; one secret at one place is reported
+/// once.
 fn dedupe(out: &mut Vec<Finding>) {
     if out.len() < 2 {
         return;
@@ -231,6 +232,16 @@ fn dedupe(out: &mut Vec<Finding>) {
     }
     out.sort_by_key(|f| (f.range.start(), f.range.end()));
     out.dedup_by(|a, b| a.range == b.range && a.pattern_id == b.pattern_id);
+    // A value a provider's pattern names is not reported again as a generic secret.
+    if out.iter().any(|f| f.generic) && out.iter().any(|f| !f.generic) {
+        let specific: Vec<TextRange> = out.iter().filter(|f| !f.generic).map(|f| f.range).collect();
+        out.retain(|f| {
+            !f.generic
+                || !specific
+                    .iter()
+                    .any(|r| f.range.start() < r.end() && r.start() < f.range.end())
+        });
+    }
 }
 
 /// `pragma: allowlist secret` / `gitleaks:allow` on the line, or `pragma: allowlist
