@@ -100,6 +100,49 @@ fn notebook_sources_and_text_outputs_in_cell_coordinates() {
 }
 
 #[test]
+fn notebook_and_cell_metadata_and_json_outputs_are_read() {
+    let (file, diags) = check("SEC001_metadata.ipynb");
+    let found: Vec<_> = diags
+        .iter()
+        .map(|d| {
+            let loc = file.location(d.primary.range.start()).cell;
+            (
+                pattern(d),
+                loc.map(|l| (l.cell, l.part == CellPart::Output)),
+            )
+        })
+        .collect();
+    // A token in cell 1's metadata, a Groq key in cell 2's `application/json` output and a
+    // token in the notebook's `colab` metadata. Not the widget view's model id, the widget
+    // state or VS Code's interpreter hash.
+    assert_eq!(
+        found,
+        [
+            ("huggingface-access-token", Some((1, false))),
+            ("groq-api-key", Some((2, true))),
+            ("huggingface-access-token", None),
+        ]
+    );
+    assert!(
+        diags[1].message.contains("in the output of cell 2"),
+        "{}",
+        diags[1].message
+    );
+    assert!(
+        diags[0].message.contains("in the metadata of cell 1"),
+        "{}",
+        diags[0].message
+    );
+    assert!(
+        diags[2].message.contains("in the notebook's metadata"),
+        "{}",
+        diags[2].message
+    );
+    let raw = file.slice(diags[2].primary.range);
+    assert_eq!(raw, "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");
+}
+
+#[test]
 fn clean_look_alikes_are_not_flagged() {
     for name in ["SEC001_ok.py", "SEC001_ok.ipynb", "SEC001_allowlisted.py"] {
         let (_, diags) = check(name);

@@ -12,11 +12,13 @@ use crate::source::SourceFile;
 crate::declare_rule! {
     /// ## What it does
     /// Finds API keys, tokens, private keys and passwords written into code, notebooks
-    /// (cell sources *and* printed outputs) and config files: OpenAI, Anthropic, Hugging
-    /// Face, Google, AWS, Azure, Databricks, Weights & Biases, Cohere, Mistral, Groq,
-    /// Replicate, Pinecone, Perplexity, LangSmith, OpenRouter, Kaggle, GitHub, GitLab,
-    /// Slack, Stripe, PyPI, npm, PEM private keys, GCP service-account JSON, JWTs and
-    /// database URLs with passwords. The pattern id (`openai-api-key` …) is in the message
+    /// (cell sources, printed and JSON outputs, notebook and cell metadata; never images,
+    /// widget state or editor ids) and config files: OpenAI, Anthropic, Hugging Face,
+    /// Google, AWS, Azure, Databricks, Weights & Biases, Cohere, Mistral, Groq, Replicate,
+    /// Pinecone, Perplexity, LangSmith, OpenRouter, DeepSeek and other OpenAI-compatible
+    /// `sk-` keys, ElevenLabs, NVIDIA, Langfuse, LlamaCloud, Together, Kaggle, GitHub,
+    /// GitLab, Slack, Stripe, PyPI, npm, PEM private keys, GCP service-account JSON, JWTs
+    /// and database URLs with passwords, among others (`rules/secrets.toml`). The pattern id (`openai-api-key` …) is in the message
     /// and in the JSON/SARIF `properties`; `mlcheck` never prints the secret itself, only a
     /// short prefix and its length.
     ///
@@ -59,8 +61,9 @@ crate::declare_rule! {
     /// Flags a high-entropy literal assigned to a secret-looking name (`api_key`, `token`,
     /// `password`, `client_secret` …) that no provider-specific pattern of `SEC001`
     /// recognises. Names such as `*_id`, `*_name`, `*_url`, `public_key`, `max_tokens`,
-    /// hashes and `revision=` SHAs, UUIDs, placeholders and environment lookups are left
-    /// alone.
+    /// hashes and `revision=` SHAs, UUIDs (unless the name is a credential's, such as
+    /// `api_token`), placeholders and environment lookups are left alone; a literal given
+    /// as a lookup's default (`os.getenv("API_KEY", "…")`) is not.
     ///
     /// ## Why is this bad?
     /// It is most likely a credential for a service without a dedicated pattern, and it
@@ -137,8 +140,10 @@ pub fn diagnostic(file: &Arc<SourceFile>, finding: &Finding, settings: &Settings
     } else {
         "hard-coded secret"
     };
-    let place = match (finding.cell, finding.in_output) {
-        (Some(cell), true) => format!(" in the output of cell {cell}"),
+    let place = match (finding.cell, finding.in_output, finding.in_metadata) {
+        (Some(cell), true, _) => format!(" in the output of cell {cell}"),
+        (Some(cell), false, true) => format!(" in the metadata of cell {cell}"),
+        (None, _, true) => " in the notebook's metadata".to_string(),
         _ => String::new(),
     };
     let message = format!(

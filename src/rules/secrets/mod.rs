@@ -1,5 +1,5 @@
-//! The `secrets` domain (`SEC…`): hard-coded credentials in code, notebooks (sources and
-//! text outputs, never images or widget state) and config files.
+//! The `secrets` domain (`SEC…`): hard-coded credentials in code, notebooks (sources, text
+//! and JSON outputs, metadata; never images, widget state or editor ids) and config files.
 //!
 //! Patterns are data (`rules/secrets.toml`, see [`pattern_set`]); [`scan`] finds them in a
 //! [`SourceFile`](crate::source::SourceFile) and [`hardcoded_secret`] turns findings into

@@ -621,9 +621,10 @@ impl PatternSet {
         if pattern.allow.iter().any(|a| matches(a, s)) {
             return false;
         }
-        // PEM bodies are checked by length, not by the placeholder list.
-        if pattern.id != "private-key"
-            && (self.global_allow.iter().any(|a| matches(a, s)) || mostly_one_char(s))
+        // PEM bodies are checked by length, not by the placeholder list (a body may hold
+        // `EXAMPLE`-like runs); a body of one repeated character is a placeholder all the same.
+        if mostly_one_char(s)
+            || (pattern.id != "private-key" && self.global_allow.iter().any(|a| matches(a, s)))
         {
             return false;
         }

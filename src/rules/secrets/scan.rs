@@ -35,6 +35,8 @@ pub struct Finding {
     pub cell: Option<usize>,
     /// Found in the cell's outputs rather than its source.
     pub in_output: bool,
+    /// Found in the notebook's or the cell's metadata.
+    pub in_metadata: bool,
 }
 
 /// File names never scanned: lock files and dependency manifests of hashes.
@@ -98,10 +100,26 @@ pub fn scan_file(file: &SourceFile, set: &PatternSet, options: &Options) -> Vec<
                     }
                 }
             }
+            if let Some(meta) = &cell.metadata {
+                for range in raw_json_parts(text, meta, CELL_METADATA_SKIPPED) {
+                    scan_raw_json(
+                        &mut out,
+                        set,
+                        text,
+                        range,
+                        Some(cell.number),
+                        false,
+                        options,
+                    );
+                }
+            }
             if cell.kind != CellKind::Code {
                 continue;
             }
             for output in cell.output_nodes() {
+                for range in json_data(text, output) {
+                    scan_raw_json(&mut out, set, text, range, Some(cell.number), true, options);
+                }
                 for node in text_nodes(text, output) {
                     let raw = &text[node.range.start()..node.range.end()];
                     if raw.len() as u64 > options.max_file_size || !set.has_keyword(raw) {
@@ -133,6 +151,11 @@ pub fn scan_file(file: &SourceFile, set: &PatternSet, options: &Options) -> Vec<
                         }
                     }
                 }
+            }
+        }
+        if let Some(meta) = nb.notebook_metadata(text) {
+            for range in raw_json_parts(text, meta, NOTEBOOK_METADATA_SKIPPED) {
+                scan_raw_json(&mut out, set, text, range, None, false, options);
             }
         }
     } else {
@@ -179,6 +202,7 @@ fn push_structural(
         secret,
         cell,
         in_output,
+        in_metadata: false,
     });
 }
 
@@ -206,6 +230,7 @@ fn push_matches(
             secret: text[m.secret.start()..m.secret.end()].to_string(),
             cell,
             in_output,
+            in_metadata: false,
         });
     }
 }
@@ -261,6 +286,75 @@ fn allowlisted_line(text: &str, at: usize) -> bool {
         }
     }
     false
+}
+
+/// Metadata members never scanned: widget state and editor ids are random by design.
+const NOTEBOOK_METADATA_SKIPPED: &[&str] = &["widgets", "vscode"];
+/// Cell metadata members never scanned: timings and execution records.
+const CELL_METADATA_SKIPPED: &[&str] = &["ExecuteTime", "execution"];
+
+/// The raw ranges (`"key": value`) of an object's members, less the `skipped` keys.
+fn raw_json_parts(text: &str, object: &Node, skipped: &[&str]) -> Vec<TextRange> {
+    object.as_object().map_or_else(Vec::new, |members| {
+        members
+            .iter()
+            .filter(|m| {
+                !skipped
+                    .iter()
+                    .any(|k| crate::source::json::key_eq(text, m.key, k))
+            })
+            .map(|m| TextRange::new(m.key.start(), m.value.range.end()))
+            .collect()
+    })
+}
+
+/// The raw ranges of an output's JSON data (`application/json`, `application/*+json`), not
+/// widget views.
+fn json_data(text: &str, output: &Node) -> Vec<TextRange> {
+    let Some(Value::Object(data)) = output.get(text, "data").map(|d| &d.value) else {
+        return Vec::new();
+    };
+    data.iter()
+        .filter(|d| {
+            let mime = crate::source::json::decode(text, d.key);
+            mime.starts_with("application/")
+                && (mime.ends_with("/json") || mime.ends_with("+json"))
+                && !mime.contains("widget")
+        })
+        .map(|d| d.value.range)
+        .collect()
+}
+
+/// Metadata and JSON outputs are scanned as the JSON text they are: the patterns match
+/// `"api_key": "…"` as they do in a `.json` file, and ranges are the file's own.
+fn scan_raw_json(
+    out: &mut Vec<Finding>,
+    set: &PatternSet,
+    text: &str,
+    range: TextRange,
+    cell: Option<usize>,
+    in_output: bool,
+    options: &Options,
+) {
+    let raw = &text[range.start()..range.end()];
+    if raw.len() as u64 > options.max_file_size || !set.has_keyword(raw) {
+        return;
+    }
+    let first = out.len();
+    let mut matches = Vec::new();
+    set.scan(raw, &mut matches);
+    let offset = range.start();
+    push_matches(out, set, raw, &matches, cell, in_output, |r| {
+        r.offset(offset)
+    });
+    if options.service_account_enabled() {
+        for (r, secret) in service_account::find(raw) {
+            push_structural(out, r.offset(offset), secret, cell, in_output);
+        }
+    }
+    for f in &mut out[first..] {
+        f.in_metadata = !in_output;
+    }
 }
 
 /// The string nodes of one output that hold text a person reads: `stream` text,
