@@ -504,9 +504,19 @@ impl PatternSet {
         // line starts and one scan per (pattern, line) needs only the last one.
         let mut last_window: Vec<usize> = Vec::new();
         let bytes = text.as_bytes();
+        // The start of the line holding `scanned`, kept up to date as hits move forward
+        // (searching back to the line start from every hit is quadratic on a long line
+        // full of keywords). A hit never starts before the line of an earlier hit's start:
+        // it ends after that start and holds no line break.
+        let (mut scanned, mut line_start) = (0, 0);
         for hit in self.automaton.find_overlapping_iter(text) {
             let owners = &self.keyword_owners[hit.pattern().as_usize()];
-            let line_start = memchr::memrchr(b'\n', &bytes[..hit.start()]).map_or(0, |p| p + 1);
+            if hit.start() > scanned {
+                if let Some(p) = memchr::memrchr(b'\n', &bytes[scanned..hit.start()]) {
+                    line_start = scanned + p + 1;
+                }
+                scanned = hit.start();
+            }
             if last_window.is_empty() {
                 last_window = vec![usize::MAX; self.patterns.len()];
             }
