@@ -1,7 +1,7 @@
 //! The secret scanner judged the way a user's CI judges it: one case per file, `mlcheck check
 //! --select SEC <file>`, a case is flagged when it has any finding.
 //!
-//! `tests/data/secret_samples.jsonl` holds 1,391 cases, one JSON object a line (`source`,
+//! `tests/data/secret_samples.jsonl` holds 1,509 cases, one JSON object a line (`source`,
 //! `rule`, `expect` = `flag` | `clean`, `ext`, `label`, `text`):
 //! - `gitleaks`: per-rule true and false positives in the shapes of gitleaks' own rule tests
 //!   (`cmd/generate/config/rules/*.go`, MIT), up to four true positives a rule spread over
@@ -10,8 +10,10 @@
 //!   printed `os.environ`, `os.environ[...] =`, `.env` and YAML;
 //! - `notebook`: keys in markdown, raw and `%%bash` cells, HTML, markdown, JSON and error
 //!   outputs, cell and notebook metadata, nbformat 3 (and a widget view that is clean);
-//! - `look-alike`: placeholders, environment lookups, hashes, git SHAs, UUIDs, ids, base64
-//!   images, public keys and certificates, which must stay clean.
+//! - `look-alike`, `look-alike-hash`, `placeholder`: placeholders (`EMPTY`, `sk-...`,
+//!   `<YOUR-HF-TOKEN>`, runs of `x`), environment lookups, digests in lock, DVC, MLflow and
+//!   Docker files, git SHAs, UUIDs, ids, base64 images, public keys and certificates, which
+//!   must stay clean.
 //!
 //! Every case must come out as expected, but for the few listed in `KNOWN` with the reason
 //! mlcheck disagrees. A change that gains or loses a case fails here and says which.
@@ -85,7 +87,7 @@ fn cases() -> Vec<Case> {
 #[test]
 fn every_sample_is_judged_as_expected() {
     let cases = cases();
-    assert_eq!(cases.len(), 1391);
+    assert_eq!(cases.len(), 1509);
     let dir = tempfile::tempdir().unwrap();
     let mut paths = Vec::new();
     for (i, case) in cases.iter().enumerate() {
