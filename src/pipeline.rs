@@ -237,6 +237,8 @@ fn is_binary(bytes: &[u8]) -> bool {
 
 /// The projects the checked files belong to: the folder of the nearest `MLproject` above a
 /// file, else the config file's folder, else the git work tree, else the checked directory.
+/// A checked directory that is none of those and holds no environment file of its own (a
+/// folder of repositories) is split into its shallowest sub-folders that hold one.
 pub fn project_roots(
     paths: &[PathBuf],
     files: &[PathBuf],
@@ -280,8 +282,19 @@ pub fn project_roots(
     }
     for p in paths {
         if p.is_dir() {
-            if !roots.iter().any(|r| r.starts_with(p)) {
-                roots.insert(fallback(p));
+            let ml_below = roots.iter().any(|r| r.starts_with(p));
+            let fb = fallback(p);
+            if ml_below || (fb == *p && !has_manifest(p)) {
+                // A folder of several projects (`~/src`, a corpus of repositories): each
+                // shallowest sub-folder with its own environment file is one, beside the
+                // MLproject folders; the folder itself only when it holds none.
+                let subs = manifest_roots(p, files, &roots);
+                if subs.is_empty() && !ml_below {
+                    roots.insert(fb);
+                }
+                roots.extend(subs);
+            } else {
+                roots.insert(fb);
             }
             continue;
         }
@@ -306,6 +319,47 @@ pub fn project_roots(
         roots.insert(found.unwrap_or_else(|| fallback(&parent_or_dot(p))));
     }
     roots
+}
+
+/// Files whose folder is a Python project's root.
+const MANIFESTS: &[&str] = &[
+    "requirements.txt",
+    "environment.yml",
+    "environment.yaml",
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "Pipfile",
+];
+
+fn has_manifest(dir: &Path) -> bool {
+    MANIFESTS.iter().any(|m| dir.join(m).is_file())
+}
+
+/// The shallowest folders under `dir` (itself included) holding an environment file, outside
+/// the MLproject folders already in `roots`.
+fn manifest_roots(dir: &Path, files: &[PathBuf], roots: &BTreeSet<PathBuf>) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = files
+        .iter()
+        .filter(|f| {
+            f.starts_with(dir)
+                && f.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| MANIFESTS.contains(&n))
+        })
+        .map(|f| parent_or_dot(f))
+        .filter(|d| !roots.iter().any(|r| d.starts_with(r)))
+        .collect();
+    found.sort();
+    found.dedup();
+    let mut shallowest: Vec<PathBuf> = Vec::new();
+    for d in found {
+        // Sorted, so a folder comes right after its ancestors.
+        if !shallowest.iter().any(|s| d.starts_with(s)) {
+            shallowest.push(d);
+        }
+    }
+    shallowest
 }
 
 fn parent_or_dot(p: &Path) -> PathBuf {

@@ -330,3 +330,65 @@ fn nested_mlprojects_are_separate_projects() {
         summary(&root, &diags)
     );
 }
+
+#[test]
+fn a_folder_of_repositories_checks_each_one() {
+    // `mlcheck check ~/src`: two repositories with their own requirements and an MLflow
+    // project, none at the top. Each is checked as itself: an undeclared import is found in
+    // both repositories, against their own requirements, and nothing mixes them up.
+    let dir = tempfile::tempdir().unwrap();
+    let write = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write("alpha/requirements.txt", "numpy==1.26.4\n");
+    write("alpha/train.py", "import numpy\nimport sklearn\n");
+    write("beta/requirements.txt", "scikit-learn==1.4.0\n");
+    write("beta/src/fit.py", "import sklearn\nimport pandas\n");
+    write(
+        "gamma/MLproject",
+        "name: gamma\npython_env: python_env.yaml\nentry_points:\n  main:\n    command: \"python main.py\"\n",
+    );
+    write(
+        "gamma/python_env.yaml",
+        "python: \"3.11\"\ndependencies:\n  - mlflow==2.9.2\n",
+    );
+    write("gamma/main.py", "import mlflow\n");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlcheck"))
+        .args([
+            "check",
+            "--select",
+            "ENV014",
+            "--output-format",
+            "json",
+            ".",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut got: Vec<(String, String)> = findings
+        .iter()
+        .map(|f| {
+            let msg = f["message"].as_str().unwrap();
+            let module = ["sklearn", "pandas", "numpy", "mlflow"]
+                .into_iter()
+                .find(|m| msg.contains(&format!("`{m}`")))
+                .unwrap_or(msg);
+            (
+                f["path"].as_str().unwrap().replace('\\', "/"),
+                module.to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("alpha/train.py".to_string(), "sklearn".to_string()),
+            ("beta/src/fit.py".to_string(), "pandas".to_string()),
+        ],
+        "{findings:#?}"
+    );
+}
