@@ -167,8 +167,8 @@ impl Diagnostic {
     }
 }
 
-/// A file that could not be checked at all (unreadable, not UTF-8 where text is needed …).
-/// Reported on stderr; makes the exit code 2.
+/// A file that could not be checked, or not in full (unreadable, not a notebook's UTF-8,
+/// text read with its invalid bytes replaced …). Reported on stderr; makes the exit code 2.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FileError {
     pub path: PathBuf,

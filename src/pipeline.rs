@@ -59,12 +59,10 @@ impl Item for crate::render::Finding {
 pub type Resolve<'a, T> = dyn Fn(Vec<Diagnostic>) -> Vec<T> + Sync + 'a;
 
 impl<T: Item> Outcome<T> {
-    fn absorb(&mut self, results: Vec<Result<Vec<T>, FileError>>) {
-        for r in results {
-            match r {
-                Ok(diags) => self.diagnostics.extend(diags),
-                Err(e) => self.errors.push(e),
-            }
+    fn absorb(&mut self, results: Vec<(Vec<T>, Option<FileError>)>) {
+        for (diags, error) in results {
+            self.diagnostics.extend(diags);
+            self.errors.extend(error);
         }
     }
 
@@ -149,22 +147,29 @@ pub fn check_sources_with<T: Item>(
 }
 
 /// Check a file that loaded (or report why it did not; `Ok(None)` was skipped on purpose).
+/// A file read despite a problem (not UTF-8) gives its findings and the problem.
 fn check_loaded<T>(
     loaded: Result<Option<Arc<SourceFile>>, FileError>,
     settings: &Settings,
     resolve: &Resolve<'_, T>,
-) -> Result<Vec<T>, FileError> {
-    Ok(match loaded? {
-        Some(file) => {
+) -> (Vec<T>, Option<FileError>) {
+    match loaded {
+        Ok(Some(file)) => {
+            let error = file.decode_error.as_ref().map(|message| FileError {
+                path: file.path.clone(),
+                message: message.clone(),
+            });
             let diags = check_source(&file, settings);
-            if diags.is_empty() {
+            let found = if diags.is_empty() {
                 Vec::new()
             } else {
                 resolve(diags)
-            }
+            };
+            (found, error)
         }
-        None => Vec::new(),
-    })
+        Ok(None) => (Vec::new(), None),
+        Err(e) => (Vec::new(), Some(e)),
+    }
 }
 
 /// Run every file-level rule on one loaded file; suppressions and severity overrides are
@@ -185,7 +190,8 @@ pub fn read_source(path: &Path) -> Result<Option<Arc<SourceFile>>, FileError> {
 }
 
 /// Build a [`SourceFile`] from raw bytes. Notebooks that are not UTF-8 still become a file
-/// (with an `NB000` reason); other non-UTF-8 text is an error; binary files are skipped.
+/// (with an `NB000` reason); other non-UTF-8 text is read with `?` for each invalid byte
+/// (and a [`SourceFile::decode_error`]); binary files are skipped.
 pub fn source_from_bytes(
     path: PathBuf,
     bytes: Vec<u8>,
@@ -215,13 +221,26 @@ pub fn source_from_bytes(
                 });
                 return Ok(Some(Arc::new(file)));
             }
-            if is_binary(err.as_bytes()) || known.is_none() {
+            if is_binary(err.as_bytes()) {
                 return Ok(None);
             }
-            return Err(FileError {
-                path,
-                message: format!("not valid UTF-8 (byte {valid_up_to}); skipped"),
-            });
+            // Text in another encoding (a Latin-1 comment, a pasted log): still checked, with
+            // each invalid byte read as `?` so that every offset is the file's own. A file of
+            // a kind mlcheck knows is also reported as an error; one it does not (named on
+            // the command line) is read quietly.
+            let bytes = err.into_bytes();
+            let mut text = String::with_capacity(bytes.len());
+            for chunk in bytes.utf8_chunks() {
+                text.push_str(chunk.valid());
+                text.extend(std::iter::repeat_n('?', chunk.invalid().len()));
+            }
+            let mut file = SourceFile::new(path, text, kind);
+            if known.is_some() {
+                file.decode_error = Some(format!(
+                    "not valid UTF-8 (byte {valid_up_to}); checked with invalid bytes read as `?`"
+                ));
+            }
+            return Ok(Some(Arc::new(file)));
         }
     };
     if kind != SourceKind::Notebook && is_binary(text.as_bytes()) {

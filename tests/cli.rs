@@ -292,8 +292,9 @@ fn bad_input_is_reported_and_the_run_goes_on() {
     assert!(found("binary.ipynb").contains("binary"));
     assert!(found("latin1.ipynb").contains("UTF-8"));
     assert!(found("deep.ipynb").contains("nesting"));
-    // The non-UTF-8 Python file is an error naming the file; the walk never followed the
-    // symlinks (no loop, nothing outside the tree read).
+    // The non-UTF-8 Python file is an error naming the file (it is still checked, see
+    // `non_utf8_text_is_still_scanned`); the walk never followed the symlinks (no loop,
+    // nothing outside the tree read).
     assert!(
         stderr.contains("latin1.py") && stderr.contains("UTF-8"),
         "{stderr}"
@@ -307,6 +308,54 @@ fn bad_input_is_reported_and_the_run_goes_on() {
         Some(2),
         "an unreadable file makes the exit code 2"
     );
+}
+
+/// Text in another encoding is still read (each invalid byte as `?`, so positions are the
+/// file's own): a key in a Latin-1 Python file is found, and the encoding is reported as an
+/// error. A file of a kind mlcheck does not know, named on the command line, is read quietly.
+#[test]
+fn non_utf8_text_is_still_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let key = "ghp_Qm3xL9vT2pR8kW5nB7cY1dF4gH6jK0sZaE2i";
+    std::fs::write(
+        p.join("latin1.py"),
+        [&b"# caf\xe9\ntoken = \""[..], key.as_bytes(), b"\"\n"].concat(),
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("notes"),
+        [&b"r\xe9sum\xe9 token="[..], key.as_bytes(), b"\n"].concat(),
+    )
+    .unwrap();
+    let out = mlcheck(
+        &[
+            "check",
+            "--select",
+            "SEC",
+            "--output-format",
+            "json",
+            "latin1.py",
+        ],
+        p,
+    );
+    let (stdout, stderr) = text(&out);
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let d = &v[0];
+    assert_eq!(d["code"], "SEC001", "{stdout}");
+    assert_eq!(d["location"], serde_json::json!({"line": 2, "column": 10}));
+    assert!(!stdout.contains(key));
+    assert!(
+        stderr.contains("latin1.py") && stderr.contains("not valid UTF-8 (byte 5)"),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = mlcheck(&["check", "--select", "SEC", "notes"], p);
+    let (stdout, stderr) = text(&out);
+    assert!(stdout.contains("github-token"), "{stdout}");
+    assert!(stderr.is_empty(), "{stderr}");
+    assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]

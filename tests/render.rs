@@ -545,7 +545,7 @@ fn summary_line() {
     assert_eq!(
         rendered(&diags[..1], &errors, &options(OutputFormat::Human)),
         rendered(&diags[..1], &[], &options(OutputFormat::Human))
-            .replace(".\n", ".\n1 file could not be checked.\n")
+            .replace(".\n", ".\n1 file could not be checked in full.\n")
     );
     assert_eq!(rendered(&[], &[], &options(OutputFormat::Json)), "[]\n");
 }

@@ -337,7 +337,7 @@ pub(crate) fn summary(diagnostics: &[Finding], errors: &[FileError]) -> String {
     }
     if !errors.is_empty() {
         out.push_str(&format!(
-            "\n{} could not be checked.",
+            "\n{} could not be checked in full.",
             plural(errors.len(), "file", "files")
         ));
     }

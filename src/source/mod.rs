@@ -85,6 +85,9 @@ pub struct SourceFile {
     pub notebook: Option<Notebook>,
     /// Why the notebook did not parse, when it did not.
     pub notebook_error: Option<NotebookError>,
+    /// Why the file's bytes were not all UTF-8 (they were read with each invalid byte as
+    /// `?`, so offsets are the file's own).
+    pub decode_error: Option<String>,
 }
 
 /// The resolved location of a byte offset, in both coordinate systems.
@@ -114,6 +117,7 @@ impl SourceFile {
             lines: OnceLock::new(),
             notebook,
             notebook_error,
+            decode_error: None,
         }
     }
 
