@@ -498,6 +498,18 @@ impl PatternSet {
     /// Every secret in `text`, sorted by position, overlapping findings reduced to the
     /// most specific one (earlier patterns win; generic ones lose to any other).
     pub fn scan(&self, text: &str, out: &mut Vec<Match>) {
+        self.scan_in(text, out, false);
+    }
+
+    /// [`Self::scan`] for Python source (a `.py` file, a notebook's code cell): there an
+    /// unquoted value of the generic rule is a name or an expression (`key = cfg.api_key`,
+    /// `(winreg.HKEY_LOCAL_MACHINE, …)`), not a literal, unless the line is a comment or a
+    /// `%magic` / `!shell` line.
+    pub fn scan_code(&self, text: &str, out: &mut Vec<Match>) {
+        self.scan_in(text, out, true);
+    }
+
+    fn scan_in(&self, text: &str, out: &mut Vec<Match>, code: bool) {
         let start_len = out.len();
         // The window start each pattern last scanned: hits come ordered by their end, and
         // keywords hold no line break, so a pattern's windows start at non-decreasing
@@ -569,7 +581,7 @@ impl PatternSet {
                     } else {
                         None
                     };
-                    if self.accept(pattern, text, range, ident) {
+                    if self.accept(pattern, text, range, ident, code) {
                         out.push(Match {
                             pattern: pi,
                             secret: range,
@@ -614,6 +626,7 @@ impl PatternSet {
         text: &str,
         secret: TextRange,
         ident: Option<&str>,
+        code: bool,
     ) -> bool {
         let s = &text[secret.start()..secret.end()];
         // Hex holds at most 4 bits a character: one random 32-hex key in six scores under
@@ -644,13 +657,13 @@ impl PatternSet {
                 return false;
             }
         }
-        if pattern.generic && !self.accept_generic(text, secret, ident.unwrap_or_default()) {
+        if pattern.generic && !self.accept_generic(text, secret, ident.unwrap_or_default(), code) {
             return false;
         }
         true
     }
 
-    fn accept_generic(&self, text: &str, secret: TextRange, ident: &str) -> bool {
+    fn accept_generic(&self, text: &str, secret: TextRange, ident: &str, code: bool) -> bool {
         let s = &text[secret.start()..secret.end()];
         let g = &self.generic;
         // Letters and digits both: identifiers, words and numbers are not secrets.
@@ -672,14 +685,23 @@ impl PatternSet {
         if longest_sequential_run(s) >= g.sequential_run {
             return false;
         }
-        // Dotted or path-like names (`settings.OPENAI_KEY`, `models/bert-base`).
-        if looks_like_name(s) {
+        // Dotted or path-like names (`settings.OPENAI_KEY`, `models/bert-base`), and
+        // `host:port` addresses.
+        if looks_like_name(s) || host_port(s) || timestamp(s) {
             return false;
         }
         // The assigned name: group 1 of the generic regex.
         let ident = ident.to_ascii_lowercase();
         let ident = ident.trim_matches(|c: char| c == '.' || c == '-');
         if g.stop_identifiers.iter().any(|r| matches(r, ident)) {
+            return false;
+        }
+        // The last part of a `::` path (`AWS::IAM::AccessKey`, `crate::auth::Token`) is a
+        // type's name, not a variable's.
+        let before_secret = &text[line_start(text, secret.start())..secret.start()];
+        if let Some(at) = before_secret.to_ascii_lowercase().rfind(ident)
+            && before_secret[..at].ends_with("::")
+        {
             return false;
         }
         // A UUID is an id (`run_id`, `credentialsId`) unless the name says it is a credential
@@ -713,6 +735,21 @@ impl PatternSet {
         // (`getenv("API_KEY", "…")`) or an assignment (`os.environ["API_KEY"] = "…"`) after
         // the lookup is a hard-coded secret all the same.
         let before = &text[line_start(text, secret.start())..secret.start()];
+        if code && !quoted(before) && !shell_or_comment(before) {
+            return false;
+        }
+        // In code, `"…_key", "Value"` is mostly a list of names (`__all__`, column lists):
+        // after a comma, a value made of words (`DjangoOAuth1App`) is another name.
+        if code
+            && before
+                .trim_end()
+                .trim_end_matches(['"', '\'', '`'])
+                .trim_end()
+                .ends_with(',')
+            && made_of_words(s)
+        {
+            return false;
+        }
         let before_lower = before.to_ascii_lowercase();
         let lookup_end = [
             "environ",
@@ -808,6 +845,87 @@ fn names_credential(ident: &str) -> bool {
             .any(|word| ident.contains(word))
 }
 
+/// Mostly words of three or more letters, capitalised or not (`ALCcontext_struct`,
+/// `PublicIpv4Pools`): names. One random base-62 string in ten passes too, so this is only
+/// asked where a name is likely.
+fn made_of_words(s: &str) -> bool {
+    let b = s.as_bytes();
+    let (mut i, mut wordy) = (0, 0);
+    while i < b.len() {
+        let start = i;
+        if b[i].is_ascii_uppercase() {
+            i += 1;
+        }
+        let lower = i;
+        while i < b.len() && b[i].is_ascii_lowercase() {
+            i += 1;
+        }
+        if i - lower >= 2 && i - start >= 3 {
+            wordy += i - start;
+        }
+        if i == start {
+            i += 1;
+        }
+    }
+    wordy * 2 > s.len()
+}
+
+/// `2016-09-08T21:47:36Z`: a date (`PasswordLastUsed`, `token_expiry`).
+fn timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 10
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[5..7].iter().all(u8::is_ascii_digit)
+        && b[7] == b'-'
+        && b[8..10].iter().all(u8::is_ascii_digit)
+}
+
+/// `localhost:22`, `db.internal:5432`.
+fn host_port(s: &str) -> bool {
+    s.rsplit_once(':').is_some_and(|(host, port)| {
+        !host.is_empty()
+            && !port.is_empty()
+            && port.len() <= 5
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+    })
+}
+
+/// Whether the value after `before` (its line up to the value) opens with a quote, past a
+/// `Bearer ` / `Token ` / `Basic ` scheme word.
+fn quoted(before: &str) -> bool {
+    let mut b = before.trim_end();
+    for word in ["bearer", "token", "basic"] {
+        if b.len() >= word.len() && b[b.len() - word.len()..].eq_ignore_ascii_case(word) {
+            b = b[..b.len() - word.len()].trim_end();
+            break;
+        }
+    }
+    b.ends_with(['"', '\'', '`'])
+}
+
+/// A `%magic` or `!shell` line of a notebook cell, or a value inside a `#` comment (a `#`
+/// outside quotes before it).
+fn shell_or_comment(before: &str) -> bool {
+    let line = before.trim_start();
+    if line.starts_with(['%', '!']) {
+        return true;
+    }
+    let (mut single, mut double) = (false, false);
+    for c in line.chars() {
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            '#' if !single && !double => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// The UUID of `APP_PRV-<uuid>`-style values (an upper-case tag and a dash), else `s`.
 fn uuid_body(s: &str) -> &str {
     match s.len().checked_sub(36) {
@@ -901,6 +1019,51 @@ mod tests {
     fn entropy_of_simple_strings() {
         assert_eq!(shannon_entropy("aaaa"), 0.0);
         assert!((shannon_entropy("abcd") - 2.0).abs() < 1e-9);
+    }
+
+    /// The ids of what `text` gives, as Python source or as plain text.
+    fn found(text: &str, code: bool) -> Vec<String> {
+        let set = PatternSet::builtin().unwrap();
+        let mut out = Vec::new();
+        if code {
+            set.scan_code(text, &mut out);
+        } else {
+            set.scan(text, &mut out);
+        }
+        out.iter()
+            .map(|m| set.patterns[m.pattern].id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn in_python_an_unquoted_generic_value_is_a_name() {
+        // Names and expressions in code: not literals.
+        for text in [
+            "class TestAPI_UseIPv4Select(TestAPI_UseIPv4Sel2, unittest.TestCase):",
+            "(winreg.HKEY_LOCAL_MACHINE, winreg_KEY_WOW64_64KEY)",
+            "api_key = config_Zf3D0LXCM3EIMbgJ",
+            "token = get_token_v2(refresh_Zf3D0LXCM3EIMbgJ)",
+            "__all__ = [\"OAuth\", \"DjangoOAuth1App\", \"token_update\", \"OAuthError\"]",
+        ] {
+            assert!(found(text, true).is_empty(), "{text}");
+        }
+        // Literals, magics, shell lines and comments still count.
+        for text in [
+            "api_key = \"Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB\"",
+            "headers = {\"Authorization\": \"Bearer Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB\"}",
+            "%env MY_API_KEY=Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB",
+            "!export MY_API_KEY=Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB",
+            "x = 1  # api_key=Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB",
+            "pairs = [(\"api_key\", \"Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB\")]",
+        ] {
+            assert_eq!(found(text, true), ["generic-secret"], "{text}");
+        }
+        // Outside code (a `.env`, a YAML file), unquoted values are literals.
+        assert_eq!(
+            found("MY_API_KEY=Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB", false),
+            ["generic-secret"]
+        );
+        assert!(found("MY_API_KEY=Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB", true).is_empty());
     }
 
     #[test]

@@ -78,7 +78,11 @@ pub fn scan_file(file: &SourceFile, set: &PatternSet, options: &Options) -> Vec<
             let src = &cell.source.text;
             if !src.is_empty() {
                 matches.clear();
-                set.scan(src, &mut matches);
+                if cell.kind == CellKind::Code && !src.trim_start().starts_with("%%") {
+                    set.scan_code(src, &mut matches);
+                } else {
+                    set.scan(src, &mut matches);
+                }
                 push_matches(
                     &mut out,
                     set,
@@ -165,7 +169,7 @@ pub fn scan_file(file: &SourceFile, set: &PatternSet, options: &Options) -> Vec<
         if text.as_bytes()[..text.len().min(8192)].contains(&0) {
             return out;
         }
-        out = scan_text(text, set, sa);
+        out = scan_plain(text, set, sa, file.kind == SourceKind::Python);
     }
     dedupe(&mut out);
     out
@@ -173,9 +177,18 @@ pub fn scan_file(file: &SourceFile, set: &PatternSet, options: &Options) -> Vec<
 
 /// Every secret in a plain text (ranges are ranges of `text`).
 pub fn scan_text(text: &str, set: &PatternSet, service_account: bool) -> Vec<Finding> {
+    scan_plain(text, set, service_account, false)
+}
+
+/// [`scan_text`], for Python source when `code`.
+fn scan_plain(text: &str, set: &PatternSet, service_account: bool, code: bool) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut matches = Vec::new();
-    set.scan(text, &mut matches);
+    if code {
+        set.scan_code(text, &mut matches);
+    } else {
+        set.scan(text, &mut matches);
+    }
     push_matches(&mut out, set, text, &matches, None, false, |r| r);
     if service_account {
         for (range, secret) in service_account::find(text) {
