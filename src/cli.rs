@@ -109,7 +109,8 @@ pub struct CheckArgs {
     /// Hide findings recorded in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// Check what is staged in git (the index), not the working tree.
+    /// Check what is staged in git (the index), not the working tree. Project rules
+    /// (MLproject, environment files) read the projects of the staged files from the tree.
     #[arg(long)]
     pub staged: bool,
     /// Scan every commit of the git history (every branch and tag) for secrets.

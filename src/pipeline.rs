@@ -97,29 +97,40 @@ pub fn check_paths_with<T: Item>(
         .collect();
     outcome.absorb(results);
     outcome.files_checked = found.files.len();
-    if rules::project::RULES.iter().any(|r| settings.enabled(r)) {
-        for root in project_roots(paths, &found.files, settings) {
-            let project_files = if paths.iter().any(|p| p.is_dir() && root.starts_with(p)) {
-                found
-                    .files
-                    .iter()
-                    .filter(|f| f.starts_with(&root))
-                    .cloned()
-                    .collect()
-            } else {
-                discovery::discover(std::slice::from_ref(&root), settings).files
-            };
-            let (diags, errors) = rules::project::check_project(&root, &project_files, settings);
-            let mut diags = diags;
-            // Group by file so suppression markers are read once per file.
-            diags.sort_by(|a, b| a.file().path.cmp(&b.file().path));
-            outcome
-                .diagnostics
-                .extend(resolve(crate::suppress::apply(diags, settings)));
-            outcome.errors.extend(errors);
-        }
-    }
+    check_projects(paths, &found.files, settings, resolve, &mut outcome);
     outcome.finish()
+}
+
+/// Run the project rules (`PRJ`, `ENV`) once per project the checked `paths` belong to;
+/// `files` are those discovered under `paths`.
+fn check_projects<T: Item>(
+    paths: &[PathBuf],
+    files: &[PathBuf],
+    settings: &Settings,
+    resolve: &Resolve<'_, T>,
+    outcome: &mut Outcome<T>,
+) {
+    if !rules::project::RULES.iter().any(|r| settings.enabled(r)) {
+        return;
+    }
+    for root in project_roots(paths, files, settings) {
+        let project_files = if paths.iter().any(|p| p.is_dir() && root.starts_with(p)) {
+            files
+                .iter()
+                .filter(|f| f.starts_with(&root))
+                .cloned()
+                .collect()
+        } else {
+            discovery::discover(std::slice::from_ref(&root), settings).files
+        };
+        let (mut diags, errors) = rules::project::check_project(&root, &project_files, settings);
+        // Group by file so suppression markers are read once per file.
+        diags.sort_by(|a, b| a.file().path.cmp(&b.file().path));
+        outcome
+            .diagnostics
+            .extend(resolve(crate::suppress::apply(diags, settings)));
+        outcome.errors.extend(errors);
+    }
 }
 
 /// Check in-memory sources (e.g. blobs staged in git), named by their paths.
@@ -143,6 +154,27 @@ pub fn check_sources_with<T: Item>(
         .map(|(path, bytes)| check_loaded(source_from_bytes(path, bytes), settings, resolve))
         .collect();
     outcome.absorb(results);
+    outcome.finish()
+}
+
+/// [`check_sources_with`] for the files staged in git, then the project rules of the
+/// projects they belong to. Project rules read their files (MLproject, environment files,
+/// the code they follow) from the working tree: they look at a project as a whole, and
+/// the index holds only part of it.
+pub fn check_staged_with<T: Item>(
+    sources: Vec<(PathBuf, Vec<u8>)>,
+    settings: &Settings,
+    resolve: &Resolve<'_, T>,
+) -> Outcome<T> {
+    let named: Vec<PathBuf> = sources
+        .iter()
+        .map(|(path, _)| path.clone())
+        .filter(|path| path.is_file())
+        .collect();
+    let mut outcome = check_sources_with(sources, settings, resolve);
+    if !named.is_empty() {
+        check_projects(&named, &named, settings, resolve, &mut outcome);
+    }
     outcome.finish()
 }
 

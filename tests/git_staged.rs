@@ -119,3 +119,67 @@ fn outside_a_repository_is_an_error_naming_the_folder() {
     let err = staged_sources(tmp.path()).unwrap_err().to_string();
     assert!(err.contains("not a git repository"), "{err}");
 }
+
+/// `check --staged` runs the project rules of the staged files' projects (from the working
+/// tree), beside the per-file rules on the staged blobs; with nothing staged it runs none.
+#[test]
+fn check_staged_runs_the_project_rules_of_staged_files() {
+    let tmp = repo();
+    let dir = tmp.path();
+    fs::write(
+        dir.join("MLproject"),
+        "name: churn\npython_env: python_env.yaml\nentry_points:\n  main:\n    command: \"python train.py --seed {seed}\"\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("python_env.yaml"),
+        "python: \"3.11\"\ndependencies:\n  - mlflow==2.9.2\n",
+    )
+    .unwrap();
+    fs::write(dir.join("train.py"), "import mlflow\n").unwrap();
+    git(dir, &["add", "."]);
+    git(dir, &["commit", "-q", "-m", "init"]);
+
+    let staged = || {
+        common::mlcheck(
+            &[
+                "check",
+                "--staged",
+                "--select",
+                "PRJ011,PTH001",
+                "--output-format",
+                "json",
+            ],
+            dir,
+        )
+    };
+    let codes = |out: &std::process::Output| -> Vec<String> {
+        let v: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        v.iter()
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    d["code"].as_str().unwrap(),
+                    d["path"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    // Nothing staged: nothing checked.
+    let out = staged();
+    assert_eq!(codes(&out), Vec::<String>::new());
+    assert_eq!(out.status.code(), Some(0));
+
+    // A staged change to the script: its blob is checked (a hard-coded path), and so is
+    // its project (the MLproject's undeclared `{seed}`).
+    fs::write(
+        dir.join("train.py"),
+        "import mlflow\ndata = open(\"/home/alice/data.csv\")\n",
+    )
+    .unwrap();
+    git(dir, &["add", "train.py"]);
+    let out = staged();
+    assert_eq!(codes(&out), ["PRJ011 MLproject", "PTH001 train.py"]);
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -22,9 +22,10 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus> {
         diags.iter().map(|d| resolver.resolve(d)).collect()
     };
     let mut outcome = if args.staged {
-        // The index, not the working tree (`src/git.rs`); project rules need the tree.
+        // The index, not the working tree (`src/git.rs`); project rules read the projects
+        // of the staged files from the tree.
         let sources = crate::git::staged_sources_for_check(&args.paths, &settings)?;
-        pipeline::check_sources_with(sources, &settings, &resolve)
+        pipeline::check_staged_with(sources, &settings, &resolve)
     } else if args.history {
         let (diagnostics, errors) =
             crate::history::scan_history(&paths[0], args.since.as_deref(), &settings)?;
