@@ -64,8 +64,9 @@ crate::declare_rule! {
     /// hashes and `revision=` SHAs, UUIDs (unless the name is a credential's, such as
     /// `api_token`), placeholders and environment lookups are left alone; a literal given
     /// as a lookup's default (`os.getenv("API_KEY", "…")`) is not. In Python files and code
-    /// cells only quoted literals count (`key = cfg.api_key` is a name), except on `%env`,
-    /// `!shell` and comment lines. Passwords may hold any character (`generic-password`).
+    /// cells an unquoted value that reads as a name (`key = cfg.api_key`,
+    /// `TestAPI_UseIPv4Sockets`) is one, except on `%env`, `!shell` and comment lines.
+    /// Passwords may hold any character (`generic-password`).
     ///
     /// ## Why is this bad?
     /// It is most likely a credential for a service without a dedicated pattern, and it

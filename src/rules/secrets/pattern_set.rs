@@ -502,9 +502,10 @@ impl PatternSet {
     }
 
     /// [`Self::scan`] for Python source (a `.py` file, a notebook's code cell): there an
-    /// unquoted value of the generic rule is a name or an expression (`key = cfg.api_key`,
-    /// `(winreg.HKEY_LOCAL_MACHINE, …)`), not a literal, unless the line is a comment or a
-    /// `%magic` / `!shell` line.
+    /// unquoted value of the generic rule that reads as a Python reference (`cfg.api_key`,
+    /// `winreg.HKEY_LOCAL_MACHINE`, `TestAPI_UseIPv4Select`) is a name, not a literal,
+    /// unless the line is a comment or a `%magic` / `!shell` line. (Text that is not Python,
+    /// `key=Zf3D0…` pasted into a `.py` file, is still read as text.)
     pub fn scan_code(&self, text: &str, out: &mut Vec<Match>) {
         self.scan_in(text, out, true);
     }
@@ -735,7 +736,7 @@ impl PatternSet {
         // (`getenv("API_KEY", "…")`) or an assignment (`os.environ["API_KEY"] = "…"`) after
         // the lookup is a hard-coded secret all the same.
         let before = &text[line_start(text, secret.start())..secret.start()];
-        if code && !quoted(before) && !shell_or_comment(before) {
+        if code && !quoted(before) && !shell_or_comment(before) && python_reference(s) {
             return false;
         }
         // In code, `"…_key", "Value"` is mostly a list of names (`__all__`, column lists):
@@ -845,10 +846,15 @@ fn names_credential(ident: &str) -> bool {
             .any(|word| ident.contains(word))
 }
 
-/// Mostly words of three or more letters, capitalised or not (`ALCcontext_struct`,
-/// `PublicIpv4Pools`): names. One random base-62 string in ten passes too, so this is only
-/// asked where a name is likely.
+/// Mostly (over 60%) words of three or more letters, in CamelCase or between underscores
+/// (`ALCcontext_struct`, `PublicIpv4Pools`, `client_credentials_v2`): names. All lower-case
+/// text without an underscore never counts (random `[a-z0-9]` tokens read as words); about
+/// one random base-62 string of 16 characters in fifteen passes (one in fifty at 32), so
+/// this is only asked where a name is likely.
 fn made_of_words(s: &str) -> bool {
+    if !s.bytes().any(|b| b.is_ascii_uppercase() || b == b'_') {
+        return false;
+    }
     let b = s.as_bytes();
     let (mut i, mut wordy) = (0, 0);
     while i < b.len() {
@@ -867,7 +873,7 @@ fn made_of_words(s: &str) -> bool {
             i += 1;
         }
     }
-    wordy * 2 > s.len()
+    wordy * 10 > s.len() * 6
 }
 
 /// `2016-09-08T21:47:36Z`: a date (`PasswordLastUsed`, `token_expiry`).
@@ -905,6 +911,18 @@ fn quoted(before: &str) -> bool {
         }
     }
     b.ends_with(['"', '\'', '`'])
+}
+
+/// An unquoted value that reads as a Python name: identifier characters only, and dotted
+/// (`cfg.api_key`), made of words (`TestAPI_UseIPv4Select`) or a constant's
+/// (`KEY_WOW64_64KEY`). A random token (`SK65fc59b8…`) does not.
+fn python_reference(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+        && (s.contains('.')
+            || made_of_words(s)
+            || (s.contains('_') && !s.bytes().any(|b| b.is_ascii_lowercase())))
 }
 
 /// A `%magic` or `!shell` line of a notebook cell, or a value inside a `#` comment (a `#`
@@ -1039,10 +1057,11 @@ mod tests {
     fn in_python_an_unquoted_generic_value_is_a_name() {
         // Names and expressions in code: not literals.
         for text in [
-            "class TestAPI_UseIPv4Select(TestAPI_UseIPv4Sel2, unittest.TestCase):",
-            "(winreg.HKEY_LOCAL_MACHINE, winreg_KEY_WOW64_64KEY)",
-            "api_key = config_Zf3D0LXCM3EIMbgJ",
-            "token = get_token_v2(refresh_Zf3D0LXCM3EIMbgJ)",
+            "class TestAPI_UseIPv4Select(SocketTestBaseIPv4, unittest.TestCase):",
+            "(winreg.HKEY_LOCAL_MACHINE, winreg.KEY_WOW64_64KEY)",
+            "api_key = settings.OPENAI_API_KEY_V2",
+            "token = get_token(REFRESH_TOKEN_V2)",
+            "creds = ServiceAccountCredentials2",
             "__all__ = [\"OAuth\", \"DjangoOAuth1App\", \"token_update\", \"OAuthError\"]",
         ] {
             assert!(found(text, true).is_empty(), "{text}");
@@ -1058,12 +1077,14 @@ mod tests {
         ] {
             assert_eq!(found(text, true), ["generic-secret"], "{text}");
         }
-        // Outside code (a `.env`, a YAML file), unquoted values are literals.
-        assert_eq!(
-            found("MY_API_KEY=Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB", false),
-            ["generic-secret"]
-        );
-        assert!(found("MY_API_KEY=Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB", true).is_empty());
+        // A random token is a literal even unquoted: text that is not Python (an INI or
+        // YAML line) pasted into a `.py` file.
+        for code in [false, true] {
+            assert_eq!(
+                found("MY_API_KEY=Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB", code),
+                ["generic-secret"]
+            );
+        }
     }
 
     #[test]
