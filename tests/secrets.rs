@@ -182,6 +182,7 @@ const POSITIVE: &[&str] = &[
     "SEC001.ipynb",
     "SEC001_service_account.json",
     "SEC001_kaggle.json",
+    "SEC001_metadata.ipynb",
     "SEC002.py",
 ];
 
