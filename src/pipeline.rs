@@ -90,14 +90,32 @@ pub fn check_paths_with<T: Item>(
         errors: found.errors,
         ..Outcome::default()
     };
+    // What project rules read of code files is taken while the per-file stage has them.
+    let facts = rules::project::RULES
+        .iter()
+        .any(|r| settings.enabled(r))
+        .then(rules::project::CodeFacts::default);
     let results: Vec<_> = found
         .files
         .par_iter()
-        .map(|path| check_loaded(read_source(path), settings, resolve))
+        .map(|path| {
+            let loaded = read_source(path);
+            if let (Some(facts), Ok(Some(file))) = (&facts, &loaded) {
+                facts.record(file);
+            }
+            check_loaded(loaded, settings, resolve)
+        })
         .collect();
     outcome.absorb(results);
     outcome.files_checked = found.files.len();
-    check_projects(paths, &found.files, settings, resolve, &mut outcome);
+    check_projects(
+        paths,
+        &found.files,
+        settings,
+        resolve,
+        facts.as_ref(),
+        &mut outcome,
+    );
     outcome.finish()
 }
 
@@ -108,6 +126,7 @@ fn check_projects<T: Item>(
     files: &[PathBuf],
     settings: &Settings,
     resolve: &Resolve<'_, T>,
+    known: Option<&rules::project::CodeFacts>,
     outcome: &mut Outcome<T>,
 ) {
     if !rules::project::RULES.iter().any(|r| settings.enabled(r)) {
@@ -123,7 +142,8 @@ fn check_projects<T: Item>(
         } else {
             discovery::discover(std::slice::from_ref(&root), settings).files
         };
-        let (mut diags, errors) = rules::project::check_project(&root, &project_files, settings);
+        let (mut diags, errors) =
+            rules::project::check_project_with(&root, &project_files, settings, known);
         // Group by file so suppression markers are read once per file.
         diags.sort_by(|a, b| a.file().path.cmp(&b.file().path));
         outcome
@@ -173,7 +193,7 @@ pub fn check_staged_with<T: Item>(
         .collect();
     let mut outcome = check_sources_with(sources, settings, resolve);
     if !named.is_empty() {
-        check_projects(&named, &named, settings, resolve, &mut outcome);
+        check_projects(&named, &named, settings, resolve, None, &mut outcome);
     }
     outcome.finish()
 }

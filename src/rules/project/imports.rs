@@ -67,8 +67,68 @@ pub fn conda_to_pypi(name: &str) -> String {
 pub struct Import {
     /// Full dotted name (`sklearn.linear_model`).
     pub module: String,
-    pub file: Arc<SourceFile>,
+    pub file: Arc<CodeFile>,
     pub range: TextRange,
+}
+
+/// What the project rules read from one Python file or notebook, taken while it is loaded;
+/// its text and tree are then dropped (a project's notebooks can be tens of megabytes).
+/// [`CodeFile::source`] loads the file again for a diagnostic.
+#[derive(Debug)]
+pub struct CodeFile {
+    pub path: PathBuf,
+    pub is_notebook: bool,
+    /// (module, raw range) of each import statement ([`scan_imports`]).
+    pub imports: Vec<(String, TextRange)>,
+    /// Notebooks: distributions installed by `%pip install` (normalised).
+    pub installs: Vec<String>,
+    /// Notebooks: the Python version in `metadata.language_info` (the interpreter that last
+    /// ran it), with the raw range of the JSON value.
+    pub python_version: Option<(String, TextRange)>,
+}
+
+impl CodeFile {
+    pub fn load(path: &Path) -> Option<Self> {
+        Some(Self::of(&load_source(path)?))
+    }
+
+    /// The facts of a loaded file.
+    pub fn of(file: &SourceFile) -> Self {
+        let mut installs = HashSet::new();
+        let mut python_version = None;
+        if let Some(nb) = &file.notebook {
+            for cell in nb.code_cells() {
+                pip_installs(&cell.source.text, &mut installs);
+            }
+            let text = file.text.as_str();
+            if let Some(li) = nb
+                .notebook_metadata(text)
+                .and_then(|m| m.get(text, "language_info"))
+                && li
+                    .get(text, "name")
+                    .and_then(|n| n.as_str(text))
+                    .is_none_or(|n| n == "python")
+                && let Some(v) = li.get(text, "version")
+                && let Some(version) = v.as_str(text)
+            {
+                python_version = Some((version.into_owned(), v.range));
+            }
+        }
+        let mut installs: Vec<String> = installs.into_iter().collect();
+        installs.sort();
+        Self {
+            path: file.path.clone(),
+            is_notebook: file.notebook.is_some(),
+            imports: file_imports(file),
+            installs,
+            python_version,
+        }
+    }
+
+    /// The file, loaded again (for a diagnostic's location and snippet).
+    pub fn source(&self) -> Option<Arc<SourceFile>> {
+        load_source(&self.path).map(Arc::new)
+    }
 }
 
 /// What the code imports (third-party candidates only: stdlib and local modules removed).
@@ -116,14 +176,40 @@ pub fn load_source(path: &Path) -> Option<SourceFile> {
     Some(SourceFile::new(path.to_path_buf(), text, kind))
 }
 
+/// The [`CodeFile`]s of the files the per-file stage loaded, so that the project stage does
+/// not read and parse them a second time.
+#[derive(Debug, Default)]
+pub struct CodeFacts(std::sync::Mutex<HashMap<PathBuf, Arc<CodeFile>>>);
+
+impl CodeFacts {
+    /// Keep the facts of a Python file or notebook (other kinds are ignored).
+    pub fn record(&self, file: &SourceFile) {
+        if matches!(file.kind, SourceKind::Python | SourceKind::Notebook) {
+            let facts = Arc::new(CodeFile::of(file));
+            if let Ok(mut map) = self.0.lock() {
+                map.insert(file.path.clone(), facts);
+            }
+        }
+    }
+
+    fn get(&self, path: &Path) -> Option<Arc<CodeFile>> {
+        self.0.lock().ok()?.get(path).cloned()
+    }
+}
+
 impl Context<'_> {
-    /// Every Python file and notebook of the project, loaded once.
-    pub fn code(&self) -> &[Arc<SourceFile>] {
+    /// What the project's Python files and notebooks hold: from the per-file stage when it
+    /// read them, else read once, in parallel.
+    pub fn code(&self) -> &[Arc<CodeFile>] {
+        use rayon::prelude::*;
         self.code_cache.get_or_init(|| {
             code_files(self)
-                .into_iter()
-                .filter_map(load_source)
-                .map(Arc::new)
+                .into_par_iter()
+                .filter_map(|path| {
+                    self.known
+                        .and_then(|k| k.get(path))
+                        .or_else(|| CodeFile::load(path).map(Arc::new))
+                })
                 .collect()
         })
     }
@@ -259,7 +345,7 @@ fn file_imports(file: &SourceFile) -> Vec<(String, TextRange)> {
 
 /// The first `import mlflow` / `from mlflow…` in the project's code.
 pub fn find_mlflow_import(cx: &Context<'_>) -> Option<(Arc<SourceFile>, TextRange)> {
-    if cx.code_cache.get().is_none() {
+    if cx.code_cache.get().is_none() && cx.known.is_none() {
         // Cheap path: only parse the files that mention `mlflow` at all.
         for path in code_files(cx) {
             let Ok(bytes) = std::fs::read(path) else {
@@ -279,14 +365,12 @@ pub fn find_mlflow_import(cx: &Context<'_>) -> Option<(Arc<SourceFile>, TextRang
         return None;
     }
     for f in cx.code() {
-        if memchr::memmem::find(f.text.as_bytes(), b"mlflow").is_none() {
-            continue;
-        }
-        if let Some((_, r)) = file_imports(f)
-            .into_iter()
+        if let Some((_, r)) = f
+            .imports
+            .iter()
             .find(|(m, _)| m == "mlflow" || m.starts_with("mlflow."))
         {
-            return Some((Arc::clone(f), r));
+            return Some((f.source()?, *r));
         }
     }
     None
@@ -353,11 +437,11 @@ pub fn collect(cx: &Context<'_>) -> Usage {
         stems.insert(n.clone());
     }
     let code = cx.code();
-    let by_path: HashMap<&Path, &Arc<SourceFile>> =
+    let by_path: HashMap<&Path, &Arc<CodeFile>> =
         code.iter().map(|f| (f.path.as_path(), f)).collect();
 
     // Scope: entry-point scripts and what they import locally, plus notebooks.
-    let mut scope: Vec<Arc<SourceFile>> = Vec::new();
+    let mut scope: Vec<Arc<CodeFile>> = Vec::new();
     if let Some((_, root)) = cx.mlproject() {
         let mut queue: Vec<PathBuf> = Vec::new();
         for ep in entry_points(root) {
@@ -389,7 +473,7 @@ pub fn collect(cx: &Context<'_>) -> Usage {
             }
             let file = match by_path.get(p.as_path()) {
                 Some(f) => Arc::clone(f),
-                None => match find_loaded(code, &p).or_else(|| load_source(&p).map(Arc::new)) {
+                None => match find_loaded(code, &p).or_else(|| CodeFile::load(&p).map(Arc::new)) {
                     Some(f) => f,
                     None => continue,
                 },
@@ -398,24 +482,22 @@ pub fn collect(cx: &Context<'_>) -> Usage {
                 p.parent().map(Path::to_path_buf).unwrap_or_default(),
                 root_dir.clone(),
             ];
-            for (m, _) in file_imports(&file) {
-                if let Some(local) = resolve_local(&m, &dirs) {
+            for (m, _) in &file.imports {
+                if let Some(local) = resolve_local(m, &dirs) {
                     queue.push(local);
                 }
             }
             scope.push(file);
         }
-        scope.extend(code.iter().filter(|f| f.notebook.is_some()).cloned());
+        scope.extend(code.iter().filter(|f| f.is_notebook).cloned());
     } else {
         scope.extend(code.iter().cloned());
     }
     usage.any_code = !scope.is_empty();
     for file in &scope {
-        if let Some(nb) = &file.notebook {
-            for cell in nb.code_cells() {
-                pip_installs(&cell.source.text, &mut usage.notebook_installs);
-            }
-        }
+        usage
+            .notebook_installs
+            .extend(file.installs.iter().cloned());
         let dirs = [
             file.path
                 .parent()
@@ -423,7 +505,8 @@ pub fn collect(cx: &Context<'_>) -> Usage {
                 .unwrap_or_default(),
             root_dir.clone(),
         ];
-        for (m, range) in file_imports(file) {
+        for (m, range) in &file.imports {
+            let (m, range) = (m.clone(), *range);
             let top = m.split('.').next().unwrap_or(&m);
             if is_stdlib(top) || top == "__future__" || is_local(&m, &dirs, &stems) {
                 continue;
@@ -459,7 +542,7 @@ fn normalize_path(p: &Path) -> PathBuf {
     out
 }
 
-fn find_loaded(code: &[Arc<SourceFile>], p: &Path) -> Option<Arc<SourceFile>> {
+fn find_loaded(code: &[Arc<CodeFile>], p: &Path) -> Option<Arc<CodeFile>> {
     let want = normalize_path(p);
     code.iter()
         .find(|f| normalize_path(&f.path) == want)

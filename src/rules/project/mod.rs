@@ -59,6 +59,7 @@ use crate::source::yaml::{self, YamlNode};
 use crate::source::{SourceFile, SourceKind, TextRange};
 
 pub use env_files::{EnvFile, EnvKind, EnvSet};
+pub use imports::CodeFacts;
 
 pub const RULES: &[&RuleMeta] = &[
     &invalid_mlproject::INVALID_MLPROJECT,
@@ -128,8 +129,10 @@ pub(crate) struct Context<'a> {
     /// The environment file MLflow will use (index into `env.files`), when known.
     pub selected_env: Option<usize>,
     pub diagnostics: Vec<Diagnostic>,
-    /// The project's Python files and notebooks, loaded on first use.
-    pub code_cache: std::sync::OnceLock<Vec<Arc<SourceFile>>>,
+    /// What the project's Python files and notebooks hold, read on first use.
+    pub code_cache: std::sync::OnceLock<Vec<Arc<imports::CodeFile>>>,
+    /// Facts the per-file stage already took from code files.
+    pub known: Option<&'a CodeFacts>,
 }
 
 impl Context<'_> {
@@ -187,6 +190,16 @@ pub fn check_project(
     files: &[PathBuf],
     settings: &Settings,
 ) -> (Vec<Diagnostic>, Vec<FileError>) {
+    check_project_with(root, files, settings, None)
+}
+
+/// [`check_project`], with the facts of code files the per-file stage already read.
+pub fn check_project_with(
+    root: &Path,
+    files: &[PathBuf],
+    settings: &Settings,
+    known: Option<&CodeFacts>,
+) -> (Vec<Diagnostic>, Vec<FileError>) {
     if !RULES.iter().any(|r| settings.enabled(r)) {
         return (Vec::new(), Vec::new());
     }
@@ -231,6 +244,7 @@ pub fn check_project(
         selected_env: None,
         diagnostics: Vec::new(),
         code_cache: std::sync::OnceLock::new(),
+        known,
     };
     load_env_files(&mut cx);
 

@@ -18,7 +18,8 @@ crate::declare_rule! {
     /// (`.python-version`, `runtime.txt`, `requires-python` or Poetry's `python` in
     /// `pyproject.toml`, a `python:` docker image tag) and against the interpreter that last
     /// ran each notebook (`metadata.language_info.version`). Versions are compared as sets
-    /// (`3.10` matches `3.10.12`; `>=3.9` matches `3.11`).
+    /// (`3.10` matches `3.10.12`; `>=3.9` matches `3.11`). Notebooks that ran on the same
+    /// version are reported once, at the first, naming the others.
     ///
     /// ## Why is this bad?
     /// Each tool builds a different interpreter: the notebook's results came from 3.8, the
@@ -113,29 +114,12 @@ pub(super) fn check(cx: &mut Context<'_>) {
             );
         }
     }
-    // Notebooks: the interpreter that last ran them.
-    for nb_file in cx.code().iter().filter(|f| f.notebook.is_some()) {
-        let Some(nb) = nb_file.notebook.as_ref() else {
-            continue;
-        };
-        let text = nb_file.text.as_str();
-        let Some(li) = nb
-            .notebook_metadata(text)
-            .and_then(|m| m.get(text, "language_info"))
-        else {
-            continue;
-        };
-        if li
-            .get(text, "name")
-            .and_then(|n| n.as_str(text))
-            .is_some_and(|n| n != "python")
-        {
-            continue;
-        }
-        let Some(vnode) = li.get(text, "version") else {
-            continue;
-        };
-        let Some(v) = vnode.as_str(text) else {
+    // Notebooks: the interpreter that last ran them. One finding per version, at the first
+    // notebook that ran on it, naming the others (a course repository has dozens).
+    type Notebooks<'c> = Vec<(&'c Arc<super::imports::CodeFile>, TextRange)>;
+    let mut by_version: Vec<(String, Notebooks<'_>)> = Vec::new();
+    for code in cx.code().iter().filter(|f| f.is_notebook) {
+        let Some((v, range)) = &code.python_version else {
             continue;
         };
         let Ok(version) = pep508_rs::pep440_rs::Version::from_str(v.trim()) else {
@@ -144,20 +128,60 @@ pub(super) fn check(cx: &mut Context<'_>) {
         let Ok(exact) = VersionSpecifiers::from_str(&format!("=={version}")) else {
             continue;
         };
-        if disjoint(&primary.spec, &exact) {
-            // The notebook's metadata records where it last ran, weaker evidence than a
-            // declared version: informational.
-            let mut d = Diagnostic::new(
-                    &PYTHON_VERSION_MISMATCH,
-                    nb_file,
-                    vnode.range,
-                    format!("notebook last ran on Python `{v}`, but `{}` asks for `{}`", primary.file.path_slash(), primary.text),
-                )
-                .with_label(Label::new(&primary.file, primary.range).with_message(format!("Python `{}` here", primary.text)))
-                .with_help("re-run the notebook in the project's environment, or align the environment's Python version");
-            d.severity = crate::diagnostic::Severity::Info;
-            out.push(d);
+        if !disjoint(&primary.spec, &exact) {
+            continue;
         }
+        match by_version.iter_mut().find(|(seen, _)| seen == v) {
+            Some((_, notebooks)) => notebooks.push((code, *range)),
+            None => by_version.push((v.clone(), vec![(code, *range)])),
+        }
+    }
+    for (v, notebooks) in by_version {
+        let Some(((first, range), others)) = notebooks.split_first() else {
+            continue;
+        };
+        let Some(nb_file) = first.source() else {
+            continue;
+        };
+        let also = match others.len() {
+            0 => String::new(),
+            n => {
+                let mut names: Vec<String> = others
+                    .iter()
+                    .take(3)
+                    .map(|(f, _)| format!("`{}`", crate::source::path_slash(&f.path)))
+                    .collect();
+                if n > 3 {
+                    names.push(format!("{} more", n - 3));
+                }
+                format!(
+                    " (as did {n} other notebook{}: {})",
+                    if n == 1 { "" } else { "s" },
+                    names.join(", ")
+                )
+            }
+        };
+        // The notebook's metadata records where it last ran, weaker evidence than a
+        // declared version: informational.
+        let mut d = Diagnostic::new(
+            &PYTHON_VERSION_MISMATCH,
+            &nb_file,
+            *range,
+            format!(
+                "notebook last ran on Python `{v}`{also}, but `{}` asks for `{}`",
+                primary.file.path_slash(),
+                primary.text
+            ),
+        )
+        .with_label(
+            Label::new(&primary.file, primary.range)
+                .with_message(format!("Python `{}` here", primary.text)),
+        )
+        .with_help(
+            "re-run the notebook in the project's environment, or align the environment's Python version",
+        );
+        d.severity = crate::diagnostic::Severity::Info;
+        out.push(d);
     }
     for d in out {
         cx.push(d);

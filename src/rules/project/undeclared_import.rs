@@ -1,7 +1,5 @@
 //! ENV014: the code imports a third-party module no environment file declares.
 
-use std::collections::HashSet;
-
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::source::TextRange;
 
@@ -18,6 +16,8 @@ crate::declare_rule! {
     /// `opencv-python`, `PIL` → `pillow`, conda `pytorch` → `torch`); a module that is in no
     /// table and matches no declared name is reported as *unmapped* (severity info), not as
     /// undeclared. Packages a notebook installs itself (`%pip install x`) count as declared.
+    /// Each module is reported once, at its first import, naming the other files that
+    /// import it.
     ///
     /// ## Why is this bad?
     /// The run fails with `ModuleNotFoundError` after the environment was built
@@ -55,31 +55,57 @@ pub(super) fn check(cx: &mut Context<'_>, usage: &Usage) {
         .map(|&f| format!("`{}`", cx.env.files[f].source.path_slash()))
         .collect();
     let where_ = env_names.join(", ");
-    let mut seen: HashSet<(String, std::path::PathBuf)> = HashSet::new();
-    let mut out = Vec::new();
+    // One finding per module, at its first import; the other files that import it are
+    // named (a missing distribution is one fix, however many notebooks import it).
+    let mut modules: Vec<(String, &super::imports::Import, Vec<&std::path::Path>)> = Vec::new();
     for imp in &usage.imports {
-        let top = imp
-            .module
-            .split('.')
-            .next()
-            .unwrap_or(&imp.module)
-            .to_string();
+        let top = imp.module.split('.').next().unwrap_or(&imp.module);
         if satisfied(cx, &imp.module, &names, &usage.notebook_installs) {
             continue;
         }
-        // One finding per module per file.
-        if !seen.insert((top.clone(), imp.file.path.clone())) {
-            continue;
+        match modules.iter_mut().find(|(t, _, _)| t == top) {
+            Some((_, first, others)) => {
+                let path = imp.file.path.as_path();
+                if path != first.file.path && !others.contains(&path) {
+                    others.push(path);
+                }
+            }
+            None => modules.push((top.to_string(), imp, Vec::new())),
         }
+    }
+    let mut out = Vec::new();
+    for (top, imp, others) in modules {
+        // Code files are kept as facts; the few with a finding are loaded again.
+        let Some(file) = imp.file.source() else {
+            continue;
+        };
+        let also = match others.len() {
+            0 => String::new(),
+            n => {
+                let mut names: Vec<String> = others
+                    .iter()
+                    .take(3)
+                    .map(|p| format!("`{}`", crate::source::path_slash(p)))
+                    .collect();
+                if n > 3 {
+                    names.push(format!("{} more", n - 3));
+                }
+                format!(
+                    " (also imported in {n} other file{}: {})",
+                    if n == 1 { "" } else { "s" },
+                    names.join(", ")
+                )
+            }
+        };
         let (dists, known) = providers(cx, &imp.module);
         let mut d = if known {
             let dist = dists.first().cloned().unwrap_or_default();
             Diagnostic::new(
                 &UNDECLARED_IMPORT,
-                &imp.file,
+                &file,
                 imp.range,
                 format!(
-                    "`{}` is imported but its distribution `{dist}` is not declared in {where_}",
+                    "`{}` is imported{also} but its distribution `{dist}` is not declared in {where_}",
                     imp.module
                 ),
             )
@@ -87,9 +113,9 @@ pub(super) fn check(cx: &mut Context<'_>, usage: &Usage) {
         } else {
             let mut d = Diagnostic::new(
                 &UNDECLARED_IMPORT,
-                &imp.file,
+                &file,
                 imp.range,
-                format!("`{top}` is imported but unmapped: no declared distribution provides it as far as mlcheck knows"),
+                format!("`{top}` is imported{also} but unmapped: no declared distribution provides it as far as mlcheck knows"),
             )
             .with_help("declare the distribution that provides it, or map it in `[project] import-map` (or `known-first-party`)");
             d.severity = Severity::Info;
