@@ -299,6 +299,29 @@ pub fn check_project_with(
     (cx.diagnostics, errors)
 }
 
+/// ` (also imported in 2 other files: `a.py`, `b.ipynb`)`: the other places of a finding
+/// reported once, the first three by name; `""` when there are none. `lead` starts the
+/// parenthesis (`also imported in`), `noun` is counted (`file`, `notebook`).
+pub(crate) fn others_named(lead: &str, noun: &str, others: &[&Path]) -> String {
+    let n = others.len();
+    if n == 0 {
+        return String::new();
+    }
+    let mut names: Vec<String> = others
+        .iter()
+        .take(3)
+        .map(|p| format!("`{}`", crate::source::path_slash(p)))
+        .collect();
+    if n > 3 {
+        names.push(format!("{} more", n - 3));
+    }
+    format!(
+        " ({lead} {n} other {noun}{}: {})",
+        if n == 1 { "" } else { "s" },
+        names.join(", ")
+    )
+}
+
 fn same_dir(a: &Path, b: &Path) -> bool {
     let norm = |p: &Path| {
         if p.as_os_str().is_empty() {

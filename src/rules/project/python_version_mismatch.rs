@@ -143,24 +143,9 @@ pub(super) fn check(cx: &mut Context<'_>) {
         let Some(nb_file) = first.source() else {
             continue;
         };
-        let also = match others.len() {
-            0 => String::new(),
-            n => {
-                let mut names: Vec<String> = others
-                    .iter()
-                    .take(3)
-                    .map(|(f, _)| format!("`{}`", crate::source::path_slash(&f.path)))
-                    .collect();
-                if n > 3 {
-                    names.push(format!("{} more", n - 3));
-                }
-                format!(
-                    " (as did {n} other notebook{}: {})",
-                    if n == 1 { "" } else { "s" },
-                    names.join(", ")
-                )
-            }
-        };
+        let other_paths: Vec<&std::path::Path> =
+            others.iter().map(|(f, _)| f.path.as_path()).collect();
+        let also = super::others_named("as did", "notebook", &other_paths);
         // The notebook's metadata records where it last ran, weaker evidence than a
         // declared version: informational.
         let mut d = Diagnostic::new(

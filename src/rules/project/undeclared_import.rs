@@ -79,24 +79,7 @@ pub(super) fn check(cx: &mut Context<'_>, usage: &Usage) {
         let Some(file) = imp.file.source() else {
             continue;
         };
-        let also = match others.len() {
-            0 => String::new(),
-            n => {
-                let mut names: Vec<String> = others
-                    .iter()
-                    .take(3)
-                    .map(|p| format!("`{}`", crate::source::path_slash(p)))
-                    .collect();
-                if n > 3 {
-                    names.push(format!("{} more", n - 3));
-                }
-                format!(
-                    " (also imported in {n} other file{}: {})",
-                    if n == 1 { "" } else { "s" },
-                    names.join(", ")
-                )
-            }
-        };
+        let also = super::others_named("also imported in", "file", &others);
         let (dists, known) = providers(cx, &imp.module);
         let mut d = if known {
             let dist = dists.first().cloned().unwrap_or_default();
