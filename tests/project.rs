@@ -392,3 +392,78 @@ fn a_folder_of_repositories_checks_each_one() {
         "{findings:#?}"
     );
 }
+
+#[test]
+fn a_module_or_python_version_shared_by_many_files_is_one_finding() {
+    // Three notebooks import `torch`, which no environment file declares, and two of them
+    // last ran on Python 3.8 while the environment asks for 3.11: one ENV014 at the first
+    // import naming the other files, one ENV008 at the first notebook naming the other.
+    let dir = tempfile::tempdir().unwrap();
+    let nb = |version: &str, source: &str| {
+        serde_json::json!({
+            "cells": [{"cell_type": "code", "execution_count": null, "id": "c1",
+                       "metadata": {}, "outputs": [], "source": source}],
+            "metadata": {"language_info": {"name": "python", "version": version}},
+            "nbformat": 4, "nbformat_minor": 5
+        })
+        .to_string()
+    };
+    std::fs::write(
+        dir.path().join("environment.yml"),
+        "name: x\ndependencies:\n  - python=3.11\n  - numpy=1.26\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("a.ipynb"), nb("3.8.12", "import torch\n")).unwrap();
+    std::fs::write(
+        dir.path().join("b.ipynb"),
+        nb("3.8.12", "import numpy\nimport torch\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("c.ipynb"),
+        nb("3.11.4", "import torch.nn\n"),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlcheck"))
+        .args([
+            "check",
+            "--select",
+            "ENV008,ENV014",
+            "--output-format",
+            "json",
+            ".",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Vec<(String, String, String)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["path"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), 2, "{got:#?}");
+    let env008 = got.iter().find(|g| g.0 == "ENV008").unwrap();
+    assert_eq!(env008.1, "a.ipynb");
+    assert!(
+        env008
+            .2
+            .contains("`3.8.12` (as did 1 other notebook: `b.ipynb`)"),
+        "{}",
+        env008.2
+    );
+    let env014 = got.iter().find(|g| g.0 == "ENV014").unwrap();
+    assert_eq!(env014.1, "a.ipynb");
+    assert!(
+        env014
+            .2
+            .contains("(also imported in 2 other files: `b.ipynb`, `c.ipynb`)"),
+        "{}",
+        env014.2
+    );
+}
