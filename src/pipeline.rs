@@ -343,6 +343,20 @@ pub fn project_roots(
         }
         p.to_path_buf()
     };
+    let is_config_dir = |p: &Path| {
+        settings
+            .config_path
+            .as_deref()
+            .and_then(Path::parent)
+            .is_some_and(|dir| {
+                let dir = if dir.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    dir
+                };
+                same_dir(p, dir)
+            })
+    };
     // Every MLproject among the files (or above an explicitly named file) is a project.
     for f in files {
         if f.file_name()
@@ -355,7 +369,17 @@ pub fn project_roots(
         if p.is_dir() {
             let ml_below = roots.iter().any(|r| r.starts_with(p));
             let fb = fallback(p);
-            if ml_below || (fb == *p && !has_manifest(p)) {
+            // `p` is a project, or inside one: a git work tree, the config file's folder
+            // (`fallback` returns either), or a folder with its own environment file.
+            let whole = fb != *p || p.join(".git").exists() || is_config_dir(p) || has_manifest(p);
+            if whole {
+                if !ml_below {
+                    roots.insert(fb);
+                } else if has_manifest(p) {
+                    // Its own environment, beside the MLproject folders below it.
+                    roots.insert(p.clone());
+                }
+            } else {
                 // A folder of several projects (`~/src`, a corpus of repositories): each
                 // shallowest sub-folder with its own environment file is one, beside the
                 // MLproject folders; the folder itself only when it holds none.
@@ -364,8 +388,6 @@ pub fn project_roots(
                     roots.insert(fb);
                 }
                 roots.extend(subs);
-            } else {
-                roots.insert(fb);
             }
             continue;
         }

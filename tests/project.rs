@@ -462,8 +462,113 @@ fn a_module_or_python_version_shared_by_many_files_is_one_finding() {
     assert!(
         env014
             .2
-            .contains("(also imported in 2 other files: `b.ipynb`, `c.ipynb`)"),
+            .contains("(and in 2 other files: `b.ipynb`, `c.ipynb`)"),
         "{}",
         env014.2
     );
+}
+
+#[test]
+fn different_distributions_under_one_top_level_name_are_separate_findings() {
+    // `azure.identity` and `azure.storage.blob` are two packages to declare, not one.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("requirements.txt"), "numpy==1.26.4\n").unwrap();
+    std::fs::write(dir.path().join("a.py"), "import azure.identity\n").unwrap();
+    std::fs::write(
+        dir.path().join("b.py"),
+        "from azure.storage.blob import BlobClient\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlcheck"))
+        .args([
+            "check",
+            "--select",
+            "ENV014",
+            "--output-format",
+            "json",
+            ".",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut got: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["path"].as_str().unwrap(),
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(got.len(), 2, "{got:#?}");
+    assert!(
+        got[0].starts_with("a.py") && got[0].contains("`azure-identity`"),
+        "{got:#?}"
+    );
+    assert!(
+        got[1].starts_with("b.py") && got[1].contains("`azure-storage-blob`"),
+        "{got:#?}"
+    );
+    assert!(got.iter().all(|g| !g.contains("and in")), "{got:#?}");
+}
+
+#[test]
+fn a_grouped_finding_keeps_its_fingerprint_when_other_files_change() {
+    // A baseline entry must keep matching while other notebooks start or stop importing
+    // the same undeclared module (the message names them; the fingerprint must not).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("requirements.txt"), "numpy==1.26.4\n").unwrap();
+    std::fs::write(dir.path().join("a.py"), "import torch\n").unwrap();
+    let fingerprint = || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlcheck"))
+            .args([
+                "check",
+                "--select",
+                "ENV014",
+                "--output-format",
+                "json",
+                ".",
+            ])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        findings[0]["fingerprint"].as_str().unwrap().to_string()
+    };
+    let alone = fingerprint();
+    std::fs::write(dir.path().join("b.py"), "import torch.nn\n").unwrap();
+    assert_eq!(fingerprint(), alone);
+}
+
+#[test]
+fn a_git_work_tree_is_one_project_even_without_a_top_level_environment_file() {
+    // `mlcheck check .` at a repository root whose only requirements file is under `docs/`:
+    // the repository stays one project, rather than `docs/` becoming the project and the
+    // root's code going unchecked.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    std::fs::create_dir_all(dir.path().join("docs")).unwrap();
+    std::fs::write(dir.path().join("docs/requirements.txt"), "sphinx==7.2.6\n").unwrap();
+    std::fs::write(dir.path().join("train.py"), "import torch\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlcheck"))
+        .args([
+            "check",
+            "--select",
+            "PRJ020",
+            "--output-format",
+            "json",
+            ".",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0]["path"], "train.py");
+    let message = findings[0]["message"].as_str().unwrap();
+    assert!(message.contains("no MLproject in `.`"), "{message}");
 }

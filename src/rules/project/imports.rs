@@ -125,9 +125,10 @@ impl CodeFile {
         }
     }
 
-    /// The file, loaded again (for a diagnostic's location and snippet).
+    /// The file, loaded again (for a diagnostic's location and snippet) the way the
+    /// per-file stage read it: no size cap, non-UTF-8 bytes as `?`.
     pub fn source(&self) -> Option<Arc<SourceFile>> {
-        load_source(&self.path).map(Arc::new)
+        crate::pipeline::read_source(&self.path).ok().flatten()
     }
 }
 
@@ -369,8 +370,9 @@ pub fn find_mlflow_import(cx: &Context<'_>) -> Option<(Arc<SourceFile>, TextRang
             .imports
             .iter()
             .find(|(m, _)| m == "mlflow" || m.starts_with("mlflow."))
+            && let Some(source) = f.source()
         {
-            return Some((f.source()?, *r));
+            return Some((source, *r));
         }
     }
     None

@@ -137,14 +137,18 @@ pub(super) fn check(cx: &mut Context<'_>) {
         }
     }
     for (v, notebooks) in by_version {
-        let Some(((first, range), others)) = notebooks.split_first() else {
+        // At the first notebook that still loads, naming the others.
+        let Some((first, range, nb_file)) = notebooks
+            .iter()
+            .find_map(|(f, r)| f.source().map(|s| (f, r, s)))
+        else {
             continue;
         };
-        let Some(nb_file) = first.source() else {
-            continue;
-        };
-        let other_paths: Vec<&std::path::Path> =
-            others.iter().map(|(f, _)| f.path.as_path()).collect();
+        let other_paths: Vec<&std::path::Path> = notebooks
+            .iter()
+            .map(|(f, _)| f.path.as_path())
+            .filter(|p| *p != first.path)
+            .collect();
         let also = super::others_named("as did", "notebook", &other_paths);
         // The notebook's metadata records where it last ran, weaker evidence than a
         // declared version: informational.
@@ -166,6 +170,12 @@ pub(super) fn check(cx: &mut Context<'_>) {
             "re-run the notebook in the project's environment, or align the environment's Python version",
         );
         d.severity = crate::diagnostic::Severity::Info;
+        // Stable while other notebooks come and go: not the message.
+        d = d.with_fingerprint(crate::fingerprint(&[
+            PYTHON_VERSION_MISMATCH.code,
+            &primary.file.path_slash(),
+            &v,
+        ]));
         out.push(d);
     }
     for d in out {

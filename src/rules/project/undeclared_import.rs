@@ -55,31 +55,53 @@ pub(super) fn check(cx: &mut Context<'_>, usage: &Usage) {
         .map(|&f| format!("`{}`", cx.env.files[f].source.path_slash()))
         .collect();
     let where_ = env_names.join(", ");
-    // One finding per module, at its first import; the other files that import it are
-    // named (a missing distribution is one fix, however many notebooks import it).
-    let mut modules: Vec<(String, &super::imports::Import, Vec<&std::path::Path>)> = Vec::new();
+    // One finding per missing distribution (per top-level name when unmapped), at its first
+    // import; the other files that import it are named (a missing distribution is one fix,
+    // however many notebooks import it). `azure.identity` and `azure.storage.blob` are two.
+    struct Group<'u> {
+        key: String,
+        top: String,
+        imports: Vec<&'u super::imports::Import>,
+    }
+    let mut groups: Vec<Group<'_>> = Vec::new();
     for imp in &usage.imports {
-        let top = imp.module.split('.').next().unwrap_or(&imp.module);
         if satisfied(cx, &imp.module, &names, &usage.notebook_installs) {
             continue;
         }
-        match modules.iter_mut().find(|(t, _, _)| t == top) {
-            Some((_, first, others)) => {
-                let path = imp.file.path.as_path();
-                if path != first.file.path && !others.contains(&path) {
-                    others.push(path);
-                }
-            }
-            None => modules.push((top.to_string(), imp, Vec::new())),
+        let top = imp.module.split('.').next().unwrap_or(&imp.module);
+        let (dists, known) = providers(cx, &imp.module);
+        let key = if known {
+            dists.join(",")
+        } else {
+            format!("?{top}")
+        };
+        match groups.iter_mut().find(|g| g.key == key) {
+            Some(g) => g.imports.push(imp),
+            None => groups.push(Group {
+                key,
+                top: top.to_string(),
+                imports: vec![imp],
+            }),
         }
     }
     let mut out = Vec::new();
-    for (top, imp, others) in modules {
-        // Code files are kept as facts; the few with a finding are loaded again.
-        let Some(file) = imp.file.source() else {
+    for Group { key, top, imports } in groups {
+        // Code files are kept as facts; the one a finding points into is loaded again (the
+        // first that still loads).
+        let Some((imp, file)) = imports
+            .iter()
+            .find_map(|imp| imp.file.source().map(|f| (*imp, f)))
+        else {
             continue;
         };
-        let also = super::others_named("also imported in", "file", &others);
+        let mut others: Vec<&std::path::Path> = Vec::new();
+        for other in &imports {
+            let path = other.file.path.as_path();
+            if path != imp.file.path && !others.contains(&path) {
+                others.push(path);
+            }
+        }
+        let also = super::others_named("and in", "file", &others);
         let (dists, known) = providers(cx, &imp.module);
         let mut d = if known {
             let dist = dists.first().cloned().unwrap_or_default();
@@ -110,6 +132,12 @@ pub(super) fn check(cx: &mut Context<'_>, usage: &Usage) {
                     .with_message("environment used"),
             );
         }
+        // Stable while other files start or stop importing it: not the message.
+        let env = files
+            .first()
+            .map(|&f| cx.env.files[f].source.path_slash())
+            .unwrap_or_default();
+        d = d.with_fingerprint(crate::fingerprint(&[UNDECLARED_IMPORT.code, &env, &key]));
         out.push(d.with_property("module", top));
     }
     for d in out {

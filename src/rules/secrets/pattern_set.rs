@@ -384,7 +384,12 @@ impl PatternSet {
             .map(|p| p.id.as_str())
             .collect();
         for id in disable {
-            if !known.contains(id.as_str()) && id != "gcp-service-account-key" {
+            // `gcp-service-account-key` is structural; `deepseek-api-key` was folded into
+            // `openai-compatible-api-key` (older configs still name it).
+            if !known.contains(id.as_str())
+                && id != "gcp-service-account-key"
+                && id != "deepseek-api-key"
+            {
                 return Err(format!(
                     "`disable-patterns`: no secret pattern is named `{id}`"
                 ));
@@ -697,11 +702,14 @@ impl PatternSet {
         if g.stop_identifiers.iter().any(|r| matches(r, ident)) {
             return false;
         }
-        // The last part of a `::` path (`AWS::IAM::AccessKey`, `crate::auth::Token`) is a
-        // type's name, not a variable's.
+        // The last part of a quoted `::` path (`"AWS::IAM::AccessKey": …`) is a type's
+        // name, not a variable's (`Config::api_key = "…"` in C++ still is one).
         let before_secret = &text[line_start(text, secret.start())..secret.start()];
         if let Some(at) = before_secret.to_ascii_lowercase().rfind(ident)
             && before_secret[..at].ends_with("::")
+            && before_secret[..at]
+                .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+                .ends_with(['"', '\''])
         {
             return false;
         }
@@ -767,10 +775,15 @@ impl PatternSet {
         .iter()
         .filter_map(|w| before_lower.rfind(w).map(|at| at + w.len()))
         .max();
-        if let Some(end) = lookup_end
-            && !before_lower[end..].contains(['=', ',', ']', ')'])
-        {
-            return false;
+        if let Some(end) = lookup_end {
+            let tail = &before_lower[end..];
+            let default = tail.contains(',');
+            let assigned = tail
+                .find('=')
+                .is_some_and(|eq| tail[..eq].contains([']', ')']));
+            if !default && !assigned {
+                return false;
+            }
         }
         true
     }
@@ -905,8 +918,11 @@ fn host_port(s: &str) -> bool {
 fn quoted(before: &str) -> bool {
     let mut b = before.trim_end();
     for word in ["bearer", "token", "basic"] {
-        if b.len() >= word.len() && b[b.len() - word.len()..].eq_ignore_ascii_case(word) {
-            b = b[..b.len() - word.len()].trim_end();
+        // Bytes, not `str` slices: the line may hold multi-byte characters.
+        if let Some(cut) = b.len().checked_sub(word.len())
+            && b.as_bytes()[cut..].eq_ignore_ascii_case(word.as_bytes())
+        {
+            b = b[..cut].trim_end();
             break;
         }
     }
@@ -1074,8 +1090,17 @@ mod tests {
             "!export MY_API_KEY=Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB",
             "x = 1  # api_key=Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB",
             "pairs = [(\"api_key\", \"Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB\")]",
+            "const std::string Config::api_key = \"Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB\";",
         ] {
             assert_eq!(found(text, true), ["generic-secret"], "{text}");
+        }
+        // Multi-byte text before a value (a comment in French, a name in Chinese).
+        for text in [
+            "# Clé API: Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB",
+            "百度api = Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB",
+            "jeton_clé_api = \"Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB\"",
+        ] {
+            let _ = found(text, true);
         }
         // A random token is a literal even unquoted: text that is not Python (an INI or
         // YAML line) pasted into a `.py` file.
