@@ -11,6 +11,17 @@ use mlcheck::registry::RuleMeta;
 use mlcheck::rules::project::{RULES, check_project};
 use mlcheck::settings::Settings;
 
+/// `mlcheck check --select <select> --output-format json .` in `dir`: the findings.
+fn check_json(dir: &Path, select: &str) -> Vec<serde_json::Value> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlcheck"))
+        .args(["check", "--select", select, "--output-format", "json", "."])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+}
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/project")
 }
@@ -355,19 +366,7 @@ fn a_folder_of_repositories_checks_each_one() {
         "python: \"3.11\"\ndependencies:\n  - mlflow==2.9.2\n",
     );
     write("gamma/main.py", "import mlflow\n");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlcheck"))
-        .args([
-            "check",
-            "--select",
-            "ENV014",
-            "--output-format",
-            "json",
-            ".",
-        ])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = check_json(dir.path(), "ENV014");
     let mut got: Vec<(String, String)> = findings
         .iter()
         .map(|f| {
@@ -424,19 +423,7 @@ fn a_module_or_python_version_shared_by_many_files_is_one_finding() {
         nb("3.11.4", "import torch.nn\n"),
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlcheck"))
-        .args([
-            "check",
-            "--select",
-            "ENV008,ENV014",
-            "--output-format",
-            "json",
-            ".",
-        ])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = check_json(dir.path(), "ENV008,ENV014");
     let got: Vec<(String, String, String)> = findings
         .iter()
         .map(|f| {
@@ -479,19 +466,7 @@ fn different_distributions_under_one_top_level_name_are_separate_findings() {
         "from azure.storage.blob import BlobClient\n",
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlcheck"))
-        .args([
-            "check",
-            "--select",
-            "ENV014",
-            "--output-format",
-            "json",
-            ".",
-        ])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = check_json(dir.path(), "ENV014");
     let mut got: Vec<String> = findings
         .iter()
         .map(|f| {
@@ -523,19 +498,7 @@ fn a_grouped_finding_keeps_its_fingerprint_when_other_files_change() {
     std::fs::write(dir.path().join("requirements.txt"), "numpy==1.26.4\n").unwrap();
     std::fs::write(dir.path().join("a.py"), "import torch\n").unwrap();
     let fingerprint = || {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlcheck"))
-            .args([
-                "check",
-                "--select",
-                "ENV014",
-                "--output-format",
-                "json",
-                ".",
-            ])
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
-        let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        let findings = check_json(dir.path(), "ENV014");
         assert_eq!(findings.len(), 1, "{findings:#?}");
         findings[0]["fingerprint"].as_str().unwrap().to_string()
     };
@@ -554,19 +517,7 @@ fn a_git_work_tree_is_one_project_even_without_a_top_level_environment_file() {
     std::fs::create_dir_all(dir.path().join("docs")).unwrap();
     std::fs::write(dir.path().join("docs/requirements.txt"), "sphinx==7.2.6\n").unwrap();
     std::fs::write(dir.path().join("train.py"), "import torch\n").unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlcheck"))
-        .args([
-            "check",
-            "--select",
-            "PRJ020",
-            "--output-format",
-            "json",
-            ".",
-        ])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = check_json(dir.path(), "PRJ020");
     assert_eq!(findings.len(), 1, "{findings:#?}");
     assert_eq!(findings[0]["path"], "train.py");
     let message = findings[0]["message"].as_str().unwrap();
