@@ -523,3 +523,50 @@ fn a_git_work_tree_is_one_project_even_without_a_top_level_environment_file() {
     let message = findings[0]["message"].as_str().unwrap();
     assert!(message.contains("no MLproject in `.`"), "{message}");
 }
+
+/// Copy a fixture project into a temporary folder (to add a config beside it).
+fn copy_fixture(name: &str) -> tempfile::TempDir {
+    let src = fixtures().join(name);
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    walk(&src, &mut files);
+    for f in files {
+        let to = dir.path().join(f.strip_prefix(&src).unwrap());
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(&f, &to).unwrap();
+    }
+    dir
+}
+
+/// `(code, severity)` of each finding of `code` in `dir`.
+fn severities(dir: &Path, code: &str) -> Vec<String> {
+    check_json(dir, code)
+        .iter()
+        .map(|f| f["severity"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn a_severity_a_rule_sets_for_one_finding_survives_unless_the_config_sets_one() {
+    // Each of these rules lowers (or raises) the severity of one kind of finding below its
+    // default; the output must show what the rule decided, and the user's `[severity]`
+    // table must still win.
+    for (fixture, code, own) in [
+        ("PRJ014_int", "PRJ014", "info"), // `int` is MLflow's spelling of a number
+        ("ENV014_unmapped", "ENV014", "info"), // unmapped module: mlcheck may not know it
+        ("PRJ015_path_missing", "PRJ015", "warning"), // a missing default path
+    ] {
+        let dir = copy_fixture(fixture);
+        assert_eq!(severities(dir.path(), code), [own], "{fixture}");
+        std::fs::write(
+            dir.path().join("mlcheck.toml"),
+            format!("[severity]\n{code} = \"error\"\n"),
+        )
+        .unwrap();
+        assert_eq!(
+            severities(dir.path(), code),
+            ["error"],
+            "{fixture} with config"
+        );
+    }
+}
