@@ -120,7 +120,10 @@ pub fn check_paths_with<T: Item>(
 }
 
 /// Run the project rules (`PRJ`, `ENV`) once per project the checked `paths` belong to;
-/// `files` are those discovered under `paths`.
+/// `files` are those discovered under `paths`. Each file goes to the nearest project root
+/// among its ancestors (one walk up per file against a set of roots: linear in the number
+/// of files), and the projects are checked in parallel. Only findings located inside the
+/// checked folders are kept: a project may read files above them for context.
 fn check_projects<T: Item>(
     paths: &[PathBuf],
     files: &[PathBuf],
@@ -132,25 +135,90 @@ fn check_projects<T: Item>(
     if !rules::project::RULES.iter().any(|r| settings.enabled(r)) {
         return;
     }
-    for root in project_roots(paths, files, settings) {
-        let project_files = if paths.iter().any(|p| p.is_dir() && root.starts_with(p)) {
-            files
-                .iter()
-                .filter(|f| f.starts_with(&root))
-                .cloned()
-                .collect()
-        } else {
-            discovery::discover(std::slice::from_ref(&root), settings).files
-        };
-        let (mut diags, errors) =
-            rules::project::check_project_with(&root, &project_files, settings, known);
-        // Group by file so suppression markers are read once per file.
-        diags.sort_by(|a, b| a.file().path.cmp(&b.file().path));
-        outcome
-            .diagnostics
-            .extend(resolve(crate::suppress::apply(diags, settings)));
+    let roots = project_roots(paths, files, settings);
+    let mut by_root: std::collections::BTreeMap<PathBuf, Vec<PathBuf>> =
+        roots.iter().map(|r| (r.clone(), Vec::new())).collect();
+    for f in files {
+        if let Some(r) = nearest_root(f, &roots) {
+            by_root.entry(r).or_default().push(f.clone());
+        }
+    }
+    // A root above the checked folders (or a named file's project) may own files that
+    // discovery did not list under `paths`: find those once, for that root only.
+    for root in &roots {
+        if !paths.iter().any(|p| p.is_dir() && root.starts_with(p)) {
+            let found = discovery::discover(std::slice::from_ref(root), settings).files;
+            let own: Vec<PathBuf> = found
+                .into_iter()
+                .filter(|f| nearest_root(f, &roots).as_ref() == Some(root))
+                .collect();
+            by_root.insert(root.clone(), own);
+        }
+    }
+    let nested: BTreeSet<&PathBuf> = roots
+        .iter()
+        .filter(|r| roots.iter().any(|o| o != *r && r.starts_with(o)))
+        .collect();
+    let dirs: Vec<&PathBuf> = paths.iter().filter(|p| p.is_dir()).collect();
+    let only_dirs = !dirs.is_empty() && dirs.len() == paths.len();
+    let results: Vec<_> = by_root
+        .par_iter()
+        .map(|(root, project_files)| {
+            let has_nested = nested.iter().any(|n| n.starts_with(root) && *n != root);
+            let (mut diags, errors) =
+                rules::project::check_project_in(root, project_files, settings, known, has_nested);
+            if only_dirs {
+                diags.retain(|d| {
+                    let path = &d.file().path;
+                    dirs.iter().any(|p| inside(path, p))
+                });
+            }
+            // Group by file so suppression markers are read once per file.
+            diags.sort_by(|a, b| a.file().path.cmp(&b.file().path));
+            (resolve(crate::suppress::apply(diags, settings)), errors)
+        })
+        .collect();
+    for (diags, errors) in results {
+        outcome.diagnostics.extend(diags);
         outcome.errors.extend(errors);
     }
+}
+
+/// Whether `path` (as shown) lies inside the checked folder `dir`.
+fn inside(path: &Path, dir: &Path) -> bool {
+    if dir == Path::new(".") || dir.as_os_str().is_empty() {
+        return !path.starts_with("..") && !path.is_absolute()
+            || std::fs::canonicalize(path)
+                .ok()
+                .zip(std::fs::canonicalize(".").ok())
+                .is_some_and(|(p, d)| p.starts_with(d));
+    }
+    let strip = |p: &Path| {
+        p.strip_prefix(".")
+            .map(Path::to_path_buf)
+            .unwrap_or(p.to_path_buf())
+    };
+    strip(path).starts_with(strip(dir))
+}
+
+/// The nearest of `roots` at or above `file`'s folder.
+fn nearest_root(file: &Path, roots: &BTreeSet<PathBuf>) -> Option<PathBuf> {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        let d_eff = if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        };
+        if roots.contains(d_eff) {
+            return Some(d_eff.to_path_buf());
+        }
+        if d.as_os_str().is_empty() {
+            break;
+        }
+        dir = d.parent();
+    }
+    None
 }
 
 /// Check in-memory sources (e.g. blobs staged in git), named by their paths.
@@ -306,153 +374,118 @@ fn is_binary(bytes: &[u8]) -> bool {
     memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
 }
 
-/// The projects the checked files belong to: the folder of the nearest `MLproject` above a
-/// file, else the config file's folder, else the git work tree, else the checked directory.
-/// A checked directory that is none of those and holds no environment file of its own (a
-/// folder of repositories) is split into its shallowest sub-folders that hold one.
+/// The projects the checked files belong to. Every folder holding an `MLproject` or an
+/// environment file ([`is_project_marker`]) is a project: a code file is governed by the
+/// nearest one above it. A checked directory is a project too (for the files no nearer
+/// project holds); when it declares nothing itself, the nearest folder above it that does
+/// is taken instead, never above its repository (the folder holding `.git`, or the config
+/// file's folder). The same repository gives the same projects with or without `.git`, and
+/// nested in another work tree.
 pub fn project_roots(
     paths: &[PathBuf],
     files: &[PathBuf],
     settings: &Settings,
 ) -> BTreeSet<PathBuf> {
     let mut roots = BTreeSet::new();
-    // Without an MLproject: the config file's folder when `p` is inside it, else the
-    // nearest ancestor holding `.git`, else `p` itself (a directory) or its folder.
-    let fallback = |p: &Path| -> PathBuf {
-        if let Some(dir) = settings.config_path.as_deref().and_then(Path::parent) {
-            let dir = if dir.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                dir
-            };
-            if p.starts_with(dir) || same_dir(p, dir) {
-                return dir.to_path_buf();
-            }
-        }
-        let mut cur = Some(p);
-        while let Some(d) = cur {
-            let d_eff = if d.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                d
-            };
-            if d_eff.join(".git").exists() {
-                return d_eff.to_path_buf();
-            }
-            cur = d.parent();
-        }
-        p.to_path_buf()
-    };
-    let is_config_dir = |p: &Path| {
-        settings
-            .config_path
-            .as_deref()
-            .and_then(Path::parent)
-            .is_some_and(|dir| {
-                let dir = if dir.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    dir
-                };
-                same_dir(p, dir)
-            })
-    };
-    // Every MLproject among the files (or above an explicitly named file) is a project.
     for f in files {
-        if f.file_name()
-            .is_some_and(|n| n.eq_ignore_ascii_case("MLproject"))
-        {
+        if is_project_marker(f) {
             roots.insert(parent_or_dot(f));
         }
     }
     for p in paths {
         if p.is_dir() {
-            let ml_below = roots.iter().any(|r| r.starts_with(p));
-            let fb = fallback(p);
-            // `p` is a project, or inside one: a git work tree, the config file's folder
-            // (`fallback` returns either), or a folder with its own environment file.
-            let whole = fb != *p || p.join(".git").exists() || is_config_dir(p) || has_manifest(p);
-            if whole {
-                if !ml_below {
-                    roots.insert(fb);
-                } else if has_manifest(p) {
-                    // Its own environment, beside the MLproject folders below it.
-                    roots.insert(p.clone());
-                }
-            } else {
-                // A folder of several projects (`~/src`, a corpus of repositories): each
-                // shallowest sub-folder with its own environment file is one, beside the
-                // MLproject folders; the folder itself only when it holds none.
-                let subs = manifest_roots(p, files, &roots);
-                if subs.is_empty() && !ml_below {
-                    roots.insert(fb);
-                }
-                roots.extend(subs);
-            }
-            continue;
+            roots.insert(declaring_ancestor(p, settings).unwrap_or_else(|| p.clone()));
+        } else {
+            let dir = parent_or_dot(p);
+            roots.insert(
+                declaring_ancestor(&dir, settings).unwrap_or_else(|| fallback(&dir, settings)),
+            );
         }
-        // A named file: the nearest MLproject above it, else the fallback.
-        let mut dir = p.parent();
-        let mut found = None;
-        while let Some(d) = dir {
-            let d_eff = if d.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                d
-            };
-            if d_eff.join("MLproject").is_file() {
-                found = Some(d_eff.to_path_buf());
-                break;
-            }
-            if d.as_os_str().is_empty() {
-                break;
-            }
-            dir = d.parent();
-        }
-        roots.insert(found.unwrap_or_else(|| fallback(&parent_or_dot(p))));
     }
     roots
 }
 
-/// Files whose folder is a Python project's root.
-const MANIFESTS: &[&str] = &[
-    "requirements.txt",
-    "environment.yml",
-    "environment.yaml",
-    "pyproject.toml",
-    "setup.py",
-    "setup.cfg",
-    "Pipfile",
-];
-
-fn has_manifest(dir: &Path) -> bool {
-    MANIFESTS.iter().any(|m| dir.join(m).is_file())
+/// `dir` or its nearest ancestor that declares a project (MLproject or environment file),
+/// not above the repository `dir` is in (its `.git` folder's parent, or the config file's
+/// folder). `None` when none does, or when `dir` is in no repository and declares nothing.
+fn declaring_ancestor(dir: &Path, settings: &Settings) -> Option<PathBuf> {
+    let eff = |d: &Path| {
+        if d.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            d.to_path_buf()
+        }
+    };
+    let boundary = fallback(dir, settings);
+    let mut cur = Some(dir);
+    while let Some(d) = cur {
+        let de = eff(d);
+        if declares_project(&de) {
+            return Some(de);
+        }
+        if de == boundary || same_dir(&de, &boundary) || d.as_os_str().is_empty() {
+            return None;
+        }
+        cur = d.parent();
+    }
+    None
 }
 
-/// The shallowest folders under `dir` (itself included) holding an environment file, outside
-/// the MLproject folders already in `roots`.
-fn manifest_roots(dir: &Path, files: &[PathBuf], roots: &BTreeSet<PathBuf>) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = files
-        .iter()
-        .filter(|f| {
-            f.starts_with(dir)
-                && f.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| MANIFESTS.contains(&n))
-        })
-        .map(|f| parent_or_dot(f))
-        .filter(|d| !roots.iter().any(|r| d.starts_with(r)))
-        .collect();
-    found.sort();
-    found.dedup();
-    let mut shallowest: Vec<PathBuf> = Vec::new();
-    for d in found {
-        // Sorted, so a folder comes right after its ancestors.
-        if !shallowest.iter().any(|s| d.starts_with(s)) {
-            shallowest.push(d);
+/// The repository a folder is in: the config file's folder when `p` is inside it, else the
+/// nearest ancestor holding `.git`, else `p` itself.
+fn fallback(p: &Path, settings: &Settings) -> PathBuf {
+    if let Some(dir) = settings.config_path.as_deref().and_then(Path::parent) {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        if p.starts_with(dir) || same_dir(p, dir) {
+            return dir.to_path_buf();
         }
     }
-    shallowest
+    let mut cur = Some(p);
+    while let Some(d) = cur {
+        let d_eff = if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        };
+        if d_eff.join(".git").exists() {
+            return d_eff.to_path_buf();
+        }
+        cur = d.parent();
+    }
+    p.to_path_buf()
+}
+
+/// Whether the folder holds an `MLproject` or an environment file.
+fn declares_project(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries
+        .flatten()
+        .any(|e| e.file_type().is_ok_and(|t| t.is_file()) && is_project_marker(&e.path()))
+}
+
+/// Whether a file makes its folder a project: an `MLproject`, or a file declaring a Python
+/// environment (`requirements*.txt`, a conda or python_env file, `Pipfile`, `setup.py`,
+/// a `setup.cfg` with `install_requires`, a `pyproject.toml` with dependencies). A
+/// `pyproject.toml` or `setup.cfg` that only configures tools declares nothing.
+pub fn is_project_marker(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let lower = name.to_ascii_lowercase();
+    match lower.as_str() {
+        "mlproject" | "environment.yml" | "environment.yaml" | "conda.yaml" | "conda.yml"
+        | "python_env.yaml" | "python_env.yml" | "pipfile" | "setup.py" => true,
+        "pyproject.toml" => std::fs::read_to_string(path)
+            .is_ok_and(|t| crate::rules::project::pyproject_declares_dependencies(&t)),
+        "setup.cfg" => std::fs::read_to_string(path).is_ok_and(|t| t.contains("install_requires")),
+        _ => lower.starts_with("requirements") && lower.ends_with(".txt"),
+    }
 }
 
 fn parent_or_dot(p: &Path) -> PathBuf {

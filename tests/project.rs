@@ -302,7 +302,11 @@ fn import_map_and_first_party_options_change_the_verdict() {
     let rules = rules_for("ENV014");
     let (diags, _) = check_project(&root, &files, &Settings::with_rules(&rules));
     let d = diags.iter().find(|d| d.rule.code == "ENV014").unwrap();
-    assert!(d.message.contains("unmapped"), "{}", d.message);
+    assert!(
+        d.message.contains("no declared distribution provides it"),
+        "{}",
+        d.message
+    );
     assert_eq!(d.severity, mlcheck::diagnostic::Severity::Info);
 
     let mut settings = Settings::with_rules(&rules);
@@ -569,4 +573,168 @@ fn a_severity_a_rule_sets_for_one_finding_survives_unless_the_config_sets_one() 
             "{fixture} with config"
         );
     }
+}
+
+/// Write `files` (path, text) under `dir`.
+fn write_tree(dir: &Path, files: &[(&str, &str)]) {
+    for (rel, text) in files {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+}
+
+/// `code path:line message` of each finding, sorted.
+fn located(findings: &[serde_json::Value]) -> Vec<String> {
+    let mut v: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{} {}",
+                f["code"].as_str().unwrap(),
+                f["path"].as_str().unwrap().replace('\\', "/"),
+                f["location"]["line"],
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// A small repository: a Pipfile at the root, a sub-project with its own requirements, a
+/// notebook that installs what it imports with a continued `!pip install` line.
+const REPO: &[(&str, &str)] = &[
+    (
+        "Pipfile",
+        "[packages]\nnumpy = \"==1.26.4\"\n\n[dev-packages]\npytest = \"*\"\n",
+    ),
+    ("pyproject.toml", "[tool.black]\nline-length = 100\n"),
+    ("train.py", "import numpy\nimport torch\n"),
+    ("tests/test_train.py", "import pytest\n"),
+    ("svc/requirements.txt", "fastapi==0.110.0\n"),
+    ("svc/app.py", "import fastapi\nimport numpy\n"),
+];
+
+#[test]
+fn the_same_repository_gives_the_same_findings_wherever_it_sits() {
+    // As its own git repository, without `.git`, and nested inside another work tree (whose
+    // own requirements must not govern it): the same project findings.
+    let select = "ENV,PRJ";
+    let alone = tempfile::tempdir().unwrap();
+    write_tree(alone.path(), REPO);
+    let without_git = located(&check_json(alone.path(), select));
+    std::fs::create_dir_all(alone.path().join(".git")).unwrap();
+    let with_git = located(&check_json(alone.path(), select));
+    assert_eq!(with_git, without_git);
+    // The Pipfile is read (numpy and pytest are declared), the tool-only pyproject.toml is
+    // not taken as the environment, and `svc/` is governed by its own requirements.
+    let env014: Vec<&String> = with_git
+        .iter()
+        .filter(|f| f.starts_with("ENV014"))
+        .collect();
+    assert_eq!(
+        env014,
+        [
+            "ENV014 svc/app.py:2 `numpy` is imported but its distribution `numpy` is not declared in `svc/requirements.txt`",
+            "ENV014 train.py:2 `torch` is imported but its distribution `torch` is not declared in `Pipfile`",
+        ],
+        "{with_git:#?}"
+    );
+    assert!(
+        with_git.iter().any(|f| f.starts_with("PRJ020 svc/app.py")),
+        "{with_git:#?}"
+    );
+
+    let outer = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(outer.path().join(".git")).unwrap();
+    write_tree(
+        outer.path(),
+        &[("requirements.txt", "torch==2.2.0\nfastapi==0.110.0\n")],
+    );
+    write_tree(&outer.path().join("repo"), REPO);
+    let nested = located(&check_json(&outer.path().join("repo"), select));
+    assert_eq!(nested, without_git);
+}
+
+#[test]
+fn checking_a_folder_reports_only_findings_inside_it() {
+    // `mlcheck check svc` in a repository: the root's requirements give the context, but
+    // the undeclared import in `train.py` (outside `svc/`) is not reported.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            ("requirements.txt", "numpy==1.26.4\n"),
+            ("train.py", "import torch\n"),
+            ("svc/app.py", "import numpy\nimport pandas\n"),
+        ],
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlcheck"))
+        .args([
+            "check",
+            "--select",
+            "ENV014",
+            "--output-format",
+            "json",
+            "svc",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let got = located(&findings);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert!(
+        got[0].starts_with("ENV014 svc/app.py:2 `pandas`"),
+        "{got:#?}"
+    );
+}
+
+#[test]
+fn setup_cfg_setup_py_and_notebook_installs_declare_packages() {
+    let dir = tempfile::tempdir().unwrap();
+    let nb = serde_json::json!({
+        "cells": [
+            {"cell_type": "code", "execution_count": null, "id": "a", "metadata": {}, "outputs": [],
+             "source": "!pip install -qU \\\n    langchain-openai \\\n    deepgram-sdk\n"},
+            {"cell_type": "code", "execution_count": null, "id": "b", "metadata": {}, "outputs": [],
+             "source": "%%writefile helper_mod.py\nX = 1\n"},
+            {"cell_type": "code", "execution_count": null, "id": "c", "metadata": {}, "outputs": [],
+             "source": "import deepgram\nimport helper_mod\nimport yaml\nimport pylab\n"}
+        ],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5
+    })
+    .to_string();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "setup.cfg",
+                "[metadata]\nname = x\n\n[options]\npython_requires = >=3.9\ninstall_requires =\n    pandas>=2\n    matplotlib\n",
+            ),
+            (
+                "setup.py",
+                "from setuptools import setup\nsetup(install_requires=[\"scipy>=1\", 'requests'])\n",
+            ),
+            ("a.ipynb", &nb),
+            (
+                "b.py",
+                "import pandas\nimport scipy\nimport requests\nimport sklearn\n",
+            ),
+        ],
+    );
+    let got = located(&check_json(dir.path(), "ENV014"));
+    // `deepgram` is installed by the notebook, `helper_mod` written by it, `pylab` is
+    // matplotlib's; `yaml` (pyyaml) and `sklearn` are really undeclared.
+    assert_eq!(got.len(), 2, "{got:#?}");
+    assert!(
+        got[0].starts_with("ENV014 a.ipynb:") && got[0].contains("`pyyaml`"),
+        "{got:#?}"
+    );
+    assert!(
+        got[1].starts_with("ENV014 b.py:4") && got[1].contains("`scikit-learn`"),
+        "{got:#?}"
+    );
 }

@@ -25,6 +25,13 @@ pub enum EnvKind {
     Pyproject,
     PythonVersionFile,
     RuntimeTxt,
+    /// Pipenv's `Pipfile` (`[packages]`, `[dev-packages]`, `[requires] python_version`).
+    Pipfile,
+    /// setuptools' `setup.cfg` (`[options] install_requires`, `python_requires`,
+    /// `[options.extras_require]`).
+    SetupCfg,
+    /// setuptools' `setup.py`: literal `install_requires=[…]` and `python_requires=`.
+    SetupPy,
 }
 
 impl EnvKind {
@@ -36,6 +43,9 @@ impl EnvKind {
             EnvKind::Pyproject => "pyproject",
             EnvKind::PythonVersionFile => ".python-version",
             EnvKind::RuntimeTxt => "runtime.txt",
+            EnvKind::Pipfile => "Pipfile",
+            EnvKind::SetupCfg => "setup.cfg",
+            EnvKind::SetupPy => "setup.py",
         }
     }
 }
@@ -135,6 +145,9 @@ pub struct EnvFile {
     pub yaml: Option<YamlNode>,
     /// Files this one includes (`-r`), as indices into `EnvSet::files`.
     pub includes: Vec<usize>,
+    /// The dependencies are computed (`dynamic`, a variable in `setup.py`): what the file
+    /// declares cannot be known without running code.
+    pub opaque: bool,
 }
 
 /// All environment files of one project, read once.
@@ -164,7 +177,7 @@ impl EnvSet {
         let source_kind = match kind {
             EnvKind::Conda | EnvKind::PythonEnv => SourceKind::Yaml,
             EnvKind::Requirements => SourceKind::Requirements,
-            EnvKind::Pyproject => SourceKind::Toml,
+            EnvKind::Pyproject | EnvKind::Pipfile => SourceKind::Toml,
             _ => SourceKind::Text,
         };
         let source = Arc::new(SourceFile::new(shown.to_path_buf(), text, source_kind));
@@ -177,6 +190,7 @@ impl EnvSet {
             deps: Vec::new(),
             yaml: None,
             includes: Vec::new(),
+            opaque: false,
         });
         match kind {
             EnvKind::Conda => self.read_conda(idx),
@@ -185,6 +199,9 @@ impl EnvSet {
             EnvKind::Pyproject => self.read_pyproject(idx),
             EnvKind::PythonVersionFile => self.read_python_version(idx),
             EnvKind::RuntimeTxt => self.read_runtime_txt(idx),
+            EnvKind::Pipfile => self.read_pipfile(idx),
+            EnvKind::SetupCfg => self.read_setup_cfg(idx),
+            EnvKind::SetupPy => self.read_setup_py(idx),
         }
         Some(idx)
     }
@@ -837,6 +854,56 @@ impl EnvSet {
                 }
             }
         }
+        if let Some(project) = project {
+            if project
+                .get("dynamic")
+                .and_then(|d| d.as_array())
+                .is_some_and(|d| d.iter().any(|v| v.as_str() == Some("dependencies")))
+            {
+                self.files[idx].opaque = true;
+            }
+            // Extras: `[project.optional-dependencies] test = ["pytest"]`.
+            if let Some(extras) = project
+                .get("optional-dependencies")
+                .and_then(|v| v.as_table())
+            {
+                for list in extras.values().filter_map(|v| v.as_array()) {
+                    self.read_toml_list(idx, list, &mut search_from);
+                }
+            }
+        }
+        // PEP 735 `[dependency-groups]` (`{include-group = …}` entries are skipped).
+        if let Some(groups) = value.get("dependency-groups").and_then(|v| v.as_table()) {
+            for list in groups.values().filter_map(|v| v.as_array()) {
+                self.read_toml_list(idx, list, &mut search_from);
+            }
+        }
+        // uv's dev dependencies.
+        if let Some(list) = value
+            .get("tool")
+            .and_then(|t| t.get("uv"))
+            .and_then(|u| u.get("dev-dependencies"))
+            .and_then(|d| d.as_array())
+        {
+            self.read_toml_list(idx, list, &mut search_from);
+        }
+        // Poetry: `[tool.poetry.dependencies]`, the old `dev-dependencies`, and groups.
+        if let Some(poetry) = value.get("tool").and_then(|t| t.get("poetry")) {
+            let mut tables: Vec<&toml::Table> = ["dependencies", "dev-dependencies"]
+                .iter()
+                .filter_map(|k| poetry.get(*k).and_then(|v| v.as_table()))
+                .collect();
+            if let Some(groups) = poetry.get("group").and_then(|g| g.as_table()) {
+                tables.extend(
+                    groups
+                        .values()
+                        .filter_map(|g| g.get("dependencies").and_then(|d| d.as_table())),
+                );
+            }
+            for table in tables {
+                self.read_toml_table(idx, table, true);
+            }
+        }
         // Poetry's `python = "^3.10"`.
         if self.files[idx].python.is_none()
             && let Some(py) = value
@@ -852,6 +919,236 @@ impl EnvSet {
                 file: idx,
                 range,
                 text: py.to_string(),
+                spec,
+            });
+        }
+    }
+
+    /// Requirement strings of a TOML array, each located at its quoted text.
+    fn read_toml_list(&mut self, idx: usize, list: &[toml::Value], search_from: &mut usize) {
+        let text = self.text(idx);
+        for d in list.iter().filter_map(|d| d.as_str()) {
+            let range = find_quoted(&text.text, d, *search_from);
+            if range.end() > 0 {
+                *search_from = range.end();
+            }
+            self.read_requirement_line(idx, d, range, None);
+        }
+    }
+
+    /// A TOML table of `name = "version"` / `name = { version = … }` (Poetry, Pipfile). The
+    /// `python` key is the interpreter, not a package, when `skip_python`.
+    fn read_toml_table(&mut self, idx: usize, table: &toml::Table, skip_python: bool) {
+        let src = self.text(idx);
+        let text = src.text.as_str();
+        for (name, value) in table {
+            if skip_python && name == "python" {
+                continue;
+            }
+            let version = match value {
+                toml::Value::String(v) => Some(v.as_str()),
+                toml::Value::Table(t) => t.get("version").and_then(|v| v.as_str()),
+                _ => None,
+            };
+            let url = matches!(value, toml::Value::Table(t) if ["git", "path", "url", "file"].iter().any(|k| t.contains_key(*k)));
+            let range = find_key(text, name);
+            let spec = version.filter(|v| *v != "*").and_then(|v| {
+                VersionSpecifiers::from_str(v)
+                    .ok()
+                    .or_else(|| poetry_spec(v))
+            });
+            self.push_dep(Dep {
+                file: idx,
+                range,
+                raw_name: name.clone(),
+                name: normalize(name),
+                syntax: Syntax::Pip,
+                spec_text: spec.as_ref().map(ToString::to_string).unwrap_or_default(),
+                spec,
+                url,
+            });
+        }
+    }
+
+    fn read_pipfile(&mut self, idx: usize) {
+        let src = self.text(idx);
+        let text = src.text.as_str();
+        let value: toml::Table = match toml::from_str(text) {
+            Ok(v) => v,
+            Err(e) => {
+                let at = e.span().map_or(0, |s| s.start);
+                self.problem(
+                    idx,
+                    TextRange::empty(at.min(text.len())),
+                    ProblemKind::Invalid,
+                    format!("invalid TOML: {}", first_line(e.message())),
+                    None,
+                );
+                return;
+            }
+        };
+        for key in ["packages", "dev-packages"] {
+            if let Some(t) = value.get(key).and_then(|v| v.as_table()) {
+                self.read_toml_table(idx, t, false);
+            }
+        }
+        if let Some(v) = value
+            .get("requires")
+            .and_then(|r| {
+                r.get("python_full_version")
+                    .or_else(|| r.get("python_version"))
+            })
+            .and_then(|v| v.as_str())
+            && let Some(spec) = python_prefix_spec(v)
+        {
+            self.files[idx].python = Some(PythonReq {
+                file: idx,
+                range: find_quoted(text, v, 0),
+                text: v.to_string(),
+                spec,
+            });
+        }
+    }
+
+    fn read_setup_cfg(&mut self, idx: usize) {
+        let src = self.text(idx);
+        let text = src.text.as_str();
+        let mut section = String::new();
+        // (key, [(value line, range)]) of the current multi-line value.
+        let mut key: Option<String> = None;
+        let mut offset = 0;
+        let mut entries: Vec<(String, String, String, TextRange)> = Vec::new();
+        for line in text.split_inclusive('\n') {
+            let start = offset;
+            offset += line.len();
+            let content = line.trim_end_matches(['\n', '\r']);
+            let trimmed = content.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
+                continue;
+            }
+            let indented = content.starts_with([' ', '\t']);
+            if !indented && trimmed.starts_with('[') && trimmed.ends_with(']') {
+                section = trimmed[1..trimmed.len() - 1].trim().to_string();
+                key = None;
+                continue;
+            }
+            let lead = content.len() - content.trim_start().len();
+            if indented {
+                if let Some(k) = &key {
+                    let range = TextRange::new(start + lead, start + lead + trimmed.len());
+                    entries.push((section.clone(), k.clone(), trimmed.to_string(), range));
+                }
+                continue;
+            }
+            if let Some(sep) = content.find(['=', ':']) {
+                let k = content[..sep].trim().to_string();
+                let after = &content[sep + 1..];
+                let v = after.trim();
+                if !v.is_empty() {
+                    let vs = start + sep + 1 + (after.len() - after.trim_start().len());
+                    entries.push((
+                        section.clone(),
+                        k.clone(),
+                        v.to_string(),
+                        TextRange::new(vs, vs + v.len()),
+                    ));
+                }
+                key = Some(k);
+            } else {
+                key = None;
+            }
+        }
+        for (section, key, value, range) in entries {
+            let deps = (section == "options"
+                && matches!(key.as_str(), "install_requires" | "tests_require"))
+                || section == "options.extras_require";
+            if deps {
+                if value.starts_with("file:") || value.starts_with("attr:") {
+                    self.files[idx].opaque = true;
+                    continue;
+                }
+                self.read_requirement_line(idx, &value, range, None);
+            } else if section == "options" && key == "python_requires" {
+                match VersionSpecifiers::from_str(&value) {
+                    Ok(spec) => {
+                        self.files[idx].python = Some(PythonReq {
+                            file: idx,
+                            range,
+                            text: value.clone(),
+                            spec,
+                        })
+                    }
+                    Err(e) => self.problem(
+                        idx,
+                        range,
+                        ProblemKind::InvalidRequirement,
+                        format!(
+                            "`python_requires = {value}` is not a valid version specifier: {}",
+                            first_line(&e.to_string())
+                        ),
+                        None,
+                    ),
+                }
+            }
+        }
+    }
+
+    fn read_setup_py(&mut self, idx: usize) {
+        let src = self.text(idx);
+        let text = src.text.as_str();
+        let Some(at) = find_keyword_arg(text, "install_requires") else {
+            // No literal list: computed elsewhere (or no dependencies at all).
+            self.files[idx].opaque = text.contains("install_requires");
+            if let Some((v, range)) = setup_py_string(text, "python_requires")
+                && let Ok(spec) = VersionSpecifiers::from_str(&v)
+            {
+                self.files[idx].python = Some(PythonReq {
+                    file: idx,
+                    range,
+                    text: v,
+                    spec,
+                });
+            }
+            return;
+        };
+        let rest = &text[at..];
+        if !rest.starts_with('[') {
+            self.files[idx].opaque = true;
+        } else {
+            // String literals up to the closing bracket; anything else makes it computed.
+            let mut i = at + 1;
+            let bytes = text.as_bytes();
+            while i < text.len() {
+                let c = bytes[i];
+                match c {
+                    b']' => break,
+                    b'"' | b'\'' => {
+                        let Some(end) = text[i + 1..].find(c as char) else {
+                            break;
+                        };
+                        let value = &text[i + 1..i + 1 + end];
+                        let range = TextRange::new(i + 1, i + 1 + end);
+                        self.read_requirement_line(idx, value, range, None);
+                        i += end + 2;
+                    }
+                    b'#' => {
+                        i = text[i..].find('\n').map_or(text.len(), |n| i + n);
+                    }
+                    b',' | b' ' | b'\n' | b'\r' | b'\t' => i += 1,
+                    _ => {
+                        self.files[idx].opaque = true;
+                        break;
+                    }
+                }
+            }
+        }
+        if let Some((v, range)) = setup_py_string(text, "python_requires")
+            && let Ok(spec) = VersionSpecifiers::from_str(&v)
+        {
+            self.files[idx].python = Some(PythonReq {
+                file: idx,
+                range,
+                text: v,
                 spec,
             });
         }
@@ -951,6 +1248,62 @@ impl EnvSet {
         }
         out
     }
+}
+
+/// The offset just after `name=` (spaces allowed) in a `setup(...)` call, at the value.
+fn find_keyword_arg(text: &str, name: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(p) = text[from..].find(name) {
+        let at = from + p;
+        from = at + name.len();
+        let before_ok = at == 0
+            || !text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let after = text[from..].trim_start_matches([' ', '\t']);
+        if before_ok
+            && let Some(v) = after.strip_prefix('=')
+            && !v.starts_with('=')
+        {
+            let v2 = v.trim_start();
+            return Some(text.len() - v2.len());
+        }
+    }
+    None
+}
+
+/// A literal string keyword argument of `setup(...)` (`python_requires=">=3.8"`).
+fn setup_py_string(text: &str, name: &str) -> Option<(String, TextRange)> {
+    let at = find_keyword_arg(text, name)?;
+    let q = text[at..]
+        .chars()
+        .next()
+        .filter(|c| *c == '"' || *c == '\'')?;
+    let end = text[at + 1..].find(q)?;
+    Some((
+        text[at + 1..at + 1 + end].to_string(),
+        TextRange::new(at + 1, at + 1 + end),
+    ))
+}
+
+/// Where a TOML key is written (`name = …` at a line start, bare or quoted).
+fn find_key(text: &str, name: &str) -> TextRange {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        let lead = line.len() - t.len();
+        for cand in [name.to_string(), format!("\"{name}\"")] {
+            if let Some(rest) = t.strip_prefix(cand.as_str())
+                && rest.trim_start().starts_with('=')
+            {
+                let s = offset + lead + usize::from(cand.starts_with('"'));
+                return TextRange::new(s, s + name.len());
+            }
+        }
+        offset += line.len();
+    }
+    TextRange::empty(0)
 }
 
 fn first_line(s: &str) -> String {

@@ -82,6 +82,8 @@ pub struct CodeFile {
     pub imports: Vec<(String, TextRange)>,
     /// Notebooks: distributions installed by `%pip install` (normalised).
     pub installs: Vec<String>,
+    /// Notebooks: modules the notebook writes itself (`%%writefile helper.py`).
+    pub written: Vec<String>,
     /// Notebooks: the Python version in `metadata.language_info` (the interpreter that last
     /// ran it), with the raw range of the JSON value.
     pub python_version: Option<(String, TextRange)>,
@@ -95,10 +97,23 @@ impl CodeFile {
     /// The facts of a loaded file.
     pub fn of(file: &SourceFile) -> Self {
         let mut installs = HashSet::new();
+        let mut written = Vec::new();
         let mut python_version = None;
         if let Some(nb) = &file.notebook {
             for cell in nb.code_cells() {
                 pip_installs(&cell.source.text, &mut installs);
+                let first = cell.source.text.trim_start().lines().next().unwrap_or("");
+                if let Some(target) = first
+                    .strip_prefix("%%writefile")
+                    .or_else(|| first.strip_prefix("%%file"))
+                    && let Some(name) = target
+                        .split_whitespace()
+                        .rfind(|w| !w.starts_with('-'))
+                        .and_then(|w| Path::new(w).file_stem())
+                        .and_then(|s| s.to_str())
+                {
+                    written.push(name.to_string());
+                }
             }
             let text = file.text.as_str();
             if let Some(li) = nb
@@ -121,6 +136,7 @@ impl CodeFile {
             is_notebook: file.notebook.is_some(),
             imports: file_imports(file),
             installs,
+            written,
             python_version,
         }
     }
@@ -292,7 +308,25 @@ fn valid_module(name: &str) -> bool {
 
 /// Packages a notebook installs for itself (`%pip install x`, `!pip install -q x==1`).
 fn pip_installs(text: &str, out: &mut HashSet<String>) {
+    // Join `\` continuations first: `!pip install -qU \` / `    langchain openai`.
+    let mut logical: Vec<String> = Vec::new();
+    let mut pending = String::new();
     for line in text.lines() {
+        match line.trim_end().strip_suffix('\\') {
+            Some(head) => {
+                pending.push_str(head);
+                pending.push(' ');
+            }
+            None => {
+                pending.push_str(line);
+                logical.push(std::mem::take(&mut pending));
+            }
+        }
+    }
+    if !pending.is_empty() {
+        logical.push(pending);
+    }
+    for line in &logical {
         let t = line.trim_start();
         let Some(rest) = t
             .strip_prefix("%pip install")
@@ -301,10 +335,19 @@ fn pip_installs(text: &str, out: &mut HashSet<String>) {
             .or_else(|| t.strip_prefix("%conda install"))
             .or_else(|| t.strip_prefix("!conda install"))
             .or_else(|| t.strip_prefix("!python -m pip install"))
+            .or_else(|| t.strip_prefix("!python3 -m pip install"))
+            .or_else(|| t.strip_prefix("%pip3 install"))
+            .or_else(|| t.strip_prefix("!uv pip install"))
+            .or_else(|| t.strip_prefix("%uv pip install"))
+            .or_else(|| t.strip_prefix("%mamba install"))
+            .or_else(|| t.strip_prefix("!mamba install"))
         else {
             continue;
         };
         for w in rest.split_whitespace() {
+            if w.starts_with('#') {
+                break;
+            }
             if w.starts_with('-') || w.contains("://") || w.starts_with('$') || w.starts_with('{') {
                 continue;
             }
@@ -391,6 +434,33 @@ fn is_local(module: &str, dirs: &[PathBuf], stems: &HashSet<String>) -> bool {
     })
 }
 
+/// Whether `top` is a module or package in a folder at or above `file`'s folder
+/// (`top.py`, `top/`, `src/top/`), up to the folder holding `.git` or the filesystem root.
+fn local_above(file: &Path, top: &str, cache: &mut HashMap<(PathBuf, String), bool>) -> bool {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        let eff = if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        };
+        let key = (eff.to_path_buf(), top.to_string());
+        let hit = *cache.entry(key).or_insert_with(|| {
+            eff.join(format!("{top}.py")).is_file()
+                || eff.join(top).is_dir()
+                || eff.join("src").join(top).is_dir()
+        });
+        if hit {
+            return true;
+        }
+        if d.as_os_str().is_empty() || eff.join(".git").exists() {
+            break;
+        }
+        dir = d.parent();
+    }
+    false
+}
+
 /// Resolve a local module to its file, if any.
 fn resolve_local(module: &str, dirs: &[PathBuf]) -> Option<PathBuf> {
     let rel = module.replace('.', "/");
@@ -439,6 +509,21 @@ pub fn collect(cx: &Context<'_>) -> Usage {
         stems.insert(n.clone());
     }
     let code = cx.code();
+    // Modules a notebook writes itself (`%%writefile helper.py`), and folders of Python
+    // files (namespace packages need no `__init__.py`).
+    for f in code {
+        stems.extend(f.written.iter().cloned());
+        if !f.is_notebook
+            && let Some(dir) = f
+                .path
+                .parent()
+                .and_then(|p| p.file_name())
+                .and_then(|n| n.to_str())
+            && !is_known_third_party(dir)
+        {
+            stems.insert(dir.to_string());
+        }
+    }
     let by_path: HashMap<&Path, &Arc<CodeFile>> =
         code.iter().map(|f| (f.path.as_path(), f)).collect();
 
@@ -496,10 +581,15 @@ pub fn collect(cx: &Context<'_>) -> Usage {
         scope.extend(code.iter().cloned());
     }
     usage.any_code = !scope.is_empty();
+    let mut above_cache: HashMap<(PathBuf, String), bool> = HashMap::new();
     for file in &scope {
         usage
             .notebook_installs
             .extend(file.installs.iter().cloned());
+        // `setup.py` imports its build backend (setuptools), not a runtime dependency.
+        if file.path.file_name().is_some_and(|n| n == "setup.py") {
+            continue;
+        }
         let dirs = [
             file.path
                 .parent()
@@ -511,6 +601,15 @@ pub fn collect(cx: &Context<'_>) -> Usage {
             let (m, range) = (m.clone(), *range);
             let top = m.split('.').next().unwrap_or(&m);
             if is_stdlib(top) || top == "__future__" || is_local(&m, &dirs, &stems) {
+                continue;
+            }
+            // A notebook runs in a Jupyter kernel, which brings IPython along.
+            if file.is_notebook && matches!(top, "IPython" | "ipykernel") {
+                continue;
+            }
+            // A module in a folder above the file (code run with that folder on its path),
+            // up to the repository: first-party, unless it is a known distribution.
+            if !is_known_third_party(top) && local_above(&file.path, top, &mut above_cache) {
                 continue;
             }
             if builtin()
@@ -582,14 +681,28 @@ pub fn declared(cx: &Context<'_>) -> Option<(BTreeSet<String>, Vec<usize>)> {
     } else {
         (0..cx.env.files.len())
             .filter(|&i| {
-                !matches!(
-                    cx.env.files[i].kind,
-                    EnvKind::PythonVersionFile | EnvKind::RuntimeTxt
-                )
+                let f = &cx.env.files[i];
+                // A version file, or a file of tool settings with no dependency, declares
+                // no package.
+                let tool_only = matches!(
+                    f.kind,
+                    EnvKind::Pyproject | EnvKind::SetupCfg | EnvKind::SetupPy
+                ) && f.deps.is_empty()
+                    && !f.opaque;
+                !matches!(f.kind, EnvKind::PythonVersionFile | EnvKind::RuntimeTxt) && !tool_only
             })
             .collect()
     };
     if files.is_empty() {
+        return None;
+    }
+    // Dependencies computed by code (`dynamic`, a variable): what is declared is unknown.
+    // When that file is the only one, nothing can be said.
+    if files.iter().any(|&f| cx.env.files[f].opaque)
+        && files
+            .iter()
+            .all(|&f| cx.env.files[f].opaque || cx.env.files[f].deps.is_empty())
+    {
         return None;
     }
     let mut names = BTreeSet::new();
@@ -643,6 +756,8 @@ pub fn satisfied(
         normalize(&format!("py{top}")),
         normalize(&format!("{top}-python")),
         normalize(&format!("py-{top}")),
+        normalize(&format!("{top}-sdk")),
+        normalize(&format!("{top}-client")),
     ];
     let has = |n: &String| declared.contains(n) || extra.contains(n);
     if cands.iter().any(has) || variants.iter().any(has) {

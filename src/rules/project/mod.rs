@@ -133,6 +133,9 @@ pub(crate) struct Context<'a> {
     pub code_cache: std::sync::OnceLock<Vec<Arc<imports::CodeFile>>>,
     /// Facts the per-file stage already took from code files.
     pub known: Option<&'a CodeFacts>,
+    /// Folders below the root are projects of their own (they declare an environment):
+    /// their files are not in `files`.
+    pub has_nested: bool,
 }
 
 impl Context<'_> {
@@ -180,7 +183,43 @@ const ENV_FILE_NAMES: &[(&str, EnvKind)] = &[
     ("pyproject.toml", EnvKind::Pyproject),
     (".python-version", EnvKind::PythonVersionFile),
     ("runtime.txt", EnvKind::RuntimeTxt),
+    ("Pipfile", EnvKind::Pipfile),
+    ("setup.cfg", EnvKind::SetupCfg),
+    ("setup.py", EnvKind::SetupPy),
 ];
+
+/// Whether a `pyproject.toml` declares an environment (dependencies of the project, its
+/// extras or groups, Poetry's or uv's), rather than only configuring tools.
+pub fn pyproject_declares_dependencies(text: &str) -> bool {
+    let Ok(value) = toml::from_str::<toml::Table>(text) else {
+        return false;
+    };
+    let non_empty = |v: Option<&toml::Value>| match v {
+        Some(toml::Value::Array(a)) => !a.is_empty(),
+        Some(toml::Value::Table(t)) => !t.is_empty(),
+        _ => false,
+    };
+    let project = value.get("project");
+    let tool = value.get("tool");
+    let poetry = tool.and_then(|t| t.get("poetry"));
+    non_empty(project.and_then(|p| p.get("dependencies")))
+        || non_empty(project.and_then(|p| p.get("optional-dependencies")))
+        || project
+            .and_then(|p| p.get("dynamic"))
+            .and_then(|d| d.as_array())
+            .is_some_and(|d| d.iter().any(|v| v.as_str() == Some("dependencies")))
+        || non_empty(value.get("dependency-groups"))
+        || non_empty(
+            tool.and_then(|t| t.get("uv"))
+                .and_then(|u| u.get("dev-dependencies")),
+        )
+        || poetry
+            .and_then(|p| p.get("dependencies"))
+            .and_then(|d| d.as_table())
+            .is_some_and(|d| d.keys().any(|k| k != "python"))
+        || non_empty(poetry.and_then(|p| p.get("dev-dependencies")))
+        || non_empty(poetry.and_then(|p| p.get("group")))
+}
 
 /// Run the project rules for the project rooted at `root`. `files` are all the files that
 /// discovery found under `root` (already filtered by excludes and `.gitignore`), relative
@@ -199,6 +238,18 @@ pub fn check_project_with(
     files: &[PathBuf],
     settings: &Settings,
     known: Option<&CodeFacts>,
+) -> (Vec<Diagnostic>, Vec<FileError>) {
+    check_project_in(root, files, settings, known, false)
+}
+
+/// [`check_project_with`] for one project of several: `has_nested` when folders below
+/// `root` are projects of their own (their files are not among `files`).
+pub fn check_project_in(
+    root: &Path,
+    files: &[PathBuf],
+    settings: &Settings,
+    known: Option<&CodeFacts>,
+    has_nested: bool,
 ) -> (Vec<Diagnostic>, Vec<FileError>) {
     if !RULES.iter().any(|r| settings.enabled(r)) {
         return (Vec::new(), Vec::new());
@@ -245,6 +296,7 @@ pub fn check_project_with(
         diagnostics: Vec::new(),
         code_cache: std::sync::OnceLock::new(),
         known,
+        has_nested,
     };
     load_env_files(&mut cx);
 
@@ -403,6 +455,21 @@ fn load_env_files(cx: &mut Context<'_>) {
     for f in extra {
         let disk = f.to_path_buf();
         cx.env.load(&disk, f, EnvKind::Requirements);
+    }
+    // A `requirements/` folder at the root (`requirements/base.txt`, `requirements/dev.txt`).
+    let mut folder: Vec<(PathBuf, PathBuf)> = std::fs::read_dir(dir.join("requirements"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_str()?.to_string();
+            (name.ends_with(".txt") && e.path().is_file())
+                .then(|| (e.path(), cx.shown(&format!("requirements/{name}"))))
+        })
+        .collect();
+    folder.sort();
+    for (disk, shown) in folder {
+        cx.env.load(&disk, &shown, EnvKind::Requirements);
     }
     // MLflow's default pick when the MLproject has no env key.
     if cx.selected_env.is_none()

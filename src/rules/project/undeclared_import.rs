@@ -120,7 +120,7 @@ pub(super) fn check(cx: &mut Context<'_>, usage: &Usage) {
                 &UNDECLARED_IMPORT,
                 &file,
                 imp.range,
-                format!("`{top}` is imported{also} but unmapped: no declared distribution provides it as far as mlcheck knows"),
+                format!("`{top}` is imported{also} but no declared distribution provides it (none is named `{top}`, and mlcheck knows no other distribution that installs it)"),
             )
             .with_help("declare the distribution that provides it, or map it in `[project] import-map` (or `known-first-party`)");
             d.severity = Severity::Info;
