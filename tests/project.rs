@@ -738,3 +738,32 @@ fn setup_cfg_setup_py_and_notebook_installs_declare_packages() {
         "{got:#?}"
     );
 }
+
+#[test]
+fn different_conda_builds_tracking_imports_and_templates_are_not_faults() {
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            // `pytorch` and `pytorch-gpu` are different conda packages; `torchvision` twice
+            // is a real duplicate.
+            (
+                "environment.yml",
+                "name: x\ndependencies:\n  - python=3.10\n  - pytorch=2.1\n  - pytorch-gpu=2.1\n  - torchvision=0.16\n  - torchvision=0.16\n",
+            ),
+            // `import mlflow` for tracking does not make the folder an MLflow Project.
+            ("train.py", "import mlflow\nimport torch\nimport torchvision\n"),
+            // A cookiecutter placeholder is filled in when the template is rendered.
+            (
+                "tpl/{{ cookiecutter.repo_name }}/requirements.txt",
+                "kedro~={{ cookiecutter.kedro_version }}\n",
+            ),
+        ],
+    );
+    let got = located(&check_json(dir.path(), "ENV013,PRJ019,ENV005"));
+    assert_eq!(
+        got,
+        ["ENV013 environment.yml:7 `torchvision` is declared twice in this file"],
+        "{got:#?}"
+    );
+}

@@ -664,7 +664,9 @@ impl EnvSet {
         base: Option<&Path>,
     ) {
         let line = strip_comment(line).trim();
-        if line.is_empty() {
+        // A template placeholder (`kedro~={{ cookiecutter.kedro_version }}`) is filled in
+        // when the template is rendered: nothing to check yet.
+        if line.is_empty() || line.contains("{{") || line.contains("{%") {
             return;
         }
         if let Some(rest) = line
