@@ -93,7 +93,6 @@ pub(super) fn check(cx: &mut Context<'_>) {
                 .with_help(help),
             );
         }
-        return;
     }
     // `import mlflow` alone is tracking or tracing, and `mlruns/` holds tracked runs: neither
     // makes a folder an MLflow Project.
