@@ -752,7 +752,10 @@ fn different_conda_builds_tracking_imports_and_templates_are_not_faults() {
                 "name: x\ndependencies:\n  - python=3.10\n  - pytorch=2.1\n  - pytorch-gpu=2.1\n  - torchvision=0.16\n  - torchvision=0.16\n",
             ),
             // `import mlflow` for tracking does not make the folder an MLflow Project.
-            ("train.py", "import mlflow\nimport torch\nimport torchvision\n"),
+            (
+                "train.py",
+                "import mlflow\nimport torch\nimport torchvision\n",
+            ),
             // A cookiecutter placeholder is filled in when the template is rendered.
             (
                 "tpl/{{ cookiecutter.repo_name }}/requirements.txt",

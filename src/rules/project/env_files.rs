@@ -666,7 +666,26 @@ impl EnvSet {
         let line = strip_comment(line).trim();
         // A template placeholder (`kedro~={{ cookiecutter.kedro_version }}`) is filled in
         // when the template is rendered: nothing to check yet.
-        if line.is_empty() || line.contains("{{") || line.contains("{%") {
+        if line.is_empty() {
+            return;
+        }
+        if line.contains("{{") || line.contains("{%") {
+            let name: String = line
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                .collect();
+            if !name.is_empty() {
+                self.push_dep(Dep {
+                    file: idx,
+                    range,
+                    raw_name: name.clone(),
+                    name: normalize(&name),
+                    syntax: Syntax::Pip,
+                    spec: None,
+                    spec_text: String::new(),
+                    url: true,
+                });
+            }
             return;
         }
         if let Some(rest) = line

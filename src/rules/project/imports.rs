@@ -100,6 +100,20 @@ impl CodeFile {
         let mut written = Vec::new();
         let mut python_version = None;
         if let Some(nb) = &file.notebook {
+            for cell in nb
+                .cells
+                .iter()
+                .filter(|c| c.kind == crate::source::notebook::CellKind::Markdown)
+            {
+                // "Run `%pip install -U pandas numpy` first": an install the reader is told to do.
+                for line in cell.source.text.lines() {
+                    for (i, _) in line.match_indices("pip install ") {
+                        let rest = &line[i..];
+                        let end = rest.find(['`', '\n']).unwrap_or(rest.len());
+                        pip_installs(&format!("%{}", &rest[..end]), &mut installs);
+                    }
+                }
+            }
             for cell in nb.code_cells() {
                 pip_installs(&cell.source.text, &mut installs);
                 let first = cell.source.text.trim_start().lines().next().unwrap_or("");
@@ -262,10 +276,18 @@ pub fn scan_imports(text: &str) -> Vec<(String, (usize, usize))> {
         if let Some(t) = try_indent
             && indent <= t
             && !trimmed.starts_with("try:")
+            && !trimmed.starts_with("if TYPE_CHECKING")
+            && !trimmed.starts_with("if typing.TYPE_CHECKING")
         {
             try_indent = None;
         }
-        if trimmed.starts_with("try:") {
+        // Optional imports (`try:`) and type-checking-only ones (`if TYPE_CHECKING:`) are
+        // not runtime dependencies.
+        let type_checking = matches!(
+            trimmed.trim_end(),
+            "if TYPE_CHECKING:" | "if typing.TYPE_CHECKING:"
+        );
+        if trimmed.starts_with("try:") || type_checking {
             try_indent = Some(indent);
             continue;
         }
@@ -327,7 +349,16 @@ fn pip_installs(text: &str, out: &mut HashSet<String>) {
         logical.push(pending);
     }
     for line in &logical {
+        // `! pip install x` (a space after the bang) is the same command.
         let t = line.trim_start();
+        let spaced;
+        let t = match t.strip_prefix(['!', '%']) {
+            Some(rest) if rest.starts_with(' ') => {
+                spaced = format!("{}{}", &t[..1], rest.trim_start());
+                spaced.as_str()
+            }
+            _ => t,
+        };
         let Some(rest) = t
             .strip_prefix("%pip install")
             .or_else(|| t.strip_prefix("!pip install"))
@@ -340,6 +371,7 @@ fn pip_installs(text: &str, out: &mut HashSet<String>) {
             .or_else(|| t.strip_prefix("!uv pip install"))
             .or_else(|| t.strip_prefix("%uv pip install"))
             .or_else(|| t.strip_prefix("%mamba install"))
+            .or_else(|| t.strip_prefix("pip install"))
             .or_else(|| t.strip_prefix("!mamba install"))
         else {
             continue;
@@ -347,6 +379,20 @@ fn pip_installs(text: &str, out: &mut HashSet<String>) {
         for w in rest.split_whitespace() {
             if w.starts_with('#') {
                 break;
+            }
+            // `git+https://github.com/openai/whisper.git@v1` installs `whisper`.
+            if w.contains("://") {
+                let path = w.split(['@', '#']).next().unwrap_or(w);
+                let path = w
+                    .strip_prefix("git+")
+                    .map_or(path, |rest| rest.split('@').next().unwrap_or(rest));
+                if let Some(last) = path.trim_end_matches('/').rsplit('/').next() {
+                    let name = last.trim_end_matches(".git");
+                    if !name.is_empty() && !name.contains('.') {
+                        out.insert(normalize(name));
+                    }
+                }
+                continue;
             }
             if w.starts_with('-') || w.contains("://") || w.starts_with('$') || w.starts_with('{') {
                 continue;
@@ -761,6 +807,12 @@ pub fn satisfied(
     ];
     let has = |n: &String| declared.contains(n) || extra.contains(n);
     if cands.iter().any(has) || variants.iter().any(has) {
+        return true;
+    }
+    // Namespace packages: `azure.search.documents` is `azure-search-documents`,
+    // `google.cloud.storage` is `google-cloud-storage`.
+    let parts: Vec<&str> = module.split('.').collect();
+    if (2..=parts.len()).any(|n| has(&normalize(&parts[..n].join("-")))) {
         return true;
     }
     // Brought along by a declared distribution.
