@@ -99,6 +99,7 @@ const CASES: &[(&str, &[&str])] = &[
         "PRJ004_entry_point",
         &["PRJ002 MLproject:1:1", "PRJ004 MLproject:5:1"],
     ),
+    ("PRJ001_duplicate_entry_point", &["PRJ001 MLproject:10:3"]),
     ("PRJ005_no_name", &["PRJ005 MLproject:1:1"]),
     ("PRJ006_null_docker", &["PRJ006 MLproject:4:1"]),
     (
@@ -136,6 +137,7 @@ const CASES: &[(&str, &[&str])] = &[
     ("ENV001_no_env", &["ENV001 helpers.py:1:1"]),
     ("ENV002_channels_string", &["ENV002 conda.yaml:2:11"]),
     ("ENV002_pip_not_list", &["ENV002 conda.yaml:9:10"]),
+    ("ENV002_duplicate_key", &["ENV002 conda.yaml:12:1"]),
     (
         "ENV003_python_env_keys",
         &["ENV003 python_env.yaml:1:9", "ENV003 python_env.yaml:2:1"],
@@ -767,6 +769,27 @@ fn different_conda_builds_tracking_imports_and_templates_are_not_faults() {
     assert_eq!(
         got,
         ["ENV013 environment.yml:7 `torchvision` is declared twice in this file"],
+        "{got:#?}"
+    );
+}
+
+#[test]
+fn an_environment_file_that_cannot_be_read_is_a_finding() {
+    // A Windows-1252 byte in requirements.txt: reported (ENV002) with the byte and offset,
+    // and the file is still read.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("requirements.txt"),
+        b"numpy==1.26.4 # caf\xe9\npandas==2.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("a.py"), "import numpy\nimport pandas\n").unwrap();
+    let got = located(&check_json(dir.path(), "ENV002,ENV014"));
+    assert_eq!(
+        got,
+        [
+            "ENV002 requirements.txt:1 not valid UTF-8 (byte 0xE9 at offset 19, the file looks like Windows-1252): read with invalid bytes as `?`"
+        ],
         "{got:#?}"
     );
 }

@@ -170,10 +170,51 @@ impl EnvSet {
         if let Some(i) = self.find(disk_path) {
             return Some(i);
         }
-        let text = std::fs::read_to_string(disk_path).ok()?;
-        if text.len() > 4 * 1024 * 1024 {
-            return None;
-        }
+        // A file that cannot be read is reported (ENV002), never dropped silently.
+        let mut unread: Option<(usize, String)> = None;
+        let text = match std::fs::read(disk_path) {
+            Ok(bytes) if bytes.len() > 4 * 1024 * 1024 => {
+                unread = Some((
+                    0,
+                    format!(
+                        "environment file too large to read ({} MiB): its dependencies are not checked",
+                        bytes.len() / (1024 * 1024)
+                    ),
+                ));
+                String::new()
+            }
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(e) => {
+                    let at = e.utf8_error().valid_up_to();
+                    let byte = e.as_bytes()[at];
+                    // A lone high byte (not a UTF-8 lead followed by continuations) is
+                    // what Windows-1252 / Latin-1 text looks like.
+                    let lone = e.utf8_error().error_len() == Some(1);
+                    let guess = if lone && byte >= 0x80 {
+                        ", the file looks like Windows-1252"
+                    } else {
+                        ""
+                    };
+                    unread = Some((
+                        at,
+                        format!(
+                            "not valid UTF-8 (byte 0x{byte:02X} at offset {at}{guess}): read with invalid bytes as `?`"
+                        ),
+                    ));
+                    let mut text = String::new();
+                    for chunk in e.as_bytes().utf8_chunks() {
+                        text.push_str(chunk.valid());
+                        text.extend(std::iter::repeat_n('?', chunk.invalid().len()));
+                    }
+                    text
+                }
+            },
+            Err(e) => {
+                unread = Some((0, format!("cannot read the environment file: {e}")));
+                String::new()
+            }
+        };
         let source_kind = match kind {
             EnvKind::Conda | EnvKind::PythonEnv => SourceKind::Yaml,
             EnvKind::Requirements => SourceKind::Requirements,
@@ -192,6 +233,18 @@ impl EnvSet {
             includes: Vec::new(),
             opaque: false,
         });
+        if let Some((at, message)) = unread {
+            self.problem(
+                idx,
+                TextRange::empty(at.min(self.files[idx].source.text.len())),
+                ProblemKind::Invalid,
+                message,
+                None,
+            );
+            if self.files[idx].source.text.is_empty() {
+                return Some(idx);
+            }
+        }
         match kind {
             EnvKind::Conda => self.read_conda(idx),
             EnvKind::PythonEnv => self.read_python_env(idx),
@@ -232,6 +285,27 @@ impl EnvSet {
         match yaml::parse(&src.text) {
             Ok(root) => {
                 self.unquoted_versions(idx, &root);
+                let dups: Vec<(TextRange, String, TextRange)> = root
+                    .duplicate_keys()
+                    .into_iter()
+                    .map(|(first, dup)| {
+                        (
+                            dup.range,
+                            dup.scalar_text().unwrap_or("").to_string(),
+                            first.range,
+                        )
+                    })
+                    .collect();
+                for (range, key, first) in dups {
+                    let line = src.location(first.start()).raw.line;
+                    self.problem(
+                        idx,
+                        range,
+                        ProblemKind::Invalid,
+                        format!("duplicate key `{key}`: the YAML loader keeps this one and silently drops the one on line {line}"),
+                        Some("merge the two entries into one"),
+                    );
+                }
                 Some(root)
             }
             Err(e) => {
