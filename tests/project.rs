@@ -108,6 +108,7 @@ const CASES: &[(&str, &[&str])] = &[
     ),
     ("PRJ007_ok_docker_extras", &[]),
     ("PRJ007_no_image", &["PRJ007 MLproject:3:1"]),
+    ("PRJ007_bad_image", &["PRJ007 MLproject:4:10"]),
     ("PRJ008_missing_env_file", &["PRJ008 MLproject:3:12"]),
     ("PRJ009_absolute_env", &["PRJ009 MLproject:3:12"]),
     (
@@ -121,6 +122,7 @@ const CASES: &[(&str, &[&str])] = &[
     ("PRJ013_format_spec", &["PRJ013 MLproject:13:31"]),
     ("PRJ013_positional", &["PRJ013 MLproject:13:97"]),
     ("PRJ013_shell_var", &["PRJ013 MLproject:13:103"]),
+    ("PRJ013_glued", &["PRJ013 MLproject:11:7"]),
     ("PRJ014_int", &["PRJ014 MLproject:16:17"]),
     ("PRJ014_str", &["PRJ014 MLproject:12:21"]),
     ("PRJ015_float_not_number", &["PRJ015 MLproject:8:37"]),
