@@ -163,6 +163,9 @@ const CASES: &[(&str, &[&str])] = &[
     ("ENV014_undeclared", &["ENV014 train.py:6:8"]),
     ("ENV014_unmapped", &["ENV014 train.py:6:8"]),
     ("ENV015_unused", &["ENV015 conda.yaml:8:5"]),
+    ("ENV016_python_range", &["ENV016 conda.yaml:5:5"]),
+    ("ENV017_cuda", &["ENV017 conda.yaml:12:7"]),
+    ("ENV018_export", &["ENV018 conda.yaml:5:5"]),
 ];
 
 #[test]

@@ -148,6 +148,9 @@ pub struct EnvFile {
     /// The dependencies are computed (`dynamic`, a variable in `setup.py`): what the file
     /// declares cannot be known without running code.
     pub opaque: bool,
+    /// The file names a package index or link page (`--index-url`, `--extra-index-url`,
+    /// `--find-links`, a uv/Poetry source): local versions such as `+cu118` can resolve.
+    pub index_options: bool,
 }
 
 /// All environment files of one project, read once.
@@ -232,6 +235,7 @@ impl EnvSet {
             yaml: None,
             includes: Vec::new(),
             opaque: false,
+            index_options: false,
         });
         if let Some((at, message)) = unread {
             self.problem(
@@ -804,6 +808,20 @@ impl EnvSet {
             return;
         }
         let (editable, req) = split_requirement_options(line);
+        if [
+            "-i",
+            "--index-url",
+            "--extra-index-url",
+            "-f",
+            "--find-links",
+        ]
+        .iter()
+        .any(|o| {
+            line.strip_prefix(o)
+                .is_some_and(|r| r.starts_with([' ', '=', '\t']))
+        }) {
+            self.files[idx].index_options = true;
+        }
         if req.is_empty() {
             return; // an option line: --index-url, --find-links, --pre …
         }
@@ -966,6 +984,15 @@ impl EnvSet {
                     self.read_toml_list(idx, list, &mut search_from);
                 }
             }
+        }
+        let tool = value.get("tool");
+        if tool.and_then(|t| t.get("uv")).is_some_and(|u| {
+            u.get("index").is_some() || u.get("sources").is_some() || u.get("find-links").is_some()
+        }) || tool
+            .and_then(|t| t.get("poetry"))
+            .is_some_and(|p| p.get("source").is_some())
+        {
+            self.files[idx].index_options = true;
         }
         // PEP 735 `[dependency-groups]` (`{include-group = …}` entries are skipped).
         if let Some(groups) = value.get("dependency-groups").and_then(|v| v.as_table()) {

@@ -11,6 +11,7 @@ mod imports;
 mod mlproject;
 
 mod conda_only_dependency;
+mod conda_python_not_pinned;
 mod conflicting_pins;
 mod deprecated_package;
 mod duplicate_dependency;
@@ -34,6 +35,7 @@ mod multiple_environments;
 mod no_mlproject;
 mod non_portable_environment_path;
 mod pip_without_pip;
+mod platform_specific_environment;
 mod python_version_mismatch;
 mod required_parameter;
 mod requirements_include_not_found;
@@ -43,6 +45,7 @@ mod unknown_mlproject_key;
 mod unknown_parameter_type;
 mod unpinned_dependency;
 mod unquoted_python_version;
+mod unresolvable_local_version;
 mod unused_dependency;
 mod unused_parameter;
 
@@ -97,6 +100,9 @@ pub const RULES: &[&RuleMeta] = &[
     &duplicate_dependency::DUPLICATE_DEPENDENCY,
     &undeclared_import::UNDECLARED_IMPORT,
     &unused_dependency::UNUSED_DEPENDENCY,
+    &conda_python_not_pinned::CONDA_PYTHON_NOT_PINNED,
+    &unresolvable_local_version::UNRESOLVABLE_LOCAL_VERSION,
+    &platform_specific_environment::PLATFORM_SPECIFIC_ENVIRONMENT,
 ];
 
 /// Options from the `[project]` table of the config file.
@@ -339,6 +345,9 @@ pub fn check_project_in(
     conda_only_dependency::check(&mut cx);
     deprecated_package::check(&mut cx);
     duplicate_dependency::check(&mut cx);
+    conda_python_not_pinned::check(&mut cx);
+    unresolvable_local_version::check(&mut cx);
+    platform_specific_environment::check(&mut cx);
     // Imports against declarations.
     if (cx.enabled(&undeclared_import::UNDECLARED_IMPORT)
         || cx.enabled(&unused_dependency::UNUSED_DEPENDENCY))
