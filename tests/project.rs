@@ -144,6 +144,7 @@ const CASES: &[(&str, &[&str])] = &[
         "ENV003_python_env_keys",
         &["ENV003 python_env.yaml:1:9", "ENV003 python_env.yaml:2:1"],
     ),
+    ("ENV003_conda_as_python_env", &["ENV003 MLproject:3:13"]),
     ("ENV004_unquoted", &["ENV004 python_env.yaml:1:9"]),
     ("ENV005_conda_equals_in_pip", &["ENV005 conda.yaml:10:7"]),
     ("ENV006_missing_include", &["ENV006 conda.yaml:10:7"]),
@@ -154,6 +155,10 @@ const CASES: &[(&str, &[&str])] = &[
     ),
     ("ENV009_conflicting_pins", &["ENV009 requirements.txt:1:1"]),
     ("ENV010_unpinned", &["ENV010 conda.yaml:7:5"]),
+    (
+        "ENV010_bare_python",
+        &["ENV010 conda.yaml:5:5", "ENV016 conda.yaml:5:5"],
+    ),
     (
         "ENV011_conda_only",
         &["ENV011 conda.yaml:6:5", "ENV011 conda.yaml:7:5"],
@@ -797,4 +802,21 @@ fn an_environment_file_that_cannot_be_read_is_a_finding() {
         ],
         "{got:#?}"
     );
+}
+
+#[test]
+fn a_conda_pin_in_a_pip_list_is_invalid_not_unversioned() {
+    // `numpy=1.26.2` under `pip:` is ENV005 (conda syntax); ENV010 must not also call it
+    // unversioned.
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[(
+            "environment.yml",
+            "name: x\ndependencies:\n  - python=3.10\n  - pip=23.3\n  - pip:\n    - numpy=1.26.2\n",
+        )],
+    );
+    let got = located(&check_json(dir.path(), "ENV005,ENV010"));
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert!(got[0].starts_with("ENV005 environment.yml:6"), "{got:#?}");
 }

@@ -151,6 +151,8 @@ pub struct EnvFile {
     /// The file names a package index or link page (`--index-url`, `--extra-index-url`,
     /// `--find-links`, a uv/Poetry source): local versions such as `+cu118` can resolve.
     pub index_options: bool,
+    /// A conda-format file that an MLproject names under `python_env`.
+    pub conda_as_python_env: bool,
 }
 
 /// All environment files of one project, read once.
@@ -236,6 +238,7 @@ impl EnvSet {
             includes: Vec::new(),
             opaque: false,
             index_options: false,
+            conda_as_python_env: false,
         });
         if let Some((at, message)) = unread {
             self.problem(
@@ -547,6 +550,19 @@ impl EnvSet {
     }
 
     fn read_python_env(&mut self, idx: usize) {
+        // A conda file named as `python_env` (`python_env: conda.yaml`): read it as what it
+        // is, and let the MLproject rule say so once, instead of a finding per conda key.
+        {
+            let src = self.text(idx);
+            if let Ok(root) = yaml::parse(&src.text)
+                && looks_like_conda(&root)
+            {
+                self.files[idx].kind = EnvKind::Conda;
+                self.files[idx].conda_as_python_env = true;
+                self.read_conda(idx);
+                return;
+            }
+        }
         let Some(root) = self.parse_yaml(idx) else {
             return;
         };
@@ -1370,6 +1386,20 @@ impl EnvSet {
         }
         out
     }
+}
+
+/// Whether a YAML root is a conda environment (`channels`, `name`, or a `pip:` mapping in
+/// `dependencies`) rather than a `python_env.yaml` (`python`, `build_dependencies`,
+/// `dependencies`).
+fn looks_like_conda(root: &YamlNode) -> bool {
+    root.as_map().is_some()
+        && (root.get("channels").is_some()
+            || root.get("name").is_some()
+            || root
+                .get("dependencies")
+                .and_then(YamlNode::as_seq)
+                .is_some_and(|items| items.iter().any(|i| i.as_map().is_some())))
+        && root.get("build_dependencies").is_none()
 }
 
 /// The offset just after `name=` (spaces allowed) in a `setup(...)` call, at the value.
