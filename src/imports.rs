@@ -53,6 +53,9 @@ pub struct Import {
     pub optional: bool,
     /// From `importlib.import_module("…")` or `__import__("…")`.
     pub dynamic: bool,
+    /// Under `if TYPE_CHECKING:`: never imported at run time.
+    #[serde(skip)]
+    pub type_checking: bool,
 }
 
 /// Where a module comes from.
@@ -102,6 +105,7 @@ pub fn imports_in(file: &SourceFile, parsed: &ParsedFile) -> Vec<Import> {
                 range: parsed.to_raw(file, unit, imp.range),
                 optional: imp.optional,
                 dynamic: imp.dynamic,
+                type_checking: imp.type_checking,
             });
         }
     }

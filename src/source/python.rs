@@ -243,6 +243,8 @@ pub struct ImportStmt {
     pub dynamic: bool,
     /// `from . import x` / `from .mod import y` (module is what follows the dots).
     pub relative: bool,
+    /// Under `if TYPE_CHECKING:`: read by type checkers only, never at run time.
+    pub type_checking: bool,
 }
 
 /// What the rules of a run read from the parse: the walk collects nothing else, and cells
@@ -866,6 +868,7 @@ impl Collector {
             optional: self.optional_import > 0,
             dynamic,
             relative,
+            type_checking: self.type_checking > 0,
         });
     }
 

@@ -21,8 +21,6 @@ use crate::source::{SourceFile, SourceKind, TextRange};
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImportMap {
-    /// Top-level modules of the standard library.
-    pub stdlib: Vec<String>,
     /// Modules provided by the platform, never declared (`google.colab`).
     pub ignore: Vec<String>,
     /// Third-party modules whose distribution has the same (normalised) name.
@@ -43,10 +41,9 @@ pub fn builtin() -> &'static ImportMap {
     })
 }
 
+/// The one standard-library list (`rules/stdlib.txt`), shared with `mlcheck imports`.
 pub fn is_stdlib(top: &str) -> bool {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| builtin().stdlib.iter().map(String::as_str).collect())
-        .contains(top)
+    crate::imports::is_stdlib(top)
 }
 
 pub fn is_known_third_party(top: &str) -> bool {
@@ -78,7 +75,7 @@ pub struct Import {
 pub struct CodeFile {
     pub path: PathBuf,
     pub is_notebook: bool,
-    /// (module, raw range) of each import statement ([`scan_imports`]).
+    /// (dotted module, raw range) of each import that runs (from the parse).
     pub imports: Vec<(String, TextRange)>,
     /// Notebooks: distributions installed by `%pip install` (normalised).
     pub installs: Vec<String>,
@@ -246,88 +243,6 @@ impl Context<'_> {
     }
 }
 
-/// (module, decoded range) of each import statement in Python text; optional imports
-/// (inside `try:`) and relative imports are skipped.
-pub fn scan_imports(text: &str) -> Vec<(String, (usize, usize))> {
-    let mut out = Vec::new();
-    let mut offset = 0;
-    let mut in_string: Option<&str> = None;
-    let mut try_indent: Option<usize> = None;
-    for line in text.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        let content = line.trim_end_matches(['\n', '\r']);
-        if let Some(q) = in_string {
-            if content.matches(q).count() % 2 == 1 {
-                in_string = None;
-            }
-            continue;
-        }
-        for q in ["\"\"\"", "'''"] {
-            if content.matches(q).count() % 2 == 1 {
-                in_string = Some(q);
-            }
-        }
-        let trimmed = content.trim_start();
-        let indent = content.len() - trimmed.len();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        if let Some(t) = try_indent
-            && indent <= t
-            && !trimmed.starts_with("try:")
-            && !trimmed.starts_with("if TYPE_CHECKING")
-            && !trimmed.starts_with("if typing.TYPE_CHECKING")
-        {
-            try_indent = None;
-        }
-        // Optional imports (`try:`) and type-checking-only ones (`if TYPE_CHECKING:`) are
-        // not runtime dependencies.
-        let type_checking = matches!(
-            trimmed.trim_end(),
-            "if TYPE_CHECKING:" | "if typing.TYPE_CHECKING:"
-        );
-        if trimmed.starts_with("try:") || type_checking {
-            try_indent = Some(indent);
-            continue;
-        }
-        if try_indent.is_some() {
-            continue;
-        }
-        let stmt = trimmed.split('#').next().unwrap_or("");
-        let base = start + indent;
-        if let Some(rest) = stmt.strip_prefix("import ") {
-            let mut pos = base + "import ".len();
-            for part in rest.split(',') {
-                let name = part.split_whitespace().next().unwrap_or("");
-                let lead = part.len() - part.trim_start().len();
-                if valid_module(name) {
-                    out.push((name.to_string(), (pos + lead, pos + lead + name.len())));
-                }
-                pos += part.len() + 1;
-            }
-        } else if let Some(rest) = stmt.strip_prefix("from ") {
-            let name = rest.split_whitespace().next().unwrap_or("");
-            let lead = rest.len() - rest.trim_start().len();
-            if valid_module(name) && rest.contains(" import") {
-                let s = base + "from ".len() + lead;
-                out.push((name.to_string(), (s, s + name.len())));
-            }
-        }
-    }
-    out
-}
-
-fn valid_module(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with('.')
-        && name.split('.').all(|p| {
-            !p.is_empty()
-                && p.chars().all(|c| c.is_alphanumeric() || c == '_')
-                && !p.starts_with(|c: char| c.is_ascii_digit())
-        })
-}
-
 /// Packages a notebook installs for itself (`%pip install x`, `!pip install -q x==1`).
 fn pip_installs(text: &str, out: &mut HashSet<String>) {
     // Join `\` continuations first: `!pip install -qU \` / `    langchain openai`.
@@ -409,28 +324,15 @@ fn pip_installs(text: &str, out: &mut HashSet<String>) {
     }
 }
 
-/// Imports of one loaded file: (module, raw range).
+/// Imports of one loaded file: (dotted module, raw range), read from the parsed code (the
+/// same reader as `mlcheck imports`); optional (`try: … except ImportError`) and
+/// type-checking-only imports are left out, as are cells run by a cell magic.
 fn file_imports(file: &SourceFile) -> Vec<(String, TextRange)> {
-    match &file.notebook {
-        Some(nb) => {
-            let mut out = Vec::new();
-            for cell in nb.code_cells() {
-                let text = &cell.source.text;
-                if text.trim_start().starts_with("%%") {
-                    continue;
-                }
-                for (m, (s, e)) in scan_imports(text) {
-                    out.push((m, cell.to_raw(TextRange::new(s, e))));
-                }
-            }
-            out
-        }
-        None if file.kind == SourceKind::Python => scan_imports(&file.text)
-            .into_iter()
-            .map(|(m, (s, e))| (m, TextRange::new(s, e)))
-            .collect(),
-        None => Vec::new(),
-    }
+    crate::imports::imports_of(file)
+        .into_iter()
+        .filter(|i| !i.optional && !i.type_checking)
+        .map(|i| (i.name, i.range))
+        .collect()
 }
 
 /// The first `import mlflow` / `from mlflow…` in the project's code.
@@ -829,18 +731,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn scans_imports_and_skips_optional_ones() {
-        let src = "import os, numpy as np\nfrom sklearn.linear_model import Ridge\nfrom . import x\ntry:\n    import torch\nexcept ImportError:\n    pass\n\"\"\"\nimport fake\n\"\"\"\nimport pandas\n";
-        let got: Vec<String> = scan_imports(src).into_iter().map(|(m, _)| m).collect();
-        assert_eq!(got, ["os", "numpy", "sklearn.linear_model", "pandas"]);
-        let (m, (s, e)) = &scan_imports(src)[1];
-        assert_eq!(&src[*s..*e], m);
+    fn reads_imports_from_the_parse_and_skips_optional_ones() {
+        let src = "import os, numpy as np\nfrom sklearn.linear_model import Ridge\nfrom . import x\ntry:\n    import torch\nexcept ImportError:\n    pass\n\"\"\"\nimport fake\n\"\"\"\nimport pandas\nif TYPE_CHECKING:\n    import polars\n";
+        let file = SourceFile::new(PathBuf::from("a.py"), src.to_string(), SourceKind::Python);
+        let got = file_imports(&file);
+        let names: Vec<&str> = got.iter().map(|(m, _)| m.as_str()).collect();
+        assert_eq!(names, ["os", "numpy", "sklearn.linear_model", "pandas"]);
+        let (m, r) = &got[1];
+        assert!(src[r.start()..r.end()].starts_with(m.as_str()));
     }
 
     #[test]
     fn builtin_table_loads() {
         let m = builtin();
-        assert!(m.stdlib.len() > 150);
         assert!(m.imports.len() + m.identity.len() > 200);
         assert_eq!(
             m.imports.get("sklearn").map(Vec::as_slice),
