@@ -135,7 +135,8 @@ fn check_projects<T: Item>(
     if !rules::project::RULES.iter().any(|r| settings.enabled(r)) {
         return;
     }
-    let roots = project_roots(paths, files, settings);
+    let preloaded = known.map(rules::project::CodeFacts::preloaded);
+    let roots = project_roots_with(paths, files, settings, preloaded.as_ref());
     let mut by_root: std::collections::BTreeMap<PathBuf, Vec<PathBuf>> =
         roots.iter().map(|r| (r.clone(), Vec::new())).collect();
     for f in files {
@@ -181,6 +182,12 @@ fn check_projects<T: Item>(
     for (diags, errors) in results {
         outcome.diagnostics.extend(diags);
         outcome.errors.extend(errors);
+    }
+    if std::env::var_os("MLCHECK_DEBUG_PROJECT_READS").is_some() {
+        eprintln!(
+            "mlcheck: project stage read {} file(s) from disk",
+            rules::project::DISK_READS.load(std::sync::atomic::Ordering::Relaxed)
+        );
     }
 }
 
@@ -386,19 +393,30 @@ pub fn project_roots(
     files: &[PathBuf],
     settings: &Settings,
 ) -> BTreeSet<PathBuf> {
+    project_roots_with(paths, files, settings, None)
+}
+
+/// [`project_roots`], reading marker files the per-file stage loaded from `preloaded`.
+fn project_roots_with(
+    paths: &[PathBuf],
+    files: &[PathBuf],
+    settings: &Settings,
+    preloaded: Option<&rules::project::Preloaded>,
+) -> BTreeSet<PathBuf> {
     let mut roots = BTreeSet::new();
     for f in files {
-        if is_project_marker(f) {
+        if marker_with(f, preloaded) {
             roots.insert(parent_or_dot(f));
         }
     }
     for p in paths {
         if p.is_dir() {
-            roots.insert(declaring_ancestor(p, settings).unwrap_or_else(|| p.clone()));
+            roots.insert(declaring_ancestor(p, settings, preloaded).unwrap_or_else(|| p.clone()));
         } else {
             let dir = parent_or_dot(p);
             roots.insert(
-                declaring_ancestor(&dir, settings).unwrap_or_else(|| fallback(&dir, settings)),
+                declaring_ancestor(&dir, settings, preloaded)
+                    .unwrap_or_else(|| fallback(&dir, settings)),
             );
         }
     }
@@ -408,7 +426,11 @@ pub fn project_roots(
 /// `dir` or its nearest ancestor that declares a project (MLproject or environment file),
 /// not above the repository `dir` is in (its `.git` folder's parent, or the config file's
 /// folder). `None` when none does, or when `dir` is in no repository and declares nothing.
-fn declaring_ancestor(dir: &Path, settings: &Settings) -> Option<PathBuf> {
+fn declaring_ancestor(
+    dir: &Path,
+    settings: &Settings,
+    preloaded: Option<&rules::project::Preloaded>,
+) -> Option<PathBuf> {
     let eff = |d: &Path| {
         if d.as_os_str().is_empty() {
             PathBuf::from(".")
@@ -420,7 +442,7 @@ fn declaring_ancestor(dir: &Path, settings: &Settings) -> Option<PathBuf> {
     let mut cur = Some(dir);
     while let Some(d) = cur {
         let de = eff(d);
-        if declares_project(&de) {
+        if declares_project(&de, preloaded) {
             return Some(de);
         }
         if de == boundary || same_dir(&de, &boundary) || d.as_os_str().is_empty() {
@@ -460,13 +482,41 @@ fn fallback(p: &Path, settings: &Settings) -> PathBuf {
 }
 
 /// Whether the folder holds an `MLproject` or an environment file.
-fn declares_project(dir: &Path) -> bool {
+fn declares_project(dir: &Path, preloaded: Option<&rules::project::Preloaded>) -> bool {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return false;
     };
     entries
         .flatten()
-        .any(|e| e.file_type().is_ok_and(|t| t.is_file()) && is_project_marker(&e.path()))
+        .any(|e| e.file_type().is_ok_and(|t| t.is_file()) && marker_with(&e.path(), preloaded))
+}
+
+/// Whether a file name is one the project stage reads as an environment file.
+pub fn is_environment_name(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let lower = name.to_ascii_lowercase();
+    matches!(
+        lower.as_str(),
+        "environment.yml"
+            | "environment.yaml"
+            | "conda.yaml"
+            | "conda.yml"
+            | "python_env.yaml"
+            | "python_env.yml"
+            | "pipfile"
+            | "setup.py"
+            | "setup.cfg"
+            | "pyproject.toml"
+            | "runtime.txt"
+            | ".python-version"
+    ) || lower.starts_with("requirements") && lower.ends_with(".txt")
+        || path
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|d| d == "requirements")
+            && lower.ends_with(".txt")
 }
 
 /// Whether a file makes its folder a project: an `MLproject`, or a file declaring a Python
@@ -474,16 +524,28 @@ fn declares_project(dir: &Path) -> bool {
 /// a `setup.cfg` with `install_requires`, a `pyproject.toml` with dependencies). A
 /// `pyproject.toml` or `setup.cfg` that only configures tools declares nothing.
 pub fn is_project_marker(path: &Path) -> bool {
+    marker_with(path, None)
+}
+
+fn marker_with(path: &Path, preloaded: Option<&rules::project::Preloaded>) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
+    };
+    let read = |p: &Path| -> Option<String> {
+        if let Some(f) = preloaded.and_then(|pre| pre.get(p)) {
+            return Some(f.text.clone());
+        }
+        rules::project::count_read();
+        std::fs::read_to_string(p).ok()
     };
     let lower = name.to_ascii_lowercase();
     match lower.as_str() {
         "mlproject" | "environment.yml" | "environment.yaml" | "conda.yaml" | "conda.yml"
         | "python_env.yaml" | "python_env.yml" | "pipfile" | "setup.py" => true,
-        "pyproject.toml" => std::fs::read_to_string(path)
-            .is_ok_and(|t| crate::rules::project::pyproject_declares_dependencies(&t)),
-        "setup.cfg" => std::fs::read_to_string(path).is_ok_and(|t| t.contains("install_requires")),
+        "pyproject.toml" => {
+            read(path).is_some_and(|t| crate::rules::project::pyproject_declares_dependencies(&t))
+        }
+        "setup.cfg" => read(path).is_some_and(|t| t.contains("install_requires")),
         _ => lower.starts_with("requirements") && lower.ends_with(".txt"),
     }
 }

@@ -820,3 +820,47 @@ fn a_conda_pin_in_a_pip_list_is_invalid_not_unversioned() {
     assert_eq!(got.len(), 1, "{got:#?}");
     assert!(got[0].starts_with("ENV005 environment.yml:6"), "{got:#?}");
 }
+
+#[test]
+fn the_project_stage_reads_no_file_the_per_file_stage_loaded() {
+    // MLproject, conda file, requirements, pyproject and code are all loaded by the
+    // per-file stage: the project stage builds its model from them and reads nothing again
+    // (only files the walk does not load, such as `Pipfile`, would be read, once).
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "MLproject",
+                "name: x\nconda_env: conda.yaml\nentry_points:\n  main:\n    command: \"python train.py\"\n",
+            ),
+            (
+                "conda.yaml",
+                "name: x\ndependencies:\n  - python=3.10\n  - pip=23.3\n  - pip:\n    - -r requirements.txt\n",
+            ),
+            ("requirements.txt", "numpy==1.26.4\n"),
+            ("pyproject.toml", "[project]\nname = \"x\"\ndependencies = [\"numpy==1.26.4\"]\n"),
+            ("train.py", "import numpy\nimport torch\n"),
+            ("sub/requirements.txt", "pandas==2.1.0\n"),
+            ("sub/a.py", "import pandas\n"),
+        ],
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlcheck"))
+        .args(["check", "--select", "ENV,PRJ", "--output-format", "json", "."])
+        .env("MLCHECK_DEBUG_PROJECT_READS", "1")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("project stage read 0 file(s) from disk"),
+        "{stderr}"
+    );
+    // And it still found what it should: `torch` is undeclared.
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        findings.iter().any(|f| f["code"] == "ENV014"
+            && f["message"].as_str().unwrap().contains("`torch`")),
+        "{findings:#?}"
+    );
+}

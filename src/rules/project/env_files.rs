@@ -158,6 +158,8 @@ pub struct EnvFile {
 /// All environment files of one project, read once.
 #[derive(Debug, Default)]
 pub struct EnvSet {
+    /// Files the per-file stage already loaded: taken from here, not read again.
+    pub preloaded: super::imports::Preloaded,
     pub files: Vec<EnvFile>,
     pub deps: Vec<Dep>,
     pub problems: Vec<Problem>,
@@ -177,7 +179,15 @@ impl EnvSet {
         }
         // A file that cannot be read is reported (ENV002), never dropped silently.
         let mut unread: Option<(usize, String)> = None;
-        let text = match std::fs::read(disk_path) {
+        let preloaded = self.preloaded.get(disk_path);
+        if preloaded.is_none() {
+            super::imports::count_read();
+        }
+        let read = match &preloaded {
+            Some(file) => Ok(file.text.clone().into_bytes()),
+            None => std::fs::read(disk_path),
+        };
+        let text = match read {
             Ok(bytes) if bytes.len() > 4 * 1024 * 1024 => {
                 unread = Some((
                     0,

@@ -88,6 +88,7 @@ pub struct CodeFile {
 
 impl CodeFile {
     pub fn load(path: &Path) -> Option<Self> {
+        count_read();
         Some(Self::of(&load_source(path)?))
     }
 
@@ -204,24 +205,60 @@ pub fn load_source(path: &Path) -> Option<SourceFile> {
     Some(SourceFile::new(path.to_path_buf(), text, kind))
 }
 
-/// The [`CodeFile`]s of the files the per-file stage loaded, so that the project stage does
-/// not read and parse them a second time.
+/// What the per-file stage loaded that the project stage reads, so that it reads and parses
+/// nothing a second time: the [`CodeFile`] facts of Python files and notebooks, and the
+/// loaded text of MLproject and environment files.
 #[derive(Debug, Default)]
-pub struct CodeFacts(std::sync::Mutex<HashMap<PathBuf, Arc<CodeFile>>>);
+pub struct CodeFacts(
+    std::sync::Mutex<HashMap<PathBuf, Arc<CodeFile>>>,
+    pub(crate) Preloaded,
+);
+
+/// MLproject and environment files the per-file stage loaded, by normalised path.
+#[derive(Clone, Debug, Default)]
+pub struct Preloaded(Arc<std::sync::Mutex<HashMap<PathBuf, Arc<SourceFile>>>>);
+
+impl Preloaded {
+    /// The loaded file at `path` (`./a/b` and `a/b` are one path).
+    pub fn get(&self, path: &Path) -> Option<Arc<SourceFile>> {
+        self.0.lock().ok()?.get(&normalize_path(path)).cloned()
+    }
+}
+
+/// Files read from disk by the project stage (MLproject, environment and code files it was
+/// not handed by the per-file stage). `MLCHECK_DEBUG_PROJECT_READS=1` prints the count.
+pub static DISK_READS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+pub(crate) fn count_read() {
+    DISK_READS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
 
 impl CodeFacts {
-    /// Keep the facts of a Python file or notebook (other kinds are ignored).
-    pub fn record(&self, file: &SourceFile) {
+    /// Keep what the project stage needs of a loaded file: the facts of a Python file or
+    /// notebook, the text of an MLproject or environment file (other files are ignored).
+    pub fn record(&self, file: &Arc<SourceFile>) {
         if matches!(file.kind, SourceKind::Python | SourceKind::Notebook) {
             let facts = Arc::new(CodeFile::of(file));
             if let Ok(mut map) = self.0.lock() {
                 map.insert(file.path.clone(), facts);
             }
         }
+        if file.decode_error.is_none()
+            && (file.kind == SourceKind::MlProject
+                || crate::pipeline::is_environment_name(&file.path))
+            && let Ok(mut map) = (self.1).0.lock()
+        {
+            map.insert(normalize_path(&file.path), Arc::clone(file));
+        }
     }
 
     fn get(&self, path: &Path) -> Option<Arc<CodeFile>> {
         self.0.lock().ok()?.get(path).cloned()
+    }
+
+    /// The MLproject and environment files the per-file stage loaded.
+    pub fn preloaded(&self) -> Preloaded {
+        self.1.clone()
     }
 }
 

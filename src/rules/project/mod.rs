@@ -62,7 +62,8 @@ use crate::source::yaml::{self, YamlNode};
 use crate::source::{SourceFile, SourceKind, TextRange};
 
 pub use env_files::{EnvFile, EnvKind, EnvSet};
-pub use imports::CodeFacts;
+pub(crate) use imports::count_read;
+pub use imports::{CodeFacts, DISK_READS, Preloaded};
 
 pub const RULES: &[&RuleMeta] = &[
     &invalid_mlproject::INVALID_MLPROJECT,
@@ -274,8 +275,14 @@ pub fn check_project_in(
         .filter(|f| !nested.iter().any(|n| f.starts_with(n)))
         .collect();
 
-    let mlproject =
-        find_mlproject(root, &own).and_then(|path| match std::fs::read_to_string(&path) {
+    let preloaded = known.map(CodeFacts::preloaded).unwrap_or_default();
+    let mlproject = find_mlproject(root, &own).and_then(|path| {
+        if let Some(file) = preloaded.get(&path) {
+            let root = yaml::parse(&file.text).ok();
+            return Some(MlProjectFile { source: file, root });
+        }
+        imports::count_read();
+        match std::fs::read_to_string(&path) {
             Ok(text) => {
                 let root = yaml::parse(&text).ok();
                 Some(MlProjectFile {
@@ -290,14 +297,18 @@ pub fn check_project_in(
                 });
                 None
             }
-        });
+        }
+    });
 
     let mut cx = Context {
         root,
         files: own,
         settings,
         mlproject,
-        env: EnvSet::default(),
+        env: EnvSet {
+            preloaded,
+            ..EnvSet::default()
+        },
         selected_env: None,
         diagnostics: Vec::new(),
         code_cache: std::sync::OnceLock::new(),
