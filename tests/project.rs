@@ -839,14 +839,24 @@ fn the_project_stage_reads_no_file_the_per_file_stage_loaded() {
                 "name: x\ndependencies:\n  - python=3.10\n  - pip=23.3\n  - pip:\n    - -r requirements.txt\n",
             ),
             ("requirements.txt", "numpy==1.26.4\n"),
-            ("pyproject.toml", "[project]\nname = \"x\"\ndependencies = [\"numpy==1.26.4\"]\n"),
+            (
+                "pyproject.toml",
+                "[project]\nname = \"x\"\ndependencies = [\"numpy==1.26.4\"]\n",
+            ),
             ("train.py", "import numpy\nimport torch\n"),
             ("sub/requirements.txt", "pandas==2.1.0\n"),
             ("sub/a.py", "import pandas\n"),
         ],
     );
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlcheck"))
-        .args(["check", "--select", "ENV,PRJ", "--output-format", "json", "."])
+        .args([
+            "check",
+            "--select",
+            "ENV,PRJ",
+            "--output-format",
+            "json",
+            ".",
+        ])
         .env("MLCHECK_DEBUG_PROJECT_READS", "1")
         .current_dir(dir.path())
         .output()
@@ -859,8 +869,33 @@ fn the_project_stage_reads_no_file_the_per_file_stage_loaded() {
     // And it still found what it should: `torch` is undeclared.
     let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert!(
-        findings.iter().any(|f| f["code"] == "ENV014"
-            && f["message"].as_str().unwrap().contains("`torch`")),
+        findings
+            .iter()
+            .any(|f| f["code"] == "ENV014" && f["message"].as_str().unwrap().contains("`torch`")),
         "{findings:#?}"
+    );
+}
+
+#[test]
+fn development_dependencies_are_declared_but_never_unused() {
+    // A Poetry dev group and a PEP 735 group declare `pytest`/`hypothesis` for the tests;
+    // ENV015 does not call a development tool unused, ENV014 finds the test imports declared.
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "pyproject.toml",
+                "[project]\nname = \"x\"\ndependencies = [\"numpy==1.26.4\", \"requests==2.31.0\"]\n\n[dependency-groups]\ntest = [\"hypothesis==6.98.0\"]\n\n[tool.poetry.group.dev.dependencies]\nblack2 = \"^24.1\"\n",
+            ),
+            ("src/x/__init__.py", "import numpy\n"),
+            ("tests/test_x.py", "import hypothesis\nimport numpy\n"),
+        ],
+    );
+    let got = located(&check_json(dir.path(), "ENV014,ENV015"));
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert!(
+        got[0].starts_with("ENV015 pyproject.toml:3") && got[0].contains("`requests`"),
+        "{got:#?}"
     );
 }

@@ -75,6 +75,10 @@ pub struct Dep {
     pub spec_text: String,
     /// Installed from a URL, a path or in editable mode.
     pub url: bool,
+    /// A development or test dependency (`[dev-packages]`, a dependency group, a
+    /// `requirements-dev.txt`). ENV014 counts them for every file: in ML repositories the
+    /// training code is often what "dev" requirements install (measured on the ecosystem).
+    pub dev: bool,
 }
 
 impl Dep {
@@ -158,6 +162,8 @@ pub struct EnvFile {
 /// All environment files of one project, read once.
 #[derive(Debug, Default)]
 pub struct EnvSet {
+    /// Reading a development table (`[dev-packages]`, a dependency group): its deps are dev.
+    pub(crate) dev_context: bool,
     /// Files the per-file stage already loaded: taken from here, not read again.
     pub preloaded: super::imports::Preloaded,
     pub files: Vec<EnvFile>,
@@ -466,6 +472,7 @@ impl EnvSet {
                     spec,
                     spec_text,
                     url: false,
+                    dev: false,
                 });
             } else if let Some(map) = item.as_map() {
                 for (k, v) in map {
@@ -788,6 +795,7 @@ impl EnvSet {
                     spec: None,
                     spec_text: String::new(),
                     url: true,
+                    dev: false,
                 });
             }
             return;
@@ -869,6 +877,7 @@ impl EnvSet {
                         spec: None,
                         spec_text: String::new(),
                         url: true,
+                        dev: false,
                     });
                 }
             }
@@ -898,6 +907,7 @@ impl EnvSet {
                     spec: spec.filter(|s| !s.is_empty()),
                     spec_text,
                     url,
+                    dev: false,
                 });
             }
             Err(e) => {
@@ -933,6 +943,7 @@ impl EnvSet {
                         spec: None,
                         spec_text: String::new(),
                         url: false,
+                        dev: false,
                     });
                 }
             }
@@ -1021,6 +1032,7 @@ impl EnvSet {
             self.files[idx].index_options = true;
         }
         // PEP 735 `[dependency-groups]` (`{include-group = …}` entries are skipped).
+        self.dev_context = true;
         if let Some(groups) = value.get("dependency-groups").and_then(|v| v.as_table()) {
             for list in groups.values().filter_map(|v| v.as_array()) {
                 self.read_toml_list(idx, list, &mut search_from);
@@ -1035,22 +1047,29 @@ impl EnvSet {
         {
             self.read_toml_list(idx, list, &mut search_from);
         }
+        self.dev_context = false;
         // Poetry: `[tool.poetry.dependencies]`, the old `dev-dependencies`, and groups.
         if let Some(poetry) = value.get("tool").and_then(|t| t.get("poetry")) {
-            let mut tables: Vec<&toml::Table> = ["dependencies", "dev-dependencies"]
-                .iter()
-                .filter_map(|k| poetry.get(*k).and_then(|v| v.as_table()))
+            if let Some(t) = poetry.get("dependencies").and_then(|v| v.as_table()) {
+                self.read_toml_table(idx, t, true);
+            }
+            let mut dev: Vec<&toml::Table> = poetry
+                .get("dev-dependencies")
+                .and_then(|v| v.as_table())
+                .into_iter()
                 .collect();
             if let Some(groups) = poetry.get("group").and_then(|g| g.as_table()) {
-                tables.extend(
+                dev.extend(
                     groups
                         .values()
                         .filter_map(|g| g.get("dependencies").and_then(|d| d.as_table())),
                 );
             }
-            for table in tables {
+            self.dev_context = true;
+            for table in dev {
                 self.read_toml_table(idx, table, true);
             }
+            self.dev_context = false;
         }
         // Poetry's `python = "^3.10"`.
         if self.files[idx].python.is_none()
@@ -1114,6 +1133,7 @@ impl EnvSet {
                 spec_text: spec.as_ref().map(ToString::to_string).unwrap_or_default(),
                 spec,
                 url,
+                dev: false,
             });
         }
     }
@@ -1137,7 +1157,9 @@ impl EnvSet {
         };
         for key in ["packages", "dev-packages"] {
             if let Some(t) = value.get(key).and_then(|v| v.as_table()) {
+                self.dev_context = key == "dev-packages";
                 self.read_toml_table(idx, t, false);
+                self.dev_context = false;
             }
         }
         if let Some(v) = value
@@ -1215,7 +1237,10 @@ impl EnvSet {
                     self.files[idx].opaque = true;
                     continue;
                 }
+                self.dev_context = key == "tests_require"
+                    || section == "options.extras_require" && is_dev_name(&key);
                 self.read_requirement_line(idx, &value, range, None);
+                self.dev_context = false;
             } else if section == "options" && key == "python_requires" {
                 match VersionSpecifiers::from_str(&value) {
                     Ok(spec) => {
@@ -1374,8 +1399,9 @@ impl EnvSet {
         }
     }
 
-    fn push_dep(&mut self, dep: Dep) {
+    fn push_dep(&mut self, mut dep: Dep) {
         let file = dep.file;
+        dep.dev = dep.dev || self.dev_context || is_dev_file(&self.files[file].disk_path);
         let i = self.deps.len();
         self.deps.push(dep);
         self.files[file].deps.push(i);
@@ -1396,6 +1422,39 @@ impl EnvSet {
         }
         out
     }
+}
+
+/// Whether a group, extra or file-name token names development work (`dev`, `test`,
+/// `lint`, `docs` …).
+pub fn is_dev_name(name: &str) -> bool {
+    name.to_ascii_lowercase().split(['-', '_', '.']).any(|t| {
+        matches!(
+            t,
+            "dev"
+                | "develop"
+                | "development"
+                | "test"
+                | "tests"
+                | "testing"
+                | "lint"
+                | "linting"
+                | "doc"
+                | "docs"
+                | "ci"
+                | "typing"
+                | "style"
+        )
+    })
+}
+
+/// A requirements file for development (`requirements-dev.txt`, `requirements/test.txt`,
+/// `test-requirements.txt`).
+fn is_dev_file(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "txt")
+        && path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .is_some_and(is_dev_name)
 }
 
 /// Whether a YAML root is a conda environment (`channels`, `name`, or a `pip:` mapping in
