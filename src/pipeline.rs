@@ -511,6 +511,7 @@ pub fn is_environment_name(path: &Path) -> bool {
             | "pyproject.toml"
             | "runtime.txt"
             | ".python-version"
+            | "dockerfile"
     ) || lower.starts_with("requirements") && lower.ends_with(".txt")
         || path
             .parent()

@@ -899,3 +899,37 @@ fn development_dependencies_are_declared_but_never_unused() {
         "{got:#?}"
     );
 }
+
+#[test]
+fn a_dockerfile_declares_its_pip_installs_and_python() {
+    // `RUN pip install` lines (continued with `\`) declare packages; `FROM python:3.9`
+    // disagrees with `requires-python`; setup.cfg's python_requires is compared too.
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "Dockerfile",
+                "FROM python:3.9-slim\nRUN pip install --no-cache-dir \\\n    fastapi==0.110.0 \\\n    uvicorn==0.29.0 && rm -rf /tmp/x\n",
+            ),
+            (
+                "setup.cfg",
+                "[options]\npython_requires = >=3.11\ninstall_requires =\n    numpy==1.26.4\n",
+            ),
+            (
+                "app.py",
+                "import fastapi\nimport uvicorn\nimport numpy\nimport pandas\n",
+            ),
+        ],
+    );
+    let got = located(&check_json(dir.path(), "ENV008,ENV014"));
+    assert_eq!(got.len(), 2, "{got:#?}");
+    assert!(
+        got[0].starts_with("ENV008 ") && got[0].contains("3.9"),
+        "{got:#?}"
+    );
+    assert!(
+        got[1].starts_with("ENV014 app.py:4") && got[1].contains("`pandas`"),
+        "{got:#?}"
+    );
+}

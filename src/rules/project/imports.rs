@@ -671,7 +671,7 @@ pub fn declared(cx: &Context<'_>) -> Option<(BTreeSet<String>, Vec<usize>)> {
                 // no package.
                 let tool_only = matches!(
                     f.kind,
-                    EnvKind::Pyproject | EnvKind::SetupCfg | EnvKind::SetupPy
+                    EnvKind::Pyproject | EnvKind::SetupCfg | EnvKind::SetupPy | EnvKind::Dockerfile
                 ) && f.deps.is_empty()
                     && !f.opaque;
                 !matches!(f.kind, EnvKind::PythonVersionFile | EnvKind::RuntimeTxt) && !tool_only

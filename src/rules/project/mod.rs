@@ -193,6 +193,7 @@ const ENV_FILE_NAMES: &[(&str, EnvKind)] = &[
     ("Pipfile", EnvKind::Pipfile),
     ("setup.cfg", EnvKind::SetupCfg),
     ("setup.py", EnvKind::SetupPy),
+    ("Dockerfile", EnvKind::Dockerfile),
 ];
 
 /// Whether a `pyproject.toml` declares an environment (dependencies of the project, its
