@@ -144,10 +144,12 @@ fn check_projects<T: Item>(
             by_root.entry(r).or_default().push(f.clone());
         }
     }
-    // A root above the checked folders (or a named file's project) may own files that
-    // discovery did not list under `paths`: find those once, for that root only.
+    // The project of a named file (a pre-commit run names only staged files) owns files
+    // that were not named: find those once, for that root only. A checked folder inside a
+    // project keeps to its own files (the project's environment is still read).
+    let named_only = paths.iter().all(|p| !p.is_dir());
     for root in &roots {
-        if !paths.iter().any(|p| p.is_dir() && root.starts_with(p)) {
+        if named_only && !paths.iter().any(|p| p.is_dir() && root.starts_with(p)) {
             let found = discovery::discover(std::slice::from_ref(root), settings).files;
             let own: Vec<PathBuf> = found
                 .into_iter()

@@ -672,14 +672,15 @@ fn the_same_repository_gives_the_same_findings_wherever_it_sits() {
 #[test]
 fn checking_a_folder_reports_only_findings_inside_it() {
     // `mlcheck check svc` in a repository: the root's requirements give the context, but
-    // the undeclared import in `train.py` (outside `svc/`) is not reported.
+    // the undeclared imports of `analysis.py` (outside `svc/`) are not reported.
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join(".git")).unwrap();
     write_tree(
         dir.path(),
         &[
             ("requirements.txt", "numpy==1.26.4\n"),
-            ("train.py", "import torch\n"),
+            // Sorts before `svc/`: its `pandas` must not hide the one inside `svc/`.
+            ("analysis.py", "import torch\nimport pandas\n"),
             ("svc/app.py", "import numpy\nimport pandas\n"),
         ],
     );
