@@ -406,16 +406,26 @@ pub fn find_mlflow_import(cx: &Context<'_>) -> Option<(Arc<SourceFile>, TextRang
     None
 }
 
-/// Where a module could be a local file or package, relative to `dirs`.
-fn is_local(module: &str, dirs: &[PathBuf], stems: &HashSet<String>) -> bool {
+/// Where a module could be a local file or package, relative to `dirs` (answers cached per
+/// folder and name: a project's files share a few folders and many imports).
+fn is_local(
+    module: &str,
+    dirs: &[PathBuf],
+    stems: &HashSet<String>,
+    cache: &mut HashMap<(PathBuf, String), bool>,
+) -> bool {
     let top = module.split('.').next().unwrap_or(module);
     if stems.contains(top) {
         return true;
     }
     dirs.iter().any(|d| {
-        d.join(format!("{top}.py")).is_file()
-            || d.join(top).is_dir()
-            || d.join("src").join(top).is_dir()
+        *cache
+            .entry((d.clone(), top.to_string()))
+            .or_insert_with(|| {
+                d.join(format!("{top}.py")).is_file()
+                    || d.join(top).is_dir()
+                    || d.join("src").join(top).is_dir()
+            })
     })
 }
 
@@ -567,6 +577,7 @@ pub fn collect(cx: &Context<'_>) -> Usage {
     }
     usage.any_code = !scope.is_empty();
     let mut above_cache: HashMap<(PathBuf, String), bool> = HashMap::new();
+    let mut local_cache: HashMap<(PathBuf, String), bool> = HashMap::new();
     for file in &scope {
         usage
             .notebook_installs
@@ -585,7 +596,10 @@ pub fn collect(cx: &Context<'_>) -> Usage {
         for (m, range) in &file.imports {
             let (m, range) = (m.clone(), *range);
             let top = m.split('.').next().unwrap_or(&m);
-            if is_stdlib(top) || top == "__future__" || is_local(&m, &dirs, &stems) {
+            if is_stdlib(top)
+                || top == "__future__"
+                || is_local(&m, &dirs, &stems, &mut local_cache)
+            {
                 continue;
             }
             // A notebook runs in a Jupyter kernel, which brings IPython along.
