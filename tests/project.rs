@@ -934,3 +934,20 @@ fn a_dockerfile_declares_its_pip_installs_and_python() {
         "{got:#?}"
     );
 }
+
+#[test]
+fn a_missing_environment_file_matters_only_for_third_party_imports() {
+    // ENV001 with or without `.git`, but not for code that imports only the standard
+    // library.
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(dir.path(), &[("a.py", "import os\nimport json\n")]);
+    assert_eq!(
+        located(&check_json(dir.path(), "ENV001")),
+        Vec::<String>::new()
+    );
+    write_tree(dir.path(), &[("b.py", "import numpy\n")]);
+    let without_git = located(&check_json(dir.path(), "ENV001"));
+    assert_eq!(without_git.len(), 1, "{without_git:#?}");
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    assert_eq!(located(&check_json(dir.path(), "ENV001")), without_git);
+}
