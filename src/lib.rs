@@ -39,6 +39,7 @@ pub mod discovery;
 pub mod docs;
 pub mod history;
 pub mod pipeline;
+pub mod project;
 pub mod suppress;
 
 /// A whole-command error: a message, shown as `mlcheck: error: …`, exit 2.

@@ -16,6 +16,7 @@ use serde::Deserialize;
 use super::Context;
 use super::env_files::{EnvKind, Syntax, normalize};
 use super::mlproject::{command_scripts, entry_points};
+use crate::project::normalize_path;
 use crate::source::{SourceFile, SourceKind, TextRange};
 
 #[derive(Debug, Default, Deserialize)]
@@ -214,24 +215,7 @@ pub struct CodeFacts(
     pub(crate) Preloaded,
 );
 
-/// MLproject and environment files the per-file stage loaded, by normalised path.
-#[derive(Clone, Debug, Default)]
-pub struct Preloaded(Arc<std::sync::Mutex<HashMap<PathBuf, Arc<SourceFile>>>>);
-
-impl Preloaded {
-    /// The loaded file at `path` (`./a/b` and `a/b` are one path).
-    pub fn get(&self, path: &Path) -> Option<Arc<SourceFile>> {
-        self.0.lock().ok()?.get(&normalize_path(path)).cloned()
-    }
-}
-
-/// Files read from disk by the project stage (MLproject, environment and code files it was
-/// not handed by the per-file stage). `MLCHECK_DEBUG_PROJECT_READS=1` prints the count.
-pub static DISK_READS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-
-pub(crate) fn count_read() {
-    DISK_READS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-}
+pub use crate::project::{DISK_READS, Preloaded, count_read};
 
 impl CodeFacts {
     /// Keep what the project stage needs of a loaded file: the facts of a Python file or
@@ -246,9 +230,8 @@ impl CodeFacts {
         if file.decode_error.is_none()
             && (file.kind == SourceKind::MlProject
                 || crate::pipeline::is_environment_name(&file.path))
-            && let Ok(mut map) = (self.1).0.lock()
         {
-            map.insert(normalize_path(&file.path), Arc::clone(file));
+            self.1.insert(file);
         }
     }
 
@@ -626,20 +609,6 @@ pub fn collect(cx: &Context<'_>) -> Usage {
         }
     }
     usage
-}
-
-fn normalize_path(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 fn find_loaded(code: &[Arc<CodeFile>], p: &Path) -> Option<Arc<CodeFile>> {
