@@ -158,16 +158,21 @@ fn check_projects<T: Item>(
             by_root.insert(root.clone(), own);
         }
     }
-    let nested: BTreeSet<&PathBuf> = roots
+    // Roots with another root below them (one walk up per root: linear).
+    let with_nested: BTreeSet<PathBuf> = roots
         .iter()
-        .filter(|r| roots.iter().any(|o| o != *r && r.starts_with(o)))
+        .filter_map(|r| {
+            let above = r.parent()?;
+            let probe = above.join("_");
+            nearest_root(&probe, &roots).filter(|n| n != r)
+        })
         .collect();
     let dirs: Vec<&PathBuf> = paths.iter().filter(|p| p.is_dir()).collect();
     let only_dirs = !dirs.is_empty() && dirs.len() == paths.len();
     let results: Vec<_> = by_root
         .par_iter()
         .map(|(root, project_files)| {
-            let has_nested = nested.iter().any(|n| n.starts_with(root) && *n != root);
+            let has_nested = with_nested.contains(root);
             let (mut diags, errors) =
                 rules::project::check_project_in(root, project_files, settings, known, has_nested);
             if only_dirs {
