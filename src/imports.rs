@@ -80,7 +80,13 @@ impl ImportKind {
 /// The imports of a `.py` file or a notebook, in source order (one entry per imported
 /// module per statement). Parses the file; other kinds of file give an empty list.
 pub fn imports_of(file: &SourceFile) -> Vec<Import> {
-    imports_in(file, &ParsedFile::parse(file))
+    let needs = crate::source::python::Needs {
+        names: false,
+        strings: crate::source::python::StringNeeds::None,
+        status: false,
+        imports: true,
+    };
+    imports_in(file, &ParsedFile::parse_with(file, needs))
 }
 
 /// Like [`imports_of`], from an already parsed file (e.g. the one a rule check shares via

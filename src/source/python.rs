@@ -290,7 +290,9 @@ impl Needs {
     fn must_parse(&self, text: &str) -> bool {
         self.names
             || self.status
-            || self.imports
+            // Every import form (`import`, `from … import`, `import_module`, `__import__`)
+            // spells `import`: a cell without it holds none.
+            || self.imports && memchr::memmem::find(text.as_bytes(), b"import").is_some()
             || match self.strings {
                 StringNeeds::None => false,
                 StringNeeds::PathLike => memchr::memchr2(b'/', b'\\', text.as_bytes()).is_some(),
