@@ -15,9 +15,10 @@ use std::path::Path;
 
 mod common;
 
-/// Floors: recall at least this many per thousand, false positives at most this many.
-const RECALL_FLOOR_PERMILLE: usize = 0;
-const MAX_FALSE_POSITIVES: usize = 1000;
+/// Floors at what was reached (before the fixes of issue #11: recall 173/247, 70.0%, and
+/// 9/51 false positives; after: 245/247 and 0/51).
+const RECALL_FLOOR_PERMILLE: usize = 990;
+const MAX_FALSE_POSITIVES: usize = 0;
 
 #[test]
 fn heldout_recall_and_false_positives() {
