@@ -105,11 +105,12 @@ pub fn load_config(path: &Path) -> Result<LoadedConfig, Error> {
         toml::from_str::<RawConfig>(&text)
     }
     .map_err(|e| {
-        Error::msg(format!(
+        // The parser quotes the offending key or value (twice): never a secret whole.
+        Error::msg(crate::rules::secrets::redact::mask_name(&format!(
             "invalid config file {}: {}",
             path.display(),
             e.to_string().trim_end()
-        ))
+        )))
     })?;
     Ok(LoadedConfig {
         path: path.to_path_buf(),

@@ -254,9 +254,15 @@ fn write_atomically(path: &Path, text: &str) -> std::result::Result<(), String> 
     Ok(())
 }
 
+/// The diff of `old` to `new`, with every secret the configured patterns find in either
+/// masked (a removed output line would otherwise print a key, and re-serialising can
+/// decode a `\u0073k-…`-escaped one on an added line); a secret in the path is masked too.
 fn unified_diff(old: &str, new: &str, path: &Path) -> String {
-    let name = path.display().to_string();
-    similar::TextDiff::from_lines(old, new)
+    use crate::rules::secrets::redact::{mask_file_text, mask_name};
+    let old = mask_file_text(path, old);
+    let new = mask_file_text(path, new);
+    let name = mask_name(&path.display().to_string());
+    similar::TextDiff::from_lines(&old, &new)
         .unified_diff()
         .context_radius(3)
         .header(&format!("a/{name}"), &format!("b/{name}"))
