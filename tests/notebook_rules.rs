@@ -76,6 +76,18 @@ fn nb001_is_one_finding_per_notebook() {
     );
 }
 
+/// Two cells with one count ran in different kernel sessions: the message says the kernel
+/// restarted, not that one ran "before" the other.
+#[test]
+fn nb001_repeated_count_is_a_restart() {
+    assert_eq!(
+        run("NB001", "NB001_restarted.ipynb"),
+        [
+            "cell 4: cell 4 repeats the execution count 2 of cell 3 above it (the kernel restarted in between)"
+        ]
+    );
+}
+
 #[test]
 fn nb002_committed_outputs() {
     assert_eq!(
@@ -113,6 +125,17 @@ fn nb005_unexecuted_cell() {
         ["cell 3: cell 3 was never run, but cells above and below it were"]
     );
     assert!(run("NB005", "NB005_ok.ipynb").is_empty());
+}
+
+/// Skipping a Python cell of only comments or only a string literal changes nothing; in a
+/// C# notebook a `#r "nuget: …"` line is a directive, so skipping it is reported.
+#[test]
+fn nb005_cells_that_do_nothing() {
+    assert!(run("NB005", "NB005_comment_only_ok.ipynb").is_empty());
+    assert_eq!(
+        run("NB005", "NB005_csharp_directive.ipynb"),
+        ["cell 2: cell 2 was never run, but cells above and below it were"]
+    );
 }
 
 #[test]
