@@ -720,6 +720,12 @@ impl PatternSet {
         if looks_like_name(s) || host_port(s) || timestamp(s) || file_name(s) || version_pin(s) {
             return false;
         }
+        // An API resource name (`files/d9jsb1hxh364`, `operations/…`): a lower-case word
+        // and a slash; a keyword argument printed in a repr (`prompt_tokens=20771`): a
+        // name and `=` inside the value (base64 pads only at its end).
+        if resource_name(s) || assignment(s) {
+            return false;
+        }
         // The keyword must stand as a word of the name (`resourcekey=` and `rlkey=` of
         // share links, `authlib->…` of pip logs are not credentials' names).
         if !names_a_secret_word(ident) {
@@ -923,6 +929,25 @@ fn file_name(s: &str) -> bool {
     ];
     s.rsplit_once('.').is_some_and(|(stem, ext)| {
         !stem.is_empty() && EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e))
+    })
+}
+
+/// `files/d9jsb1hxh364`, `operations/abc123`: a collection (a lower-case word of four or
+/// more letters) and an id.
+fn resource_name(s: &str) -> bool {
+    s.split_once('/').is_some_and(|(head, _)| {
+        head.len() >= 4 && head.bytes().all(|b| b.is_ascii_lowercase())
+    })
+}
+
+/// `prompt_tokens=20771`: a name (letters and underscores) assigned a number inside the
+/// value (`_gitlab_session=<random>` is a cookie, still a secret).
+fn assignment(s: &str) -> bool {
+    s.split_once('=').is_some_and(|(name, rest)| {
+        !name.is_empty()
+            && rest.starts_with(|c: char| c.is_ascii_digit())
+            && rest.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && name.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
     })
 }
 
