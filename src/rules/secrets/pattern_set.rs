@@ -666,6 +666,16 @@ impl PatternSet {
         if pattern.allow.iter().any(|a| matches(a, s)) {
             return false;
         }
+        // A password equal to its user name (`airflow:airflow@`, `guest:guest@`) is a
+        // service's default, not a secret.
+        let before = &text[line_start(text, secret.start())..secret.start()];
+        if let Some(user) = before
+            .strip_suffix(':')
+            .and_then(|b| b.rsplit(['/', '@', ' ', '"', '\'', '=']).next())
+            && user.eq_ignore_ascii_case(s)
+        {
+            return false;
+        }
         if !pattern.allow_before.is_empty() {
             let before = &text[line_start(text, secret.start())..secret.start()];
             if pattern.allow_before.iter().any(|a| matches(a, before)) {
