@@ -16,8 +16,9 @@ use std::path::Path;
 mod common;
 
 /// Floors at what was reached (before the fixes of issue #11: recall 173/247, 70.0%, and
-/// 9/51 false positives; after: 245/247 and 0/51).
-const RECALL_FLOOR_PERMILLE: usize = 990;
+/// 9/51 false positives; after: 246/247 and 0/51; the one miss is a password holding `%`,
+/// which the generic password rule leaves out as a likely `%s` template).
+const RECALL_FLOOR_PERMILLE: usize = 995;
 const MAX_FALSE_POSITIVES: usize = 0;
 
 #[test]

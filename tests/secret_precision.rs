@@ -97,3 +97,20 @@ fn one_finding_per_secret_per_output_and_line() {
     let nb = notebook_with_output("!pip install arize-phoenix", &log);
     assert_eq!(found("a.ipynb", &nb), Vec::<String>::new());
 }
+
+#[test]
+fn a_key_name_is_tied_to_its_value_across_the_shapes_of_config() {
+    let hex = "00fe7ee5fc324bdb2e1142a21c402364f9572b85";
+    // A W&B key in a dict block whose `wandb` key is lines above: SEC001, not a guess.
+    let py = format!("config = {{\n    \"wandb\": {{\n        \"project\": \"llm\",\n        \"api_key\": \"{hex}\",\n    }},\n}}\n");
+    assert_eq!(found("a.py", &py), ["wandb-api-key-in-config"]);
+    // A type-annotated attribute.
+    let py = "class S3:\n    aws_secret_access_key: str = \"zNyD7CHLn+xC/1hsYgBds1ghxY5OokvQyx7eNWVQ\"\n";
+    assert_eq!(found("a.py", py), ["aws-secret-access-key"]);
+    // A Kubernetes `env:` entry: the name, then its value on the next line.
+    let yaml = "env:\n  - name: AWS_SECRET_ACCESS_KEY\n    value: \"zNyD7CHLn+xC/1hsYgBds1ghxY5OokvQyx7eNWVQ\"\n";
+    assert_eq!(found("a.yaml", yaml), ["env-name-value-secret"]);
+    // Twilio's quickstart: the account SID, then the auth token.
+    let py = "client = Client(\"AC3f9a1c7e5b2d4f6a8c0e1b3d5f7a9c2e\", \"b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4\")\n";
+    assert_eq!(found("a.py", py), ["twilio-sid-and-token"]);
+}
