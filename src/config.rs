@@ -106,7 +106,7 @@ pub fn load_config(path: &Path) -> Result<LoadedConfig, Error> {
     }
     .map_err(|e| {
         // The parser quotes the offending key or value (twice): never a secret whole.
-        Error::msg(crate::rules::secrets::redact::mask_name(&format!(
+        Error::msg(crate::rules::secrets::redact::mask_message(&format!(
             "invalid config file {}: {}",
             path.display(),
             e.to_string().trim_end()

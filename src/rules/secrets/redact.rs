@@ -155,8 +155,9 @@ pub fn mask(text: &str, ranges: &[TextRange]) -> String {
     out
 }
 
-/// A name (a path component, a config key) with any secret in it masked: for paths and
-/// config errors, which quote text mlcheck did not write.
+/// A path with any secret the configured patterns find in it masked. A bare high-entropy
+/// piece is left alone (content-addressed caches name files by hashes, and the path must
+/// still lead to the file).
 pub fn mask_name(name: &str) -> String {
     // Paths repeat (one per finding): remember the answers.
     static CACHE: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
@@ -166,7 +167,7 @@ pub fn mask_name(name: &str) -> String {
     {
         return hit.clone();
     }
-    let masked = mask_name_uncached(name);
+    let masked = mask_uncached(name, false);
     if let Ok(mut c) = cache.lock()
         && c.len() < 100_000
     {
@@ -190,7 +191,14 @@ pub fn mask_path(path: &Path) -> std::path::PathBuf {
     }
 }
 
-fn mask_name_uncached(name: &str) -> String {
+/// A message quoting text mlcheck did not write (a config error, an I/O error naming a
+/// file): [`mask_name`], and also any long high-entropy piece the generic rule would call a
+/// secret were it assigned to a key.
+pub fn mask_message(text: &str) -> String {
+    mask_uncached(text, true)
+}
+
+fn mask_uncached(name: &str, loose: bool) -> String {
     let Some(set) = active_patterns() else {
         return name.to_string();
     };
@@ -199,21 +207,24 @@ fn mask_name_uncached(name: &str) -> String {
         .iter()
         .filter_map(|f| hidden_part(name, f.range))
         .collect();
-    // A bare token with no key name (`sk-proj-….txt`): the generic rule needs a name, so
-    // also try each piece between separators as a value assigned to a key.
+    // Each piece between separators (and a file name without its extension, since a
+    // token must end at a quote or space): a provider's token alone (`sk-proj-….txt`);
+    // when `loose`, also a value the generic rule would call a secret under a key name.
     for (start, piece) in pieces(name) {
-        if piece.len() < 16 {
+        if piece.len() < 8 {
             continue;
         }
-        let probe = format!("api_key = \"{piece}\"");
-        let offset = "api_key = \"".len();
-        for f in super::scan::scan_text(&probe, &set, false) {
-            if f.range.start() >= offset {
-                let r = TextRange::new(
-                    start + f.range.start() - offset,
-                    start + f.range.end() - offset,
-                );
-                ranges.extend(hidden_part(name, r));
+        let mut probes = vec![(format!("\"{piece}\""), 1, false)];
+        if loose && piece.len() >= 16 {
+            probes.push((format!("api_key = \"{piece}\""), "api_key = \"".len(), true));
+        }
+        for (probe, offset, generic) in probes {
+            for f in super::scan::scan_text(&probe, &set, false) {
+                if f.range.start() >= offset && (generic || !f.generic) {
+                    let end = (f.range.end() - offset).min(piece.len());
+                    let r = TextRange::new(start + f.range.start() - offset, start + end);
+                    ranges.extend(hidden_part(name, r));
+                }
             }
         }
     }
@@ -260,6 +271,13 @@ mod tests {
 
     #[test]
     fn a_token_in_a_name_is_masked() {
+        let name = "keys/sk-proj-Wq3Ht8Zr5Kc2Nv7Lb4Xm9Pd6Fs1Gy0Jt5Qe8Rw2Ua7Io4Sd1Fg6Hj3Kl9Zx.txt";
+        let masked = mask_name(name);
+        assert!(!masked.contains("Wq3Ht8Zr5Kc2Nv7Lb4Xm9Pd6Fs1Gy0Jt5"), "{masked}");
+        assert!(masked.ends_with(".txt"), "{masked}");
+        // A content-addressed file keeps its name (the path must lead to it).
+        let cache = ".dvc/cache/3f/a1c7e5b2d4f6a8c0e1b3d5f7a9c2e4b6";
+        assert_eq!(mask_name(cache), cache);
         let name = "notes/ghp_k8Hq2Wn5Zp9Rt3Yx7Lm1Vb4Nc6Dj0Fg2Hs8Kq.txt";
         let masked = mask_name(name);
         assert!(
