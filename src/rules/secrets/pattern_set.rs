@@ -945,9 +945,8 @@ fn file_name(s: &str) -> bool {
 /// `files/d9jsb1hxh364`, `operations/abc123`: a collection (a lower-case word of four or
 /// more letters) and an id.
 fn resource_name(s: &str) -> bool {
-    s.split_once('/').is_some_and(|(head, _)| {
-        head.len() >= 4 && head.bytes().all(|b| b.is_ascii_lowercase())
-    })
+    s.split_once('/')
+        .is_some_and(|(head, _)| head.len() >= 4 && head.bytes().all(|b| b.is_ascii_lowercase()))
 }
 
 /// `prompt_tokens=20771`: a name (letters and underscores) assigned a number inside the

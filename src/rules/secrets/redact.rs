@@ -273,7 +273,10 @@ mod tests {
     fn a_token_in_a_name_is_masked() {
         let name = "keys/sk-proj-Wq3Ht8Zr5Kc2Nv7Lb4Xm9Pd6Fs1Gy0Jt5Qe8Rw2Ua7Io4Sd1Fg6Hj3Kl9Zx.txt";
         let masked = mask_name(name);
-        assert!(!masked.contains("Wq3Ht8Zr5Kc2Nv7Lb4Xm9Pd6Fs1Gy0Jt5"), "{masked}");
+        assert!(
+            !masked.contains("Wq3Ht8Zr5Kc2Nv7Lb4Xm9Pd6Fs1Gy0Jt5"),
+            "{masked}"
+        );
         assert!(masked.ends_with(".txt"), "{masked}");
         // A content-addressed file keeps its name (the path must lead to it).
         let cache = ".dvc/cache/3f/a1c7e5b2d4f6a8c0e1b3d5f7a9c2e4b6";
