@@ -59,6 +59,8 @@ fn a_keyword_inside_another_word_names_nothing() {
         "resource_key = \"Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB\"\n",
         "apiKey: \"Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB\"\n",
         "SECRETKEY=Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB\n",
+        "OPENAIKEY=Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB\n",
+        "OAUTH=Zf3D0LXCM3EIMbgJpUNnkRtOfOueHznB\n",
     ] {
         assert_eq!(found("a.env", text), ["generic-secret"], "{text}");
     }

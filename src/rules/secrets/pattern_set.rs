@@ -856,8 +856,14 @@ fn names_a_secret_word(ident: &str) -> bool {
             r"storage|sas|license|subscription|webhook|bot|oauth|personal|db|database|root|",
             r"login|ssh|hmac|jwt|deploy|upload|write|read|cloud|integration|project|org|",
             r"team|svc|rsa|gpg|pgp|aes|crypt|cipher|server|host|mail|smtp|ftp|git|hub|",
-            r"sec|priv|pub|pass|passw(?:or)?d|token|id|my|x))?",
-            r"(?:keys?|auth|apis?|access|pwd|pass))$"
+            r"sec|priv|pub|pass|passw(?:or)?d|token|id|my|x|basic|http|proxy|",
+            // Providers whose name is glued to `key` (`openaikey`, `HFKEY`).
+            r"openai|anthropic|claude|gemini|google|groq|mistral|cohere|hf|huggingface|",
+            r"wandb|pinecone|replicate|together|kaggle|aws|azure|gcp|github|gh|gitlab|slack|",
+            r"discord|telegram|twilio|stripe|sendgrid|mailgun|notion|mapbox|serp|tavily|",
+            r"langsmith|langchain|llama|deepseek|perplexity|elevenlabs|voyage|jina|qdrant|",
+            r"weaviate|supabase|firebase|comet|neptune|mlflow|roboflow|ngrok|nvidia))?",
+            r"(?:keys?|auth|apis?|access|pwd|pass)|oauth\d*)$"
         ))
         .expect("a valid regex")
     });
