@@ -823,9 +823,13 @@ impl PatternSet {
         if let Some(end) = lookup_end {
             let tail = &before_lower[end..];
             let default = tail.contains(',');
-            let assigned = tail
-                .find('=')
-                .is_some_and(|eq| tail[..eq].contains([']', ')']));
+            // Assigned after the lookup (`os.environ["K"] = "…"`) or to an attribute of
+            // the settings object (`aai.settings.api_key = "…"`), not compared (`==`).
+            let assigned = !tail.contains("==")
+                && tail.find('=').is_some_and(|eq| {
+                    let head = &tail[..eq];
+                    head.contains([']', ')']) || !head.contains('(')
+                });
             if !default && !assigned {
                 return false;
             }
