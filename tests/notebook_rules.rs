@@ -347,3 +347,30 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     out.sort();
     out
 }
+
+/// `check` and `fix --strip-outputs` read JSON with one nesting limit: a notebook nested
+/// 400 levels deep in its metadata is a notebook to both, one nested 600 deep to neither.
+#[test]
+fn check_and_strip_share_one_nesting_limit() {
+    use mlcheck::strip::{Options, strip_notebook};
+    let dir = std::env::temp_dir().join(format!("mlcheck-depth-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (depth, ok) in [(400, true), (600, false)] {
+        let nested = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        let text = format!(
+            r#"{{"cells": [], "metadata": {{"deep": {nested}}}, "nbformat": 4, "nbformat_minor": 5}}"#
+        );
+        let path = dir.join(format!("deep{depth}.ipynb"));
+        std::fs::write(&path, &text).unwrap();
+        let file = read_source(&path).unwrap().unwrap();
+        let settings = Settings::with_rules(&[rule("NB000").unwrap()]);
+        let invalid = !check_source(&file, &settings).is_empty();
+        assert_eq!(invalid, !ok, "check at depth {depth}");
+        assert_eq!(
+            strip_notebook(&text, &Options::default()).is_ok(),
+            ok,
+            "strip at depth {depth}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
