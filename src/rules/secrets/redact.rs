@@ -55,7 +55,10 @@ pub fn record(file: &Arc<SourceFile>, findings: &[Finding]) {
     let Ok(mut reg) = registry().lock() else {
         return;
     };
-    reg.retain(|_, (weak, _)| weak.strong_count() > 0);
+    // Forget freed files now and then (not on every call: that would be quadratic).
+    if reg.len() % 256 == 255 {
+        reg.retain(|_, (weak, _)| weak.strong_count() > 0);
+    }
     let entry = reg
         .entry(Arc::as_ptr(file) as usize)
         .or_insert_with(|| (Arc::downgrade(file), Vec::new()));
