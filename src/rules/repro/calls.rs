@@ -57,6 +57,8 @@ pub struct Program<'a> {
     /// The file imports a numerical or ML library (numpy, torch, sklearn …).
     pub ml_imports: bool,
     pub tensorflow: bool,
+    /// The file trains a model (`fit`, `backward`, `train_on_batch`, a `*Trainer` …).
+    pub trains: bool,
     /// Where each library is seeded (the run order and offset of the seed calls).
     seeds: HashMap<Lib, Vec<(usize, usize)>>,
 }
@@ -112,6 +114,7 @@ impl<'a> Program<'a> {
                 });
             }
         }
+        let trains = calls.iter().any(|c| is_training(&c.resolved));
         let mut seeds: HashMap<Lib, Vec<(usize, usize)>> = HashMap::new();
         for c in &calls {
             for lib in seeded_libs(&c.resolved) {
@@ -127,24 +130,35 @@ impl<'a> Program<'a> {
             main_guard,
             ml_imports,
             tensorflow,
+            trains,
             seeds,
         }
     }
 
     /// Whether `lib` is seeded before `call`: in a notebook, by an earlier cell or earlier in
-    /// the same cell; in a script anywhere (a seed in `main()` runs before the functions it
-    /// calls, whatever their order in the file).
+    /// the same cell; in a script, or inside a function (which runs when called, not where
+    /// it is defined), anywhere (a seed in `main()` runs before the functions it calls,
+    /// whatever their order in the file).
     pub fn seeded_before(&self, lib: Lib, call: &Call<'_>) -> bool {
         let Some(seeds) = self.seeds.get(&lib) else {
             return false;
         };
-        if !self.notebook {
+        if !self.notebook || call.info.in_function {
             return true;
         }
         seeds
             .iter()
             .any(|&(order, at)| (order, at) < (call.order, call.info.range.start()))
     }
+}
+
+/// A call that trains a model: `model.fit(…)`, `loss.backward()`, `train_on_batch`,
+/// `trainer.train()`, or building a `Trainer` (transformers, lightning, trl …).
+fn is_training(resolved: &str) -> bool {
+    let (base, last) = resolved.rsplit_once('.').unwrap_or(("", resolved));
+    matches!(last, "fit" | "fit_generator" | "train_on_batch" | "backward")
+        || last.ends_with("Trainer")
+        || (last == "train" && base.to_ascii_lowercase().contains("trainer"))
 }
 
 /// `np.random.rand` → `numpy.random.rand` through the file's imports (the first name only).
@@ -215,29 +229,9 @@ const NUMPY_NOT_DRAWS: &[&str] = &[
     "set_bit_generator",
 ];
 
-const RANDOM_DRAWS: &[&str] = &[
-    "random",
-    "randint",
-    "randrange",
-    "choice",
-    "choices",
-    "shuffle",
-    "sample",
-    "uniform",
-    "gauss",
-    "normalvariate",
-    "lognormvariate",
-    "expovariate",
-    "betavariate",
-    "gammavariate",
-    "triangular",
-    "vonmisesvariate",
-    "paretovariate",
-    "weibullvariate",
-    "getrandbits",
-    "randbytes",
-    "binomialvariate",
-];
+/// Python's `random`: only reordering data counts (picking an example to show, a port or
+/// a jitter with `random.choice` / `randint` / `random()` is not an ML result).
+const RANDOM_DRAWS: &[&str] = &["shuffle"];
 
 const TORCH_DRAWS: &[&str] = &[
     "rand",
@@ -301,6 +295,16 @@ const KERAS_LAYERS: &[&str] = &[
 /// Keyword arguments that make a call use an explicit seed or generator.
 const EXPLICIT: &[&str] = &["seed", "random_state", "generator", "rng"];
 
+/// Draws that decide what a model learns (batch order, splits, initial weights), as
+/// opposed to a random tensor made to show an operation.
+pub fn is_strong(call: &Call<'_>) -> bool {
+    let r = call.resolved.as_str();
+    let last = r.rsplit('.').next().unwrap_or(r);
+    r.starts_with("torch.nn.init.")
+        || matches!(last, "DataLoader" | "random_split" | "shuffle" | "permutation")
+        || keras_root(r).is_some()
+}
+
 /// Which library's global random state a call draws from, if any.
 pub fn draws_from(call: &Call<'_>, tensorflow_file: bool) -> Option<Lib> {
     let info = call.info;
@@ -345,7 +349,10 @@ pub fn draws_from(call: &Call<'_>, tensorflow_file: bool) -> Option<Lib> {
     }
     if let Some(rest) = keras_root(r) {
         let (module, name) = rest.rsplit_once('.').unwrap_or(("", rest));
-        if module == "layers" && KERAS_LAYERS.contains(&name) {
+        let frozen = info
+            .keyword("trainable")
+            .is_some_and(|(_, v)| v.as_deref() == Some("False"));
+        if module == "layers" && KERAS_LAYERS.contains(&name) && !frozen {
             return Some(Lib::TensorFlow);
         }
         return None;

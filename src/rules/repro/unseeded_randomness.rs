@@ -1,8 +1,6 @@
 //! `REP001 unseeded-randomness`.
 
-use std::collections::HashSet;
-
-use super::calls::{Lib, Program, draws_from};
+use super::calls::{Lib, Program, draws_from, is_strong};
 use crate::diagnostic::Diagnostic;
 use crate::rules::FileChecker;
 use crate::source::python::ParsedFile;
@@ -63,12 +61,19 @@ pub fn check(checker: &mut FileChecker<'_>, parsed: &ParsedFile, program: &Progr
     // A module whose draws all sit in functions, with no `__main__` block: a library whose
     // caller seeds.
     let library_module = !program.notebook && !program.main_guard;
-    let mut reported: HashSet<Lib> = HashSet::new();
+    if !program.trains {
+        // Code that trains nothing (a tutorial of tensor operations, an export script, a
+        // demo app) draws numbers, not results.
+        return;
+    }
+    // Per library, the first unseeded draw that decides what a model learns, else the first
+    // unseeded draw.
+    let mut first: Vec<(Lib, bool, &super::calls::Call<'_>)> = Vec::new();
     for call in &program.calls {
         let Some(lib) = draws_from(call, program.tensorflow) else {
             continue;
         };
-        if reported.contains(&lib) || (library_module && call.info.in_function) {
+        if library_module && call.info.in_function {
             continue;
         }
         if lib == Lib::Random && (!program.ml_imports || call.info.in_sleep) {
@@ -77,7 +82,20 @@ pub fn check(checker: &mut FileChecker<'_>, parsed: &ParsedFile, program: &Progr
         if program.seeded_before(lib, call) {
             continue;
         }
-        reported.insert(lib);
+        let strong = is_strong(call);
+        if !strong && call.info.in_function {
+            // A random tensor made inside a function is a placeholder input (dummy data
+            // for an export, a benchmark, a demo of distributed mechanics) far more often
+            // than the data or weights a result depends on.
+            continue;
+        }
+        match first.iter_mut().find(|(l, _, _)| *l == lib) {
+            Some(slot) if strong && !slot.1 => *slot = (lib, strong, call),
+            Some(_) => {}
+            None => first.push((lib, strong, call)),
+        }
+    }
+    for (lib, _, call) in first {
         let raw = parsed.to_raw(file, call.unit, call.info.range);
         checker.push(
             Diagnostic::new(
