@@ -118,7 +118,10 @@ pub fn check_paths_with<T: Item>(
     );
     let (diags, errors) = rules::repro::check_tree(paths, &found.files, settings, false);
     if !diags.is_empty() {
-        outcome.absorb(vec![(resolve(crate::suppress::apply(diags, settings)), None)]);
+        outcome.absorb(vec![(
+            resolve(crate::suppress::apply(diags, settings)),
+            None,
+        )]);
     }
     outcome.errors.extend(errors);
     outcome.finish()
@@ -202,7 +205,10 @@ pub fn check_staged_with<T: Item>(
     }
     let (diags, errors) = rules::repro::check_tree(&[], &named, settings, true);
     if !diags.is_empty() {
-        outcome.absorb(vec![(resolve(crate::suppress::apply(diags, settings)), None)]);
+        outcome.absorb(vec![(
+            resolve(crate::suppress::apply(diags, settings)),
+            None,
+        )]);
     }
     outcome.errors.extend(errors);
     outcome.finish()

@@ -33,7 +33,11 @@ fn places(found: &[serde_json::Value]) -> Vec<String> {
                 Some(cell) => format!("cell {cell}:{}:{}", f["cell_line"], f["cell_column"]),
                 None => format!("{}:{}", f["location"]["line"], f["location"]["column"]),
             };
-            format!("{} {}:{loc}", f["code"].as_str().unwrap(), f["path"].as_str().unwrap())
+            format!(
+                "{} {}:{loc}",
+                f["code"].as_str().unwrap(),
+                f["path"].as_str().unwrap()
+            )
         })
         .collect()
 }
@@ -56,8 +60,18 @@ fn unseeded_draws_and_missing_random_state_are_found_in_a_training_script() {
         "the seeded script, the library module and the test file are clean"
     );
     assert!(found[0]["message"].as_str().unwrap().contains("NumPy"));
-    assert!(found[0]["help"].as_str().unwrap().contains("np.random.seed"));
-    assert!(found[3]["help"].as_str().unwrap().contains("torch.manual_seed"));
+    assert!(
+        found[0]["help"]
+            .as_str()
+            .unwrap()
+            .contains("np.random.seed")
+    );
+    assert!(
+        found[3]["help"]
+            .as_str()
+            .unwrap()
+            .contains("torch.manual_seed")
+    );
     assert!(
         found[1]["message"]
             .as_str()
@@ -74,6 +88,7 @@ fn in_a_notebook_a_seed_must_come_before_the_draw() {
         [
             "REP003 notebooks/unseeded.ipynb:cell 1:2:17",
             "REP001 notebooks/unseeded.ipynb:cell 2:4:10",
+            "REP003 notebooks/unseeded.ipynb:cell 4:3:23",
         ],
         "seeded.ipynb seeds first and pins its installs"
     );
@@ -82,7 +97,10 @@ fn in_a_notebook_a_seed_must_come_before_the_draw() {
         pip.contains("`transformers`, `accelerate>=0.30`") && pip.contains("--upgrade"),
         "{pip}"
     );
-    assert!(!pip.contains("datasets"), "pinned on a continuation line: {pip}");
+    assert!(
+        !pip.contains("datasets"),
+        "pinned on a continuation line: {pip}"
+    );
     // The seed in cell 3 comes too late for the loader of cell 2.
     assert!(found[1]["message"].as_str().unwrap().contains("PyTorch"));
 }
@@ -100,18 +118,30 @@ fn broken_dvc_pipelines_are_reported_at_the_key() {
         ],
         "dvc_ok (wdir, templates, a .dvc-tracked input, stage outputs) is clean"
     );
-    let messages: Vec<&str> = found.iter().map(|f| f["message"].as_str().unwrap()).collect();
+    let messages: Vec<&str> = found
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
     assert!(messages[0].contains("runs `src/train.py`, which does not exist"));
     assert!(messages[1].contains("depends on `data/features`"));
     assert!(messages[2].contains("`train.lerning_rate`"));
-    assert!(messages[3].contains("did you mean `deps`?"), "{}", messages[3]);
+    assert!(
+        messages[3].contains("did you mean `deps`?"),
+        "{}",
+        messages[3]
+    );
 }
 
 #[test]
 fn an_unparsable_dvc_yaml_is_one_error_and_the_run_goes_on() {
     let found = findings(fixtures(), &["--select", "REP", "dvc_unparsable", "dvc_ok"]);
     assert_eq!(places(&found), ["REP006 dvc_unparsable/dvc.yaml:5:1"]);
-    assert!(found[0]["message"].as_str().unwrap().contains("does not parse"));
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not parse")
+    );
 }
 
 #[test]
@@ -143,7 +173,11 @@ fn committed_checkpoints_are_found_in_the_index_with_their_size() {
     write(dir, "models/tiny.pkl", &[1u8; 100]);
     write(dir, "data/small.csv", &vec![b'a'; 2 * 1024 * 1024]);
     write(dir, "lfs/weights.safetensors", &vec![0u8; 3 * 1024 * 1024]);
-    write(dir, ".gitattributes", b"lfs/*.safetensors filter=lfs diff=lfs merge=lfs -text\n");
+    write(
+        dir,
+        ".gitattributes",
+        b"lfs/*.safetensors filter=lfs diff=lfs merge=lfs -text\n",
+    );
     write(dir, "dvc/big.parquet", &vec![0u8; 2 * 1024 * 1024]);
     write(dir, "dvc/big.parquet.dvc", b"outs:\n- path: big.parquet\n");
     write(dir, "train.py", b"print('hi')\n");
@@ -156,11 +190,25 @@ fn committed_checkpoints_are_found_in_the_index_with_their_size() {
         "the small pickle, the 2 MiB csv (under 10 MiB), the LFS file are not reported"
     );
     assert!(found[1]["message"].as_str().unwrap().contains("(2.0 MiB)"));
-    assert!(found[1]["help"].as_str().unwrap().contains("dvc add models/model.ckpt"));
-    assert!(found[0]["message"].as_str().unwrap().contains("tracked by `big.parquet.dvc`"));
+    assert!(
+        found[1]["help"]
+            .as_str()
+            .unwrap()
+            .contains("dvc add models/model.ckpt")
+    );
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("tracked by `big.parquet.dvc`")
+    );
 
     // The limit is configurable; the content is never read (the index records the size).
-    write(dir, "mlcheck.toml", b"[repro]\nmax-model-size = 50\nmax-data-size = 1048576\n");
+    write(
+        dir,
+        "mlcheck.toml",
+        b"[repro]\nmax-model-size = 50\nmax-data-size = 1048576\n",
+    );
     fs::remove_file(dir.join("models/tiny.pkl")).unwrap();
     let found = findings(dir, &["--select", "REP004", "."]);
     assert_eq!(
@@ -193,5 +241,10 @@ fn outside_a_git_repository_the_index_rules_find_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     write(tmp.path(), "model.pt", &vec![1u8; 2 * 1024 * 1024]);
     let out = mlcheck(&["check", "--select", "REP", "."], tmp.path());
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

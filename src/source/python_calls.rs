@@ -18,7 +18,8 @@ use crate::source::TextRange;
 /// What one unit (a notebook cell or a `.py` file) says about calls and imports.
 #[derive(Debug, Default, Clone)]
 pub struct CallFacts {
-    /// Every call, in source order (a call's arguments come after the call itself).
+    /// The calls that can matter to the `REP` rules (seeds, draws, training, classes,
+    /// scikit-learn functions), in source order (a call's arguments come after the call).
     pub calls: Vec<CallInfo>,
     /// `import numpy as np` → (`np`, `numpy`); `from torch.utils.data import DataLoader` →
     /// (`DataLoader`, `torch.utils.data.DataLoader`); `import os.path` → (`os`, `os`).
@@ -98,6 +99,65 @@ fn dotted(expr: &Expr) -> String {
     let mut out = String::new();
     push(expr, &mut out);
     out
+}
+
+/// Lower-case callee names the `REP` rules read (besides classes, `random.*` paths, names
+/// starting with `rand` or `make_`, `nn.init`-style `…_` functions and anything naming a
+/// seed): training calls, draws imported by name, scikit-learn functions.
+const WANTED: &[&str] = &[
+    "fit",
+    "fit_generator",
+    "train",
+    "train_on_batch",
+    "backward",
+    "shuffle",
+    "permutation",
+    "choice",
+    "choices",
+    "sample",
+    "normal",
+    "uniform",
+    "bernoulli",
+    "multinomial",
+    "poisson",
+    "categorical",
+    "truncated_normal",
+    "gamma",
+    "train_test_split",
+    "resample",
+    "permutation_importance",
+    "default_rng",
+];
+
+/// Whether a callee can matter to the `REP` rules, decided without allocating: most calls
+/// (`print`, `df.head`, `len` …) are dropped here.
+fn wanted(func: &Expr) -> bool {
+    let last = match func {
+        Expr::Name(n) => n.id.as_str(),
+        Expr::Attribute(a) => a.attr.id.as_str(),
+        _ => return false,
+    };
+    if last.starts_with(|c: char| c.is_ascii_uppercase())
+        || last.starts_with("rand")
+        || last.starts_with("make_")
+        || last.ends_with('_')
+        || last.contains("seed")
+        || last.contains("Seed")
+        || WANTED.contains(&last)
+    {
+        return true;
+    }
+    // A `random` segment anywhere in the path: `np.random.binomial`, `tf.random.gamma`.
+    let mut cur = func;
+    while let Expr::Attribute(a) = cur {
+        cur = &a.value;
+        match cur {
+            Expr::Attribute(b) if b.attr.id.as_str() == "random" => return true,
+            Expr::Name(n) if n.id.as_str() == "random" => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 fn literal(expr: &Expr) -> Option<String> {
@@ -185,6 +245,17 @@ impl<'a> Visitor<'a> for CallCollector {
                 visitor::walk_expr(self, expr);
                 self.functions -= 1;
             }
+            Expr::Call(call) if !wanted(&call.func) => {
+                let sleep = matches!(call.func.as_ref(), Expr::Name(n) if n.id.as_str() == "sleep")
+                    || matches!(call.func.as_ref(), Expr::Attribute(a) if a.attr.id.as_str() == "sleep");
+                if sleep {
+                    self.sleeps += 1;
+                }
+                visitor::walk_expr(self, expr);
+                if sleep {
+                    self.sleeps -= 1;
+                }
+            }
             Expr::Call(call) => {
                 let callee = dotted(&call.func);
                 let mut keywords = Vec::with_capacity(call.arguments.keywords.len());
@@ -259,7 +330,11 @@ mod tests {
         let dl = f.calls.iter().find(|c| c.callee == "DL").unwrap();
         assert!(dl.in_function && dl.star_kwargs);
         assert_eq!(dl.keyword("shuffle").unwrap().1.as_deref(), Some("True"));
-        let jitter = f.calls.iter().find(|c| c.callee == "random.random").unwrap();
+        let jitter = f
+            .calls
+            .iter()
+            .find(|c| c.callee == "random.random")
+            .unwrap();
         assert!(jitter.in_sleep);
     }
 }

@@ -156,8 +156,10 @@ impl<'a> Program<'a> {
 /// `trainer.train()`, or building a `Trainer` (transformers, lightning, trl …).
 fn is_training(resolved: &str) -> bool {
     let (base, last) = resolved.rsplit_once('.').unwrap_or(("", resolved));
-    matches!(last, "fit" | "fit_generator" | "train_on_batch" | "backward")
-        || last.ends_with("Trainer")
+    matches!(
+        last,
+        "fit" | "fit_generator" | "train_on_batch" | "backward"
+    ) || last.ends_with("Trainer")
         || (last == "train" && base.to_ascii_lowercase().contains("trainer"))
 }
 
@@ -200,6 +202,14 @@ pub fn seeded_libs(resolved: &str) -> Vec<Lib> {
     }
     if keras_root(resolved) == Some("utils.set_random_seed") {
         return vec![Lib::Random, Lib::Numpy, Lib::TensorFlow];
+    }
+    // Hugging Face's `Trainer` (and trl's trainers built on it) call `set_seed(args.seed)`
+    // when they are made.
+    let last = resolved.rsplit('.').next().unwrap_or(resolved);
+    if (resolved.starts_with("transformers.") || resolved.starts_with("trl."))
+        && last.ends_with("Trainer")
+    {
+        return Lib::ALL.to_vec();
     }
     let root = resolved.split('.').next().unwrap_or(resolved);
     if matches!(root, "numpy" | "random" | "torch" | "tensorflow" | "keras") {
@@ -301,7 +311,10 @@ pub fn is_strong(call: &Call<'_>) -> bool {
     let r = call.resolved.as_str();
     let last = r.rsplit('.').next().unwrap_or(r);
     r.starts_with("torch.nn.init.")
-        || matches!(last, "DataLoader" | "random_split" | "shuffle" | "permutation")
+        || matches!(
+            last,
+            "DataLoader" | "random_split" | "shuffle" | "permutation"
+        )
         || keras_root(r).is_some()
 }
 

@@ -112,7 +112,13 @@ crate::declare_rule! {
 }
 
 const TOP_KEYS: &[&str] = &[
-    "stages", "vars", "params", "metrics", "plots", "artifacts", "datasets",
+    "stages",
+    "vars",
+    "params",
+    "metrics",
+    "plots",
+    "artifacts",
+    "datasets",
 ];
 const STAGE_KEYS: &[&str] = &[
     "cmd",
@@ -174,7 +180,9 @@ impl Project {
                     continue;
                 }
             };
-            let dir = f.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+            let dir = f
+                .parent()
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
             let dir = if dir.as_os_str().is_empty() {
                 PathBuf::from(".")
             } else {
@@ -221,9 +229,9 @@ impl Project {
             name.push(".dvc");
             let dvc = PathBuf::from(name);
             if dvc_files.contains(&dvc) {
-                let shown = dvc.file_name().map_or_else(String::new, |n| {
-                    n.to_string_lossy().into_owned()
-                });
+                let shown = dvc
+                    .file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
                 return Some(format!("tracked by `{shown}`"));
             }
             cur = p.parent();
@@ -293,7 +301,10 @@ fn unknown_keys(file: &Arc<SourceFile>, root: &YamlNode, diags: &mut Vec<Diagnos
             &INVALID_DVC_FILE,
             file,
             root.range,
-            format!("`dvc.yaml` is {}, not a mapping of `stages`", root.kind_name()),
+            format!(
+                "`dvc.yaml` is {}, not a mapping of `stages`",
+                root.kind_name()
+            ),
         ));
         return;
     };
@@ -345,7 +356,9 @@ fn unknown_keys(file: &Arc<SourceFile>, root: &YamlNode, diags: &mut Vec<Diagnos
 fn script_of(cmd: &str) -> Option<&str> {
     let words: Vec<&str> = cmd.split_whitespace().collect();
     let is_script = |w: &str| {
-        [".py", ".sh", ".R", ".r", ".jl"].iter().any(|e| w.ends_with(e))
+        [".py", ".sh", ".R", ".r", ".jl"]
+            .iter()
+            .any(|e| w.ends_with(e))
             && !w.contains(['$', '{', '=', '*'])
             && !w.starts_with('-')
     };
@@ -353,8 +366,8 @@ fn script_of(cmd: &str) -> Option<&str> {
     if is_script(first) {
         return Some(first);
     }
-    let interpreter = first.starts_with("python")
-        || matches!(first, "bash" | "sh" | "Rscript" | "julia" | "zsh");
+    let interpreter =
+        first.starts_with("python") || matches!(first, "bash" | "sh" | "Rscript" | "julia" | "zsh");
     let second = *words.get(1)?;
     (interpreter && is_script(second)).then_some(second)
 }
@@ -384,7 +397,9 @@ fn check_stages(
             None => Vec::new(),
         };
         for c in cmds {
-            let Some(text) = c.scalar_text() else { continue };
+            let Some(text) = c.scalar_text() else {
+                continue;
+            };
             let Some(script) = script_of(text) else {
                 continue;
             };
@@ -443,9 +458,7 @@ fn check_stages(
                 Vec::new()
             };
             for (pfile, keys) in entries {
-                if pfile.contains("${")
-                    || !(pfile.ends_with(".yaml") || pfile.ends_with(".yml"))
-                {
+                if pfile.contains("${") || !(pfile.ends_with(".yaml") || pfile.ends_with(".yml")) {
                     continue;
                 }
                 let abs = normalize(&wdir.join(&pfile));
@@ -487,7 +500,9 @@ fn check_stages(
                         &BROKEN_DVC_PIPELINE,
                         file,
                         key.range,
-                        format!("stage `{name}` reads parameter `{k}`, which `{pfile}` does not define"),
+                        format!(
+                            "stage `{name}` reads parameter `{k}`, which `{pfile}` does not define"
+                        ),
                     ));
                 }
             }

@@ -94,7 +94,9 @@ pub fn check(
     let start = if start.is_dir() {
         start
     } else {
-        start.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+        start
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
     };
     let start = if start.as_os_str().is_empty() {
         PathBuf::from(".")
@@ -173,7 +175,9 @@ pub fn check(
                         TextRange::empty(0),
                         format!("`{rel}` is managed by DVC ({how}) and also committed to git"),
                     )
-                    .with_help(format!("run `git rm --cached {rel}` and let DVC track it alone"))
+                    .with_help(format!(
+                        "run `git rm --cached {rel}` and let DVC track it alone"
+                    ))
                     .with_fingerprint(crate::fingerprint(&["REP007", rel])),
                 );
             }
@@ -216,5 +220,9 @@ pub fn check(
 
 /// A finding's file for a path whose content is never read.
 fn placeholder(path: &Path) -> Arc<SourceFile> {
-    Arc::new(SourceFile::new(path.to_path_buf(), String::new(), SourceKind::Text))
+    Arc::new(SourceFile::new(
+        path.to_path_buf(),
+        String::new(),
+        SourceKind::Text,
+    ))
 }

@@ -65,8 +65,7 @@ struct Condition {
 }
 
 fn load(text: &str) -> Result<Vec<Callable>, String> {
-    let raw: RawFile =
-        toml::from_str(text).map_err(|e| format!("rules/random_state.toml: {e}"))?;
+    let raw: RawFile = toml::from_str(text).map_err(|e| format!("rules/random_state.toml: {e}"))?;
     let mut seen = std::collections::HashSet::new();
     for c in &raw.callable {
         if !seen.insert(c.name.as_str()) {
@@ -103,7 +102,9 @@ pub fn check(checker: &mut FileChecker<'_>, parsed: &ParsedFile, program: &Progr
         if info.has_keyword("random_state") || info.star_kwargs {
             continue;
         }
-        if c.position.is_some_and(|p| info.positional > p || info.star_args) {
+        if c.position
+            .is_some_and(|p| info.positional > p || info.star_args)
+        {
             continue;
         }
         let literal = |cond: &Condition| {
@@ -137,7 +138,11 @@ pub fn check(checker: &mut FileChecker<'_>, parsed: &ParsedFile, program: &Progr
 mod tests {
     #[test]
     fn the_shipped_list_loads() {
-        assert!(super::callables().iter().any(|c| c.name == "train_test_split"));
+        assert!(
+            super::callables()
+                .iter()
+                .any(|c| c.name == "train_test_split")
+        );
         assert!(super::load("[[callable]]\nname = \"a\"\n[[callable]]\nname = \"a\"\n").is_err());
     }
 }

@@ -88,6 +88,25 @@ pub fn check(checker: &mut FileChecker<'_>) {
             missing_random_state::check(checker, &parsed, &program);
         }
     }
+    distinguish_repeats(&mut checker.diagnostics);
+}
+
+/// The same call or install line written twice in a file gives two findings with the same
+/// content: number the repeats so that each has its own fingerprint (still independent of
+/// line numbers), and a baseline or ledger entry stands for one of them.
+fn distinguish_repeats(diagnostics: &mut [Diagnostic]) {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for d in diagnostics.iter_mut() {
+        if d.rule.domain != crate::registry::Domain::Repro || d.fingerprint.is_some() {
+            continue;
+        }
+        let base = d.fingerprint();
+        let n = seen.entry(base.clone()).or_insert(0);
+        if *n > 0 {
+            d.fingerprint = Some(crate::fingerprint(&[&base, &n.to_string()]));
+        }
+        *n += 1;
+    }
 }
 
 /// The tree-level `REP` rules over the checked `paths` (`files` were discovered under them):

@@ -8,7 +8,8 @@ use crate::source::{CellKind, TextRange};
 crate::declare_rule! {
     /// ## What it does
     /// Reports a notebook cell that installs packages (`%pip install x`, `!pip install x`,
-    /// `!python -m pip install x`, `%conda install x`, `!uv pip install x`; `\`
+    /// `!python -m pip install x`, `%conda install x`, `!uv pip install x`, and
+    /// `pip install x` in a `%%bash` cell; `\`
     /// continuation lines included) with a requirement that has no exact pin (`x`,
     /// `x>=1.2`, `x~=1.2`), often with `-U`/`--upgrade`, or a `git+…` URL without a commit
     /// (or release tag). `-r requirements.txt` and `-c constraints.txt` are fine (the files
@@ -55,14 +56,15 @@ fn words(text: &str, start: usize) -> (Vec<Word>, usize) {
     let mut cur = String::new();
     let mut cur_start: Option<usize> = None;
     let mut quote: Option<u8> = None;
-    let flush = |cur: &mut String, cur_start: &mut Option<usize>, end: usize, out: &mut Vec<Word>| {
-        if let Some(s) = cur_start.take() {
-            out.push(Word {
-                text: std::mem::take(cur),
-                range: TextRange::new(s, end),
-            });
-        }
-    };
+    let flush =
+        |cur: &mut String, cur_start: &mut Option<usize>, end: usize, out: &mut Vec<Word>| {
+            if let Some(s) = cur_start.take() {
+                out.push(Word {
+                    text: std::mem::take(cur),
+                    range: TextRange::new(s, end),
+                });
+            }
+        };
     while i < bytes.len() {
         let b = bytes[i];
         if let Some(q) = quote {
@@ -270,14 +272,17 @@ fn install(words: &[Word]) -> Option<Install> {
             if flags.is_empty() {
                 continue;
             }
-            if tool == Tool::Pip && flags.contains('U') && flags.chars().all(|c| c.is_ascii_alphabetic()) {
+            if tool == Tool::Pip
+                && flags.contains('U')
+                && flags.chars().all(|c| c.is_ascii_alphabetic())
+            {
                 found.upgrade = true;
             }
-            let last = format!("-{}", &flags[flags.len() - 1..]);
+            let last = format!("-{}", flags.chars().last().unwrap_or('-'));
             if tool == Tool::Pip && last == "-c" {
                 found.constrained = true;
             }
-            if flags.len() <= 2 && value_options.contains(&last.as_str()) {
+            if flags.chars().count() <= 2 && value_options.contains(&last.as_str()) {
                 it.next();
             }
             continue;
@@ -356,17 +361,24 @@ pub fn check(checker: &mut FileChecker<'_>) {
         if !text.contains("install") {
             continue;
         }
+        // A `%%bash` / `%%sh` cell is all shell: every line is a command.
+        let head = text.trim_start();
+        let shell_cell = ["%%bash", "%%sh", "%%script bash", "%%script sh"]
+            .iter()
+            .any(|m| head.starts_with(m));
         let mut line_start = 0;
         while line_start < text.len() {
             let rest = &text[line_start..];
             let indent = rest.len() - rest.trim_start_matches([' ', '\t']).len();
             let first = rest.as_bytes().get(indent).copied();
-            let (ws, end) = if matches!(first, Some(b'!' | b'%'))
-                && !rest[indent..].starts_with("%%")
-            {
+            let command = matches!(first, Some(b'!' | b'%')) || (shell_cell && first.is_some());
+            let (ws, end) = if command && !rest[indent..].starts_with("%%") {
                 words(text, line_start + indent)
             } else {
-                (Vec::new(), line_start + rest.find('\n').unwrap_or(rest.len()))
+                (
+                    Vec::new(),
+                    line_start + rest.find('\n').unwrap_or(rest.len()),
+                )
             };
             for inst in installs(&ws) {
                 if inst.constrained {
@@ -420,19 +432,44 @@ mod tests {
     #[test]
     fn reads_install_lines_like_a_shell() {
         assert_eq!(unpinned("!pip install -q numpy pandas==2.2.2"), ["numpy"]);
-        assert_eq!(unpinned("%pip install -qU 'transformers>=4.40' torch==2.3.0"), ["transformers>=4.40"]);
-        assert_eq!(unpinned("!pip install -r requirements.txt"), Vec::<String>::new());
-        assert_eq!(unpinned("!pip install -c constraints.txt numpy"), Vec::<String>::new());
+        assert_eq!(
+            unpinned("%pip install -qU 'transformers>=4.40' torch==2.3.0"),
+            ["transformers>=4.40"]
+        );
+        assert_eq!(
+            unpinned("!pip install -r requirements.txt"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            unpinned("!pip install -c constraints.txt numpy"),
+            Vec::<String>::new()
+        );
         assert_eq!(unpinned("%pip install --upgrade pip"), Vec::<String>::new());
         assert_eq!(unpinned("!python -m pip install a==1 \\\n    b"), ["b"]);
-        assert_eq!(unpinned("%conda install -c conda-forge numpy=1.26.4 scipy"), ["scipy"]);
         assert_eq!(
-            unpinned("!pip install git+https://github.com/o/r.git git+https://github.com/o/s@0123abcd"),
+            unpinned("%conda install -c conda-forge numpy=1.26.4 scipy"),
+            ["scipy"]
+        );
+        assert_eq!(
+            unpinned(
+                "!pip install git+https://github.com/o/r.git git+https://github.com/o/s@0123abcd"
+            ),
             ["git+https://github.com/o/r.git"]
         );
-        assert_eq!(unpinned("!pip install . ./pkg x.whl {pkg} $PKG"), Vec::<String>::new());
-        assert_eq!(unpinned("!pip install a==1.* > /dev/null && pip install b"), ["a==1.*", "b"]);
-        assert_eq!(unpinned("!echo pip install x  # pip install y"), Vec::<String>::new());
+        assert_eq!(
+            unpinned("!pip install . ./pkg x.whl {pkg} $PKG"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            unpinned("!pip install a==1.* > /dev/null && pip install b"),
+            ["a==1.*", "b"]
+        );
+        assert_eq!(
+            unpinned("!echo pip install x  # pip install y"),
+            Vec::<String>::new()
+        );
         assert_eq!(unpinned("!{sys.executable} -m pip install x"), ["x"]);
+        // Odd bytes never panic: a multibyte flag, an unclosed quote, a lone backslash.
+        assert_eq!(unpinned("!pip install -é x 'ünï \\\\"), ["x"]);
     }
 }

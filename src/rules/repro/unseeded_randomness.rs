@@ -7,12 +7,15 @@ use crate::source::python::ParsedFile;
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports a notebook or script that draws from a library's global random state —
-    /// NumPy (`np.random.rand`, `shuffle`, `choice` …), Python's `random`, PyTorch
-    /// (`torch.rand*`, `randperm`, `nn.init.*`, `DataLoader(shuffle=True)`, `random_split`)
-    /// or TensorFlow/Keras (`tf.random.*`, `Dataset.shuffle`, layers whose weights are
-    /// initialised at random) — when no seed is set for that library before the use. One
-    /// finding per file and library, at the first use, naming the seed call to add.
+    /// Reports a notebook or script that trains a model (it calls `fit`, `backward`,
+    /// `train_on_batch` or builds a `Trainer`) and draws from a library's global random
+    /// state — NumPy (`np.random.rand`, `permutation`, `shuffle` …), Python's
+    /// `random.shuffle`, PyTorch (`torch.rand*`, `randperm`, `nn.init.*`,
+    /// `DataLoader(shuffle=True)`, `random_split`) or TensorFlow/Keras (`tf.random.*`,
+    /// `Dataset.shuffle`, layers whose weights are initialised at random) — when no seed is
+    /// set for that library before the use. One finding per file and library, at the first
+    /// draw that decides what the model learns (batch order, split, initial weights), else
+    /// at the first draw, naming the seed call to add.
     ///
     /// A seed counts when it is the library's own (`np.random.seed`, `random.seed`,
     /// `torch.manual_seed`, `tf.random.set_seed`, `keras.utils.set_random_seed`) or any call
@@ -23,10 +26,16 @@ crate::declare_rule! {
     /// `rng=` is not a use, nor is drawing from a generator made with a seed
     /// (`np.random.default_rng(42)`).
     ///
-    /// Not reported: test files (`tests/`, `test_*.py`, `conftest.py`), which use randomness
-    /// on purpose; library modules (a `.py` file without `if __name__ == "__main__":` whose
-    /// random calls are all inside functions: whoever runs them seeds); Python's `random` in
-    /// files that import no numerical or ML library, or inside `sleep(…)` (a retry jitter).
+    /// Not reported, because on real repositories these are demonstrations rather than
+    /// results: code that trains nothing (a tutorial of tensor operations, an ONNX export
+    /// with dummy inputs, a demo app); test files (`tests/`, `test_*.py`, `conftest.py`);
+    /// library modules (a `.py` file without `if __name__ == "__main__":`: whoever calls
+    /// its functions seeds); a plain random tensor made inside a function (a placeholder
+    /// input far more often than data); Python's `random` other than `shuffle` (picking an
+    /// example to show, a port, a retry jitter), in files that import no numerical or ML
+    /// library, or inside `sleep(…)`. Hugging Face's `Trainer` seeds everything when it is
+    /// made. A seed set in a module the script imports is not seen unless the call's name
+    /// says so (`set_seed()`).
     ///
     /// ## Why is this bad?
     /// Every run draws different numbers: a different split, different initial weights,
