@@ -209,29 +209,29 @@ fn install(words: &[Word]) -> Option<Install> {
         .peekable();
     // The tool: `pip`, `pip3`, `python -m pip`, `{sys.executable} -m pip`, `uv pip`, `conda`.
     let mut tool = None;
-    while let Some((t, _)) = it.next() {
-        match t {
-            "sudo" => continue,
-            "pip" | "pip3" => tool = Some(Tool::Pip),
-            "conda" | "mamba" | "micromamba" => tool = Some(Tool::Conda),
-            "uv" => {
-                if it.peek().is_some_and(|(n, _)| *n == "pip") {
-                    it.next();
-                    tool = Some(Tool::Pip);
-                }
-            }
-            t if t.starts_with("python") || t.contains("sys.executable") || t.starts_with('$') => {
-                if it.peek().is_some_and(|(n, _)| *n == "-m") {
-                    it.next();
-                    if it.peek().is_some_and(|(n, _)| *n == "pip") {
-                        it.next();
-                        tool = Some(Tool::Pip);
-                    }
-                }
-            }
-            _ => {}
+    let mut first = it.next();
+    while first.is_some_and(|(t, _)| t == "sudo") {
+        first = it.next();
+    }
+    let next_is = |it: &mut std::iter::Peekable<_>, word: &str| {
+        let yes = it.peek().is_some_and(|(n, _): &(&str, &Word)| *n == word);
+        if yes {
+            it.next();
         }
-        break;
+        yes
+    };
+    match first.map(|(t, _)| t) {
+        Some("pip" | "pip3") => tool = Some(Tool::Pip),
+        Some("conda" | "mamba" | "micromamba") => tool = Some(Tool::Conda),
+        Some("uv") if next_is(&mut it, "pip") => tool = Some(Tool::Pip),
+        Some(t)
+            if (t.starts_with("python") || t.contains("sys.executable") || t.starts_with('$'))
+                && next_is(&mut it, "-m")
+                && next_is(&mut it, "pip") =>
+        {
+            tool = Some(Tool::Pip)
+        }
+        _ => {}
     }
     let tool = tool?;
     // Options before the subcommand (`pip -q install`).
