@@ -115,6 +115,7 @@ fn broken_dvc_pipelines_are_reported_at_the_key() {
             "REP005 dvc_broken/dvc.yaml:13:9",
             "REP005 dvc_broken/dvc.yaml:16:9",
             "REP006 dvc_broken/dvc.yaml:21:5",
+            "REP005 dvc_broken/dvc.yaml:25:13",
         ],
         "dvc_ok (wdir, templates, a .dvc-tracked input, stage outputs) is clean"
     );
@@ -130,6 +131,7 @@ fn broken_dvc_pipelines_are_reported_at_the_key() {
         "{}",
         messages[3]
     );
+    assert!(messages[4].contains("from `eval.yaml`, which does not exist"));
 }
 
 #[test]

@@ -465,9 +465,8 @@ fn check_stages(
                 let idx = match params_cache.iter().position(|(p, _)| *p == abs) {
                     Some(i) => i,
                     None => {
-                        let parsed = std::fs::read_to_string(&abs)
-                            .ok()
-                            .map(|t| yaml::parse(&t).ok());
+                        let parsed =
+                            read_params(&abs).map(|t| t.and_then(|t| yaml::parse(&t).ok()));
                         match parsed {
                             Some(root) => params_cache.push((abs.clone(), root)),
                             None => {
@@ -508,6 +507,16 @@ fn check_stages(
             }
         }
     }
+}
+
+/// A parameters file: `None` when it does not exist, `Some(None)` when it is not read (a
+/// symbolic link, which may point out of the tree, or a file over 8 MiB), else its text.
+fn read_params(path: &Path) -> Option<Option<String>> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if meta.file_type().is_symlink() || !meta.is_file() || meta.len() > 8 * 1024 * 1024 {
+        return Some(None);
+    }
+    Some(std::fs::read_to_string(path).ok())
 }
 
 /// `a.b.c` in a parameters file (a top-level key may hold dots itself).
