@@ -115,8 +115,9 @@ pub fn check(
         .ok()
         .and_then(|c| std::fs::canonicalize(c).ok())
         .unwrap_or_default();
+    // No paths (`check --staged`): the whole repository, as for the staged sources.
     let filters: Vec<PathBuf> = if paths.is_empty() {
-        vec![cwd.clone()]
+        vec![root.clone()]
     } else {
         paths
             .iter()
