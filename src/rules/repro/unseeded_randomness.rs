@@ -29,8 +29,8 @@ crate::declare_rule! {
     /// Not reported, because on real repositories these are demonstrations rather than
     /// results: code that trains nothing (a tutorial of tensor operations, an ONNX export
     /// with dummy inputs, a demo app); test files (`tests/`, `test_*.py`, `conftest.py`);
-    /// library modules (a `.py` file without `if __name__ == "__main__":`: whoever calls
-    /// its functions seeds); a plain random tensor made inside a function (a placeholder
+    /// draws inside the functions of a `.py` file without `if __name__ == "__main__":` (a
+    /// library module: whoever calls its functions seeds); a plain random tensor made inside a function (a placeholder
     /// input far more often than data); Python's `random` other than `shuffle` (picking an
     /// example to show, a port, a retry jitter), in files that import no numerical or ML
     /// library, or inside `sleep(…)`. Hugging Face's `Trainer` seeds everything when it is
@@ -46,6 +46,7 @@ crate::declare_rule! {
     /// ```python
     /// import numpy as np
     /// idx = np.random.permutation(len(df))   # REP001: NumPy is never seeded
+    /// model.fit(df.iloc[idx[:800]], y[idx[:800]])
     /// ```
     ///
     /// ## How to fix
