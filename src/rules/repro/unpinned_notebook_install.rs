@@ -297,6 +297,20 @@ fn install(words: &[Word]) -> Option<Install> {
     Some(found)
 }
 
+/// A URL's credentials (`https://user:token@host/…`) never reach a message: the user-info
+/// part is replaced by `****`.
+fn redact_userinfo(word: &str) -> std::borrow::Cow<'_, str> {
+    let Some(scheme_end) = word.find("://").map(|i| i + 3) else {
+        return word.into();
+    };
+    let rest = &word[scheme_end..];
+    let host_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..host_end].rfind('@') {
+        Some(at) => format!("{}****{}", &word[..scheme_end], &rest[at..]).into(),
+        None => word.into(),
+    }
+}
+
 /// Whether a requirement word is pinned (or is not a registry requirement at all).
 fn pinned(req: &str, tool: Tool) -> bool {
     let req = req.trim();
@@ -388,7 +402,7 @@ pub fn check(checker: &mut FileChecker<'_>) {
                     let names: Vec<String> = inst
                         .unpinned
                         .iter()
-                        .map(|w| format!("`{}`", w.text))
+                        .map(|w| format!("`{}`", redact_userinfo(&w.text)))
                         .collect();
                     let what = if inst.upgrade {
                         "with `--upgrade` and no exact version"
@@ -469,6 +483,14 @@ mod tests {
             Vec::<String>::new()
         );
         assert_eq!(unpinned("!{sys.executable} -m pip install x"), ["x"]);
+        assert_eq!(
+            redact_userinfo("git+https://ghp_abc123:x-oauth@github.com/o/r.git@main"),
+            "git+https://****@github.com/o/r.git@main"
+        );
+        assert_eq!(
+            redact_userinfo("git+https://github.com/o/r@v1"),
+            "git+https://github.com/o/r@v1"
+        );
         // Odd bytes never panic: a multibyte flag, an unclosed quote, a lone backslash.
         assert_eq!(unpinned("!pip install -é x 'ünï \\\\"), ["x"]);
     }
