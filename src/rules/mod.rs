@@ -1,6 +1,7 @@
 //! Rules, grouped by domain. Each domain module exports `RULES` (its metadata) and the
 //! check functions the pipeline calls; each rule lives in a file of its own with its docs.
 
+pub mod meta;
 pub mod notebook;
 pub mod paths;
 pub mod project;
@@ -21,6 +22,7 @@ pub const DOMAINS: &[&[&RuleMeta]] = &[
     python::RULES,
     paths::RULES,
     project::RULES,
+    meta::RULES,
 ];
 
 /// What a rule sees of one file, and where it puts its findings.
@@ -73,4 +75,5 @@ pub fn check_file(checker: &mut FileChecker<'_>) {
     python::check(checker);
     paths::check(checker);
     secrets::check(checker);
+    meta::check(checker);
 }
