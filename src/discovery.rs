@@ -145,11 +145,22 @@ fn walk_dir(root: &Path, settings: &Settings, out: &mut Discovered) {
                 }
                 Ok(entry) => {
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                    if is_file && SourceKind::from_path(entry.path()).is_some() {
+                    let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                    if SourceKind::from_path(entry.path()).is_none() {
+                    } else if is_file {
                         files
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())
                             .push(entry.into_path());
+                    } else if !is_dir && entry.file_type().is_some() {
+                        // A FIFO, socket or device with a name mlcheck reads: never opened.
+                        errors
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(FileError {
+                                path: entry.into_path(),
+                                message: NOT_REGULAR.into(),
+                            });
                     }
                 }
                 Err(err) => {
