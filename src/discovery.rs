@@ -188,7 +188,7 @@ fn walk_dir(root: &Path, settings: &Settings, out: &mut Discovered) {
         .extend(errors.into_inner().unwrap_or_else(|e| e.into_inner()));
 }
 
-fn keep_entry(entry: &DirEntry, root: &Path, excludes: &globset::GlobSet) -> bool {
+fn keep_entry(entry: &DirEntry, root: &Path, excludes: &crate::settings::GlobList) -> bool {
     if entry.depth() == 0 {
         return true;
     }
