@@ -218,10 +218,9 @@ fn check_loaded<T>(
     let diags = match loaded {
         Ok(Some(file)) => check_source(&file, settings),
         Ok(None) => Vec::new(),
-        Err(e) if settings.enabled(&rules::meta::MLC001) => crate::suppress::apply(
-            vec![rules::meta::unreadable(&e.path, &e.message)],
-            settings,
-        ),
+        Err(e) if settings.enabled(&rules::meta::MLC001) => {
+            crate::suppress::apply(vec![rules::meta::unreadable(&e.path, &e.message)], settings)
+        }
         Err(_) => Vec::new(),
     };
     let found = if diags.is_empty() {

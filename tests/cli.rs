@@ -359,7 +359,17 @@ fn non_utf8_text_is_still_scanned() {
     let out = mlcheck(&["check", "--select", "MLC", "--exit-zero", "latin1.py"], p);
     assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
     assert!(text(&out).0.contains("MLC002"));
-    let out = mlcheck(&["check", "--select", "MLC", "--ignore", "MLC002", "latin1.py"], p);
+    let out = mlcheck(
+        &[
+            "check",
+            "--select",
+            "MLC",
+            "--ignore",
+            "MLC002",
+            "latin1.py",
+        ],
+        p,
+    );
     assert_eq!(out.status.code(), Some(0), "{:?}", text(&out));
 
     let out = mlcheck(&["check", "--select", "SEC", "notes"], p);
@@ -390,7 +400,9 @@ fn explicitly_named_broken_paths() {
     );
     #[cfg(unix)]
     assert!(
-        stdout.contains("loop_a.ipynb") && stdout.contains("MLC001") && stdout.contains("symbolic link"),
+        stdout.contains("loop_a.ipynb")
+            && stdout.contains("MLC001")
+            && stdout.contains("symbolic link"),
         "{stdout}"
     );
     assert!(!stderr.contains("panicked"));

@@ -97,29 +97,23 @@ pub fn run(args: FixArgs) -> Result<ExitStatus> {
 
     let discovered = crate::discovery::discover(&paths, &settings);
     let is_notebook = |p: &Path| p.extension().is_some_and(|e| e == "ipynb");
-    let files: Vec<&PathBuf> = discovered
-        .files
-        .iter()
-        .filter(|p| is_notebook(p))
-        .collect();
+    let files: Vec<&PathBuf> = discovered.files.iter().filter(|p| is_notebook(p)).collect();
     // Named symlinks, FIFOs and devices, folders that could not be walked, and symlinks
     // met while walking: never read, never written.
     let mut refused: Vec<crate::diagnostic::FileError> = discovered
         .refused
         .iter()
-        .filter(|e| is_notebook(&e.path) || !e.path.is_file() && e.message.starts_with("cannot walk"))
+        .filter(|e| {
+            is_notebook(&e.path) || !e.path.is_file() && e.message.starts_with("cannot walk")
+        })
         .cloned()
         .collect();
-    refused.extend(
-        discovered
-            .links
-            .iter()
-            .filter(|p| is_notebook(p))
-            .map(|p| crate::diagnostic::FileError {
-                path: p.clone(),
-                message: crate::discovery::symlink_reason(p),
-            }),
-    );
+    refused.extend(discovered.links.iter().filter(|p| is_notebook(p)).map(|p| {
+        crate::diagnostic::FileError {
+            path: p.clone(),
+            message: crate::discovery::symlink_reason(p),
+        }
+    }));
     refused.sort_by(|a, b| a.path.cmp(&b.path));
 
     let mut stale = 0usize;
@@ -264,19 +258,14 @@ fn process_file(path: &Path, opts: &Options, mode: Mode) -> Verdict {
     };
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
     if let Err(e) = file.read_to_end(&mut bytes) {
-        return Verdict::Error(format!(
-            "cannot read: {}",
-            crate::discovery::io_reason(&e)
-        ));
+        return Verdict::Error(format!("cannot read: {}", crate::discovery::io_reason(&e)));
     }
     drop(file);
     let Ok(text) = std::str::from_utf8(&bytes) else {
         let what = crate::source::DecodeError::of(&bytes)
             .map(|d| d.describe())
             .unwrap_or_default();
-        return Verdict::Error(format!(
-            "not valid UTF-8: {what}; notebooks are UTF-8 JSON"
-        ));
+        return Verdict::Error(format!("not valid UTF-8: {what}; notebooks are UTF-8 JSON"));
     };
     let new = match strip::strip_notebook_if_changed(text, opts) {
         Ok(None) => return Verdict::Unchanged,
@@ -487,10 +476,7 @@ fn write_atomically(
             return if now.as_deref() == Some(text.as_bytes()) {
                 Ok(warning) // a concurrent run stripped it the same way
             } else {
-                Err(
-                    "changed on disk while it was being stripped; left as it is (run again)"
-                        .into(),
-                )
+                Err("changed on disk while it was being stripped; left as it is (run again)".into())
             };
         }
         let persisted = tmp.persist(path).map(drop).map_err(|e| {
@@ -535,17 +521,19 @@ fn fill(
                     if group_kept { "" } else { ", nor its group" }
                 ));
             } else if !group_kept {
-                warning = Some(format!(
-                    "its group (gid {}) could not be kept",
-                    meta.gid()
-                ));
+                warning = Some(format!("its group (gid {}) could not be kept", meta.gid()));
             }
         }
     }
     // After `fchown`, which may clear set-id bits.
     tmp.as_file()
         .set_permissions(meta.permissions())
-        .map_err(|e| format!("cannot set permissions: {}", crate::discovery::io_reason(&e)))?;
+        .map_err(|e| {
+            format!(
+                "cannot set permissions: {}",
+                crate::discovery::io_reason(&e)
+            )
+        })?;
     tmp.write_all(text.as_bytes())
         .and_then(|()| tmp.flush())
         .map_err(|e| format!("cannot write: {}", crate::discovery::io_reason(&e)))?;
@@ -575,7 +563,9 @@ fn same_file(path: &Path, meta: &std::fs::Metadata) -> bool {
     }
     #[cfg(not(unix))]
     {
-        now.file_type().is_file() && now.len() == meta.len() && now.modified().ok() == meta.modified().ok()
+        now.file_type().is_file()
+            && now.len() == meta.len()
+            && now.modified().ok() == meta.modified().ok()
     }
 }
 

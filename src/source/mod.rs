@@ -331,7 +331,10 @@ mod tests {
         cp1252.push(0x92);
         cp1252.extend_from_slice(b"s fine\n");
         let e = DecodeError::of(&cp1252).unwrap();
-        assert_eq!(e.describe(), "0x92 at byte 11: the file looks like Windows-1252");
+        assert_eq!(
+            e.describe(),
+            "0x92 at byte 11: the file looks like Windows-1252"
+        );
         let e = DecodeError::of(b"caf\xe9 cr\xe8me").unwrap();
         assert_eq!(
             e.describe(),
