@@ -450,6 +450,9 @@ fn write_atomically(
         ));
     }
     let dir = parent_dir(path);
+    // Created and registered under the in-flight lock: once the signal thread holds it, no
+    // temporary file appears that it does not remove.
+    let mut flight = in_flight();
     let mut tmp = tempfile::Builder::new()
         .prefix(TMP_PREFIX)
         .suffix(TMP_SUFFIX)
@@ -463,7 +466,8 @@ fn write_atomically(
     // Locked while it exists: a later run's clean-up of stale files leaves it alone.
     let _ = tmp.as_file().try_lock();
     let tmp_path = tmp.path().to_path_buf();
-    in_flight().push(tmp_path.clone());
+    flight.push(tmp_path.clone());
+    drop(flight);
     let result = fill(&mut tmp, meta, text).and_then(|warning| {
         // Renamed while holding the in-flight lock: the signal thread cannot remove the
         // file half-way, and once it holds the lock no rename happens.
@@ -472,6 +476,8 @@ fn write_atomically(
         // The file must still be the one that was read (an editor or a concurrent run
         // may have replaced it).
         if !same_file(path, meta) {
+            // Removed while the lock is held.
+            let _ = tmp.close();
             let now = std::fs::read(path).ok();
             return if now.as_deref() == Some(text.as_bytes()) {
                 Ok(warning) // a concurrent run stripped it the same way
