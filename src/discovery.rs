@@ -4,7 +4,8 @@
 //! names explicitly: typos#347).
 //!
 //! Promises: symlinks are never followed, walked or named (so nothing outside the tree is
-//! read, and a symlink loop cannot hang the walk): a named symlink, FIFO or device is
+//! read, and a symlink loop cannot hang the walk) — except a named folder that is a link,
+//! which is the tree asked for and is walked: a named symlink to a file, a FIFO or device is
 //! [`Discovered::refused`] with the reason, a walked symlink is listed in
 //! [`Discovered::links`] (`fix` says it left it alone); `.git`, virtualenvs (a folder holding
 //! `pyvenv.cfg`), `node_modules`, `site-packages`, `__pycache__` and `.ipynb_checkpoints`
@@ -65,7 +66,11 @@ pub fn discover(paths: &[PathBuf], settings: &Settings) -> Discovered {
                 continue;
             }
         };
-        if meta.file_type().is_symlink() {
+        if meta.file_type().is_symlink() && std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+            // A named folder that is a link is the tree asked for (`mlcheck check ~/proj`):
+            // walked, with no link inside it followed.
+            walk_dir(path, settings, &mut out);
+        } else if meta.file_type().is_symlink() {
             out.refused.push(FileError {
                 path: path.clone(),
                 message: symlink_reason(path),

@@ -718,3 +718,32 @@ fn long_exclude_lists_compile_in_linear_time() {
         "3,000 globs {small:?}, 30,000 globs {large:?}"
     );
 }
+
+/// A named folder that is a link is the tree asked for (`mlcheck check ~/project`): it is
+/// walked, and no link inside it is followed.
+#[test]
+fn a_named_folder_link_is_walked_without_following_links_inside() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.ipynb"), dirty()).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::create_dir(d.join("real")).unwrap();
+    std::fs::write(d.join("real/a.ipynb"), dirty()).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.ipynb"),
+        d.join("real/out.ipynb"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(d.join("real"), d.join("project")).unwrap();
+    let out = mlcheck(d, &["check", "--select", "NB002", "project"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stdout(&out).contains("a.ipynb") && !stdout(&out).contains("out.ipynb"));
+    let out = mlcheck(d, &["fix", "--strip-outputs", "project"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("out.ipynb: a symbolic link"));
+    assert_eq!(std::fs::read(d.join("real/a.ipynb")).unwrap(), stripped());
+    assert_eq!(
+        std::fs::read(outside.path().join("secret.ipynb")).unwrap(),
+        dirty()
+    );
+}
