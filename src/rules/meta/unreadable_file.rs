@@ -8,10 +8,11 @@ use crate::source::{SourceFile, SourceKind, TextRange};
 declare_rule! {
     /// ## What it does
     /// Flags a file mlcheck was asked to check but did not read: one it may not read
-    /// (`permission denied`), a symbolic link named on the command line (mlcheck never reads
-    /// through a link, so nothing outside the checked tree is read), a FIFO, socket or
-    /// device, a file over 256 MiB (or one that grew past that while it was read), and a
-    /// folder that could not be walked. The message names the cause.
+    /// (`permission denied`), a symbolic link to a file named on the command line (mlcheck
+    /// never reads through a link, so nothing outside the checked tree is read; links met
+    /// while walking a folder are skipped quietly), a FIFO, socket or device, a file over
+    /// 256 MiB (or one that grew past that while it was read), and a folder that could not
+    /// be walked. The message names the cause.
     ///
     /// ## Why is this bad?
     /// Nothing in the file was checked: a secret or a hard-coded path in it goes unreported.
