@@ -17,12 +17,12 @@ use crate::source::SourceFile;
 
 /// Every domain's rule list; `registry::all_rules` flattens and sorts them.
 pub const DOMAINS: &[&[&RuleMeta]] = &[
+    meta::RULES,
     notebook::RULES,
     secrets::RULES,
     python::RULES,
     paths::RULES,
     project::RULES,
-    meta::RULES,
 ];
 
 /// What a rule sees of one file, and where it puts its findings.
@@ -71,9 +71,9 @@ impl<'a> FileChecker<'a> {
 
 /// Run every file-level rule on one file.
 pub fn check_file(checker: &mut FileChecker<'_>) {
+    meta::check(checker);
     notebook::check(checker);
     python::check(checker);
     paths::check(checker);
     secrets::check(checker);
-    meta::check(checker);
 }
