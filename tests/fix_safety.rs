@@ -747,3 +747,76 @@ fn a_named_folder_link_is_walked_without_following_links_inside() {
         dirty()
     );
 }
+
+/// As another user (root runs `mlcheck` as `nobody`; a normal user tests this with files
+/// that are theirs, so the test runs only as root): a notebook the runner may not write
+/// is refused though its mode has write bits; one it may write in a folder it may write is
+/// rewritten, and the owner it cannot keep is reported; an unreadable one is refused by
+/// `fix` and an `MLC001` finding for `check`.
+#[test]
+fn as_another_user_unwritable_and_foreign_owned_notebooks() {
+    if !is_root() {
+        eprintln!("not root: cannot run mlcheck as another user; skipped");
+        return;
+    }
+    use std::os::unix::process::CommandExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::set_permissions(d, PermissionsExt::from_mode(0o777)).unwrap();
+    std::fs::write(d.join("theirs.ipynb"), dirty()).unwrap(); // root's, 0644
+    std::fs::set_permissions(d.join("theirs.ipynb"), PermissionsExt::from_mode(0o644)).unwrap();
+    std::fs::write(d.join("shared.ipynb"), dirty()).unwrap(); // root's, writable by all
+    std::fs::set_permissions(d.join("shared.ipynb"), PermissionsExt::from_mode(0o666)).unwrap();
+    std::fs::write(d.join("hidden.ipynb"), dirty()).unwrap();
+    std::fs::set_permissions(d.join("hidden.ipynb"), PermissionsExt::from_mode(0o600)).unwrap();
+    let spawn_as_nobody = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_mlcheck"))
+            .current_dir(d)
+            .args(args)
+            .env("NO_COLOR", "1")
+            .uid(65534)
+            .gid(65534)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+    };
+    // The binary or the temporary folder may be out of `nobody`'s reach (a private target
+    // or TMPDIR): then there is nothing to test.
+    match spawn_as_nobody(&["rules"]).map(|c| wait_bounded(c, Duration::from_secs(60))) {
+        Ok(out) if out.status.success() => {}
+        other => {
+            eprintln!("cannot run mlcheck as nobody here ({other:?}); skipped");
+            return;
+        }
+    }
+    let as_nobody =
+        |args: &[&str]| wait_bounded(spawn_as_nobody(args).unwrap(), Duration::from_secs(60));
+    let out = as_nobody(&["fix", "--strip-outputs", "."]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("theirs.ipynb: not writable by you (permission denied); not rewritten"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hidden.ipynb: cannot read: permission denied"),
+        "{err}"
+    );
+    assert!(
+        err.contains("shared.ipynb: rewritten as yours: its owner (uid 0) could not be kept"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(d.join("theirs.ipynb")).unwrap(), dirty());
+    assert_eq!(std::fs::read(d.join("hidden.ipynb")).unwrap(), dirty());
+    assert_eq!(std::fs::read(d.join("shared.ipynb")).unwrap(), stripped());
+    assert_eq!(mode(&d.join("shared.ipynb")), 0o666);
+    assert!(temps(d).is_empty());
+    let out = as_nobody(&["check", "--select", "MLC", "--output-format", "json", "."]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("hidden.ipynb") && text.contains("cannot read: permission denied"),
+        "{text}"
+    );
+}
