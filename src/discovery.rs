@@ -175,10 +175,7 @@ fn walk_dir(root: &Path, settings: &Settings, out: &mut Discovered) {
                         .unwrap_or_else(|e| e.into_inner())
                         .push(FileError {
                             path,
-                            message: format!(
-                                "cannot walk: {}",
-                                strip_path_prefix(&err.to_string())
-                            ),
+                            message: walk_reason(&err),
                         });
                 }
             }
@@ -237,8 +234,13 @@ fn err_path(err: &ignore::Error) -> Option<PathBuf> {
     }
 }
 
-fn strip_path_prefix(msg: &str) -> String {
-    msg.to_string()
+/// `cannot walk: permission denied; nothing below it was checked`.
+fn walk_reason(err: &ignore::Error) -> String {
+    let what = match err.io_error() {
+        Some(e) => io_reason(e),
+        None => err.to_string(),
+    };
+    format!("cannot walk: {what}; nothing below it was checked")
 }
 
 /// A short human reason for an I/O error ("no such file or directory").

@@ -769,6 +769,9 @@ fn as_another_user_unwritable_and_foreign_owned_notebooks() {
     std::fs::set_permissions(d.join("shared.ipynb"), PermissionsExt::from_mode(0o666)).unwrap();
     std::fs::write(d.join("hidden.ipynb"), dirty()).unwrap();
     std::fs::set_permissions(d.join("hidden.ipynb"), PermissionsExt::from_mode(0o600)).unwrap();
+    std::fs::create_dir(d.join("private")).unwrap();
+    std::fs::write(d.join("private/nb.ipynb"), dirty()).unwrap();
+    std::fs::set_permissions(d.join("private"), PermissionsExt::from_mode(0o700)).unwrap();
     let spawn_as_nobody = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_mlcheck"))
             .current_dir(d)
@@ -807,7 +810,12 @@ fn as_another_user_unwritable_and_foreign_owned_notebooks() {
         err.contains("shared.ipynb: rewritten as yours: its owner (uid 0) could not be kept"),
         "{err}"
     );
+    assert!(
+        err.contains("private: cannot walk: permission denied; nothing below it was checked"),
+        "{err}"
+    );
     assert_eq!(std::fs::read(d.join("theirs.ipynb")).unwrap(), dirty());
+    assert_eq!(std::fs::read(d.join("private/nb.ipynb")).unwrap(), dirty());
     assert_eq!(std::fs::read(d.join("hidden.ipynb")).unwrap(), dirty());
     assert_eq!(std::fs::read(d.join("shared.ipynb")).unwrap(), stripped());
     assert_eq!(mode(&d.join("shared.ipynb")), 0o666);
@@ -819,4 +827,5 @@ fn as_another_user_unwritable_and_foreign_owned_notebooks() {
         text.contains("hidden.ipynb") && text.contains("cannot read: permission denied"),
         "{text}"
     );
+    assert!(text.contains("Make the folder readable"), "{text}");
 }

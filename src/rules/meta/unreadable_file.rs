@@ -55,6 +55,8 @@ fn help(reason: &str) -> &'static str {
         "Check the link's target by its own path inside the repository, or replace the link by the file"
     } else if reason.contains("too large") {
         "Exclude the file (`exclude` in mlcheck.toml): data this large does not belong in a checked tree"
+    } else if reason.starts_with("cannot walk") {
+        "Make the folder readable (`chmod u+rx`), or exclude it"
     } else if reason.contains("not a regular file") {
         "Name regular files only; FIFOs and devices are never read"
     } else {
