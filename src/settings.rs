@@ -136,3 +136,49 @@ impl GlobList {
         self.sets.iter().any(|s| s.is_match_candidate(&candidate))
     }
 }
+
+#[cfg(test)]
+mod glob_list_tests {
+    use super::GlobList;
+
+    fn list(globs: &[&str]) -> GlobList {
+        GlobList::build(
+            globs
+                .iter()
+                .map(|g| {
+                    globset::GlobBuilder::new(g)
+                        .literal_separator(false)
+                        .build()
+                        .unwrap()
+                })
+                .collect(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn plain_and_wildcard_globs_match_across_sets() {
+        assert!(GlobList::default().is_empty());
+        assert!(!GlobList::default().is_match("a.ipynb"));
+        let l = list(&["legacy", "legacy/**", "*.draft.ipynb", "data/**/raw_*.csv"]);
+        assert!(l.is_match("legacy/old.ipynb"));
+        assert!(l.is_match("notes/x.draft.ipynb"));
+        assert!(l.is_match("data/2024/raw_1.csv"));
+        assert!(!l.is_match("legacy2/old.ipynb"));
+        assert!(!l.is_match("data/2024/clean.csv"));
+    }
+
+    /// More wildcard globs than one regex set can hold ("error building NFA" at a few
+    /// thousand in one `GlobSet`): split into sets, every one still matches.
+    #[test]
+    fn many_wildcard_globs_build_and_match() {
+        let globs: Vec<String> = (0..5 * GlobList::WILD_CHUNK + 7)
+            .map(|i| format!("dir{i}/*.ipynb"))
+            .collect();
+        let refs: Vec<&str> = globs.iter().map(String::as_str).collect();
+        let l = list(&refs);
+        assert!(l.is_match("dir0/a.ipynb"));
+        assert!(l.is_match(format!("dir{}/b.ipynb", 5 * GlobList::WILD_CHUNK + 6)));
+        assert!(!l.is_match("dir0/a.py"));
+    }
+}
