@@ -37,6 +37,7 @@ pub struct RawConfig {
     pub paths: Option<rules::paths::Options>,
     pub python: Option<rules::python::Options>,
     pub project: Option<rules::project::Options>,
+    pub repro: Option<rules::repro::Options>,
     pub strip: Option<crate::strip::Options>,
 }
 
@@ -302,6 +303,9 @@ pub fn settings_from(
     }
     if let Some(o) = &raw.project {
         settings.project = o.clone();
+    }
+    if let Some(o) = &raw.repro {
+        settings.repro = o.clone();
     }
     if let Some(o) = &raw.strip {
         settings.strip = o.clone();

@@ -125,6 +125,14 @@ pub fn check_paths_with<T: Item>(
         facts.as_ref(),
         &mut outcome,
     );
+    let (diags, errors) = rules::repro::check_tree(paths, &found.files, settings, false);
+    if !diags.is_empty() {
+        outcome.absorb(vec![(
+            resolve(crate::suppress::apply(diags, settings)),
+            None,
+        )]);
+    }
+    outcome.errors.extend(errors);
     outcome.finish()
 }
 
@@ -204,6 +212,14 @@ pub fn check_staged_with<T: Item>(
     if !named.is_empty() {
         check_projects(&named, &named, settings, resolve, None, &mut outcome);
     }
+    let (diags, errors) = rules::repro::check_tree(&[], &named, settings, true);
+    if !diags.is_empty() {
+        outcome.absorb(vec![(
+            resolve(crate::suppress::apply(diags, settings)),
+            None,
+        )]);
+    }
+    outcome.errors.extend(errors);
     outcome.finish()
 }
 

@@ -32,6 +32,7 @@ pub struct Settings {
     pub paths: rules::paths::Options,
     pub python: rules::python::Options,
     pub project: rules::project::Options,
+    pub repro: rules::repro::Options,
     pub strip: crate::strip::Options,
 }
 
@@ -55,6 +56,7 @@ impl Default for Settings {
             paths: Default::default(),
             python: Default::default(),
             project: Default::default(),
+            repro: Default::default(),
             strip: Default::default(),
         }
     }

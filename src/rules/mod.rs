@@ -6,6 +6,7 @@ pub mod notebook;
 pub mod paths;
 pub mod project;
 pub mod python;
+pub mod repro;
 pub mod secrets;
 
 use std::sync::Arc;
@@ -23,6 +24,7 @@ pub const DOMAINS: &[&[&RuleMeta]] = &[
     python::RULES,
     paths::RULES,
     project::RULES,
+    repro::RULES,
 ];
 
 /// What a rule sees of one file, and where it puts its findings.
@@ -76,4 +78,5 @@ pub fn check_file(checker: &mut FileChecker<'_>) {
     python::check(checker);
     paths::check(checker);
     secrets::check(checker);
+    repro::check(checker);
 }

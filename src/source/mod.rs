@@ -4,6 +4,7 @@
 pub mod json;
 pub mod notebook;
 pub mod python;
+pub mod python_calls;
 pub mod span;
 pub mod yaml;
 

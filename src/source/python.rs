@@ -175,6 +175,8 @@ pub struct Facts {
     pub dynamic: Option<String>,
     /// The text of `!shell` and `%magic` lines (downloads and unzips produce files).
     pub escapes: Vec<String>,
+    /// Calls and import aliases (`REP` rules), when [`Needs::calls`].
+    pub calls_info: crate::source::python_calls::CallFacts,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -257,6 +259,8 @@ pub struct Needs {
     pub status: bool,
     /// `imports`.
     pub imports: bool,
+    /// `calls_info` (the `REP` rules).
+    pub calls: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -282,6 +286,7 @@ impl Needs {
         strings: StringNeeds::All,
         status: true,
         imports: true,
+        calls: true,
     };
 
     /// Whether a cell with this source must be parsed.
@@ -289,6 +294,7 @@ impl Needs {
         self.names
             || self.status
             || self.imports
+            || self.calls
             || match self.strings {
                 StringNeeds::None => false,
                 StringNeeds::PathLike => memchr::memchr2(b'/', b'\\', text.as_bytes()).is_some(),
@@ -472,7 +478,12 @@ pub fn parse_unit_with(text: &str, cell: Option<usize>, ipython: bool, needs: Ne
                 Some(module) => {
                     let mut c = Collector::new(ipython, needs);
                     c.visit_body(&module.syntax().body);
-                    Ok(c.finish())
+                    let mut facts = c.finish();
+                    if needs.calls {
+                        facts.calls_info =
+                            crate::source::python_calls::collect(&module.syntax().body);
+                    }
+                    Ok(facts)
                 }
                 None => Err(("not a module".to_string(), TextRange::empty(0))),
             },
@@ -1614,6 +1625,7 @@ mod tests {
             strings: StringNeeds::PathLike,
             status: false,
             imports: false,
+            calls: false,
         };
         let all = parse_unit(code, Some(0), true).facts.strings;
         let some = parse_unit_with(code, Some(0), true, needs).facts.strings;
