@@ -85,6 +85,7 @@ pub fn imports_of(file: &SourceFile) -> Vec<Import> {
         strings: crate::source::python::StringNeeds::None,
         status: false,
         imports: true,
+        calls: false,
     };
     imports_in(file, &ParsedFile::parse_with(file, needs))
 }

@@ -1,8 +1,10 @@
 //! The check pipeline: discover → read → per-file rules (in parallel) → project rules (once
 //! per project) → suppressions → sorted diagnostics.
 //!
-//! Bad input never stops the run: an unreadable file becomes a [`FileError`] (exit 2), a
-//! broken notebook becomes an `NB000` finding, and every other file is still checked.
+//! Bad input never stops the run: a file that cannot be read (permission denied, a named
+//! symlink or FIFO, too large) is an `MLC001` finding, text that is not UTF-8 an `MLC002`
+//! finding, a broken notebook an `NB000` finding, and every other file is still checked.
+//! Only a named path that does not exist is a [`FileError`] (bad usage, exit 2).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -90,6 +92,13 @@ pub fn check_paths_with<T: Item>(
         errors: found.errors,
         ..Outcome::default()
     };
+    // Named symlinks and FIFOs, folders that could not be walked: never read, reported.
+    let refused: Vec<_> = found
+        .refused
+        .into_iter()
+        .map(|e| check_loaded(Err(e), settings, resolve))
+        .collect();
+    outcome.absorb(refused);
     // What project rules read of code files is taken while the per-file stage has them.
     let facts = rules::project::RULES
         .iter()
@@ -116,6 +125,14 @@ pub fn check_paths_with<T: Item>(
         facts.as_ref(),
         &mut outcome,
     );
+    let (diags, errors) = rules::repro::check_tree(paths, &found.files, settings, false);
+    if !diags.is_empty() {
+        outcome.absorb(vec![(
+            resolve(crate::suppress::apply(diags, settings)),
+            None,
+        )]);
+    }
+    outcome.errors.extend(errors);
     outcome.finish()
 }
 
@@ -277,33 +294,39 @@ pub fn check_staged_with<T: Item>(
     if !named.is_empty() {
         check_projects(&named, &named, settings, resolve, None, &mut outcome);
     }
+    let (diags, errors) = rules::repro::check_tree(&[], &named, settings, true);
+    if !diags.is_empty() {
+        outcome.absorb(vec![(
+            resolve(crate::suppress::apply(diags, settings)),
+            None,
+        )]);
+    }
+    outcome.errors.extend(errors);
     outcome.finish()
 }
 
-/// Check a file that loaded (or report why it did not; `Ok(None)` was skipped on purpose).
-/// A file read despite a problem (not UTF-8) gives its findings and the problem.
+/// Check a file that loaded, or report why it did not as an `MLC001` finding (`Ok(None)`
+/// was skipped on purpose). A file read despite a problem (not UTF-8) gives its findings
+/// and an `MLC002` finding.
 fn check_loaded<T>(
     loaded: Result<Option<Arc<SourceFile>>, FileError>,
     settings: &Settings,
     resolve: &Resolve<'_, T>,
 ) -> (Vec<T>, Option<FileError>) {
-    match loaded {
-        Ok(Some(file)) => {
-            let error = file.decode_error.as_ref().map(|message| FileError {
-                path: file.path.clone(),
-                message: message.clone(),
-            });
-            let diags = check_source(&file, settings);
-            let found = if diags.is_empty() {
-                Vec::new()
-            } else {
-                resolve(diags)
-            };
-            (found, error)
+    let diags = match loaded {
+        Ok(Some(file)) => check_source(&file, settings),
+        Ok(None) => Vec::new(),
+        Err(e) if settings.enabled(&rules::meta::MLC001) => {
+            crate::suppress::apply(vec![rules::meta::unreadable(&e.path, &e.message)], settings)
         }
-        Ok(None) => (Vec::new(), None),
-        Err(e) => (Vec::new(), Some(e)),
-    }
+        Err(_) => Vec::new(),
+    };
+    let found = if diags.is_empty() {
+        Vec::new()
+    } else {
+        resolve(diags)
+    };
+    (found, None)
 }
 
 /// Run every file-level rule on one loaded file; suppressions and severity overrides are
@@ -314,18 +337,22 @@ pub fn check_source(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagnost
     crate::suppress::apply(checker.diagnostics, settings)
 }
 
-/// Read a file from disk. `Ok(None)`: skipped on purpose (binary content in a text kind).
+/// Read a file from disk (never through a symlink, never a FIFO, at most
+/// [`crate::source::MAX_FILE_SIZE`] bytes). `Ok(None)`: skipped on purpose (binary content
+/// in a text kind); `Err`: why it was not read.
 pub fn read_source(path: &Path) -> Result<Option<Arc<SourceFile>>, FileError> {
-    let bytes = std::fs::read(path).map_err(|e| FileError {
-        path: path.to_path_buf(),
-        message: format!("cannot read: {}", discovery::io_reason(&e)),
-    })?;
+    let bytes =
+        crate::source::read_file(path, crate::source::MAX_FILE_SIZE).map_err(|e| FileError {
+            path: path.to_path_buf(),
+            message: e.reason(path),
+        })?;
     source_from_bytes(path.to_path_buf(), bytes)
 }
 
 /// Build a [`SourceFile`] from raw bytes. Notebooks that are not UTF-8 still become a file
 /// (with an `NB000` reason); other non-UTF-8 text is read with `?` for each invalid byte
-/// (and a [`SourceFile::decode_error`]); binary files are skipped.
+/// (and a [`SourceFile::decode_error`], `MLC002`); binary files are skipped. Never `Err`
+/// today (the type leaves room for a reason).
 pub fn source_from_bytes(
     path: PathBuf,
     bytes: Vec<u8>,
@@ -338,6 +365,7 @@ pub fn source_from_bytes(
         Ok(text) => text,
         Err(err) => {
             let valid_up_to = err.utf8_error().valid_up_to();
+            let decode = crate::source::DecodeError::of(err.as_bytes());
             if kind == SourceKind::Notebook {
                 // Everything before the first bad byte is valid, so that offset is exact
                 // in the lossy text too.
@@ -350,7 +378,10 @@ pub fn source_from_bytes(
                     message: if is_binary(err.as_bytes()) {
                         "not a notebook: binary data, not JSON text".into()
                     } else {
-                        format!("not valid UTF-8 (byte {valid_up_to}): notebooks are UTF-8 JSON")
+                        format!(
+                            "not valid UTF-8: {}; notebooks are UTF-8 JSON",
+                            decode.as_ref().map(|d| d.describe()).unwrap_or_default()
+                        )
                     },
                 });
                 return Ok(Some(Arc::new(file)));
@@ -360,7 +391,7 @@ pub fn source_from_bytes(
             }
             // Text in another encoding (a Latin-1 comment, a pasted log): still checked, with
             // each invalid byte read as `?` so that every offset is the file's own. A file of
-            // a kind mlcheck knows is also reported as an error; one it does not (named on
+            // a kind mlcheck knows is also reported (`MLC002`); one it does not (named on
             // the command line) is read quietly.
             let bytes = err.into_bytes();
             let mut text = String::with_capacity(bytes.len());
@@ -370,9 +401,7 @@ pub fn source_from_bytes(
             }
             let mut file = SourceFile::new(path, text, kind);
             if known.is_some() {
-                file.decode_error = Some(format!(
-                    "not valid UTF-8 (byte {valid_up_to}); checked with invalid bytes read as `?`"
-                ));
+                file.decode_error = decode;
             }
             return Ok(Some(Arc::new(file)));
         }

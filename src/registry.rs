@@ -17,6 +17,7 @@ pub enum Domain {
     Python,
     Project,
     Environment,
+    Repro,
     Meta,
 }
 
@@ -29,6 +30,7 @@ impl Domain {
             Domain::Python => "python",
             Domain::Project => "project",
             Domain::Environment => "environment",
+            Domain::Repro => "repro",
             Domain::Meta => "meta",
         }
     }

@@ -28,7 +28,9 @@ pub(super) fn render(
         writeln!(
             out,
             "::error file={},title={}::{}",
-            escape_property(&crate::source::path_slash(&e.path)),
+            escape_property(&crate::source::path_slash(
+                &crate::rules::secrets::redact::mask_path(&e.path),
+            )),
             escape_property("mlcheck: file not checked"),
             escape_data(&e.message)
         )?;

@@ -108,7 +108,8 @@ pub struct Located {
 impl Located {
     fn of(label: &Label) -> Self {
         Self {
-            file: label.file.path.clone(),
+            // Never a secret in a file or folder name printed whole.
+            file: crate::rules::secrets::redact::mask_path(&label.file.path),
             position: Position::of(label),
             message: label.message.clone(),
         }
@@ -187,7 +188,7 @@ impl Position {
         let start = file.location(label.range.start());
         let end = file.lines().line_col(label.range.end(), &file.text);
         Self {
-            path: file.path_slash(),
+            path: crate::rules::secrets::redact::mask_name(&file.path_slash()),
             start: start.raw,
             end,
             cell: start.cell,

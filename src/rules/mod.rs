@@ -1,10 +1,12 @@
 //! Rules, grouped by domain. Each domain module exports `RULES` (its metadata) and the
 //! check functions the pipeline calls; each rule lives in a file of its own with its docs.
 
+pub mod meta;
 pub mod notebook;
 pub mod paths;
 pub mod project;
 pub mod python;
+pub mod repro;
 pub mod secrets;
 
 use std::sync::Arc;
@@ -16,11 +18,13 @@ use crate::source::SourceFile;
 
 /// Every domain's rule list; `registry::all_rules` flattens and sorts them.
 pub const DOMAINS: &[&[&RuleMeta]] = &[
+    meta::RULES,
     notebook::RULES,
     secrets::RULES,
     python::RULES,
     paths::RULES,
     project::RULES,
+    repro::RULES,
 ];
 
 /// What a rule sees of one file, and where it puts its findings.
@@ -69,8 +73,10 @@ impl<'a> FileChecker<'a> {
 
 /// Run every file-level rule on one file.
 pub fn check_file(checker: &mut FileChecker<'_>) {
+    meta::check(checker);
     notebook::check(checker);
     python::check(checker);
     paths::check(checker);
     secrets::check(checker);
+    repro::check(checker);
 }

@@ -175,6 +175,8 @@ pub struct Facts {
     pub dynamic: Option<String>,
     /// The text of `!shell` and `%magic` lines (downloads and unzips produce files).
     pub escapes: Vec<String>,
+    /// Calls and import aliases (`REP` rules), when [`Needs::calls`].
+    pub calls_info: crate::source::python_calls::CallFacts,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -259,6 +261,8 @@ pub struct Needs {
     pub status: bool,
     /// `imports`.
     pub imports: bool,
+    /// `calls_info` (the `REP` rules).
+    pub calls: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -284,12 +288,14 @@ impl Needs {
         strings: StringNeeds::All,
         status: true,
         imports: true,
+        calls: true,
     };
 
     /// Whether a cell with this source must be parsed.
     fn must_parse(&self, text: &str) -> bool {
         self.names
             || self.status
+            || self.calls
             // Every import form (`import`, `from … import`, `import_module`, `__import__`)
             // spells `import`: a cell without it holds none.
             || self.imports && memchr::memmem::find(text.as_bytes(), b"import").is_some()
@@ -374,7 +380,7 @@ impl ParsedFile {
 }
 
 /// False when the notebook declares a kernel language other than Python.
-fn notebook_is_python(file: &SourceFile) -> bool {
+pub(crate) fn notebook_is_python(file: &SourceFile) -> bool {
     let Some(nb) = &file.notebook else {
         return false;
     };
@@ -401,7 +407,7 @@ fn notebook_is_python(file: &SourceFile) -> bool {
 }
 
 /// False for cells a polyglot editor marks as another language (VS Code, Databricks).
-fn cell_is_python(file: &SourceFile, cell: &crate::source::notebook::Cell) -> bool {
+pub(crate) fn cell_is_python(file: &SourceFile, cell: &crate::source::notebook::Cell) -> bool {
     let text = &file.text;
     let lang = cell
         .metadata_value(text, "vscode")
@@ -476,7 +482,12 @@ pub fn parse_unit_with(text: &str, cell: Option<usize>, ipython: bool, needs: Ne
                 Some(module) => {
                     let mut c = Collector::new(ipython, needs);
                     c.visit_body(&module.syntax().body);
-                    Ok(c.finish())
+                    let mut facts = c.finish();
+                    if needs.calls {
+                        facts.calls_info =
+                            crate::source::python_calls::collect(&module.syntax().body);
+                    }
+                    Ok(facts)
                 }
                 None => Err(("not a module".to_string(), TextRange::empty(0))),
             },
@@ -1619,6 +1630,7 @@ mod tests {
             strings: StringNeeds::PathLike,
             status: false,
             imports: false,
+            calls: false,
         };
         let all = parse_unit(code, Some(0), true).facts.strings;
         let some = parse_unit_with(code, Some(0), true, needs).facts.strings;

@@ -67,5 +67,6 @@ pub fn needs(settings: &Settings, kind: SourceKind) -> Needs {
         status: settings.enabled(&SYNTAX_ERROR)
             && (!notebook || settings.python.notebook_syntax_errors),
         imports: false,
+        calls: crate::rules::repro::needs_calls(settings, kind),
     }
 }
