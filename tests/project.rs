@@ -786,23 +786,32 @@ fn different_conda_builds_tracking_imports_and_templates_are_not_faults() {
 
 #[test]
 fn an_environment_file_that_cannot_be_read_is_a_finding() {
-    // A Windows-1252 byte in requirements.txt: reported (ENV002) with the byte and offset,
-    // and the file is still read.
+    // A Windows-1252 byte in a `Pipfile` (a file the walk does not load): reported by ENV002
+    // with the byte and offset, and the file is still read.
     let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Pipfile"),
+        b"[packages]\n# caf\xe9\nnumpy = \"==1.26.4\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("a.py"), "import numpy\nimport pandas\n").unwrap();
+    let got = located(&check_json(dir.path(), "ENV002,ENV014"));
+    assert_eq!(got.len(), 2, "{got:#?}");
+    assert_eq!(
+        got[0],
+        "ENV002 Pipfile:2 not valid UTF-8 (byte 0xE9 at offset 16, the file looks like Windows-1252): read with invalid bytes as `?`"
+    );
+    assert!(got[1].starts_with("ENV014 a.py:2 `pandas`"), "{got:#?}");
+    // A requirements file the walk loaded has its encoding reported once, by MLC002.
     std::fs::write(
         dir.path().join("requirements.txt"),
         b"numpy==1.26.4 # caf\xe9\npandas==2.1.0\n",
     )
     .unwrap();
-    std::fs::write(dir.path().join("a.py"), "import numpy\nimport pandas\n").unwrap();
-    let got = located(&check_json(dir.path(), "ENV002,ENV014"));
-    assert_eq!(
-        got,
-        [
-            "ENV002 requirements.txt:1 not valid UTF-8 (byte 0xE9 at offset 19, the file looks like Windows-1252): read with invalid bytes as `?`"
-        ],
-        "{got:#?}"
-    );
+    let got = located(&check_json(dir.path(), "ENV002,MLC002"));
+    let codes: Vec<&str> = got.iter().map(|g| &g[..6]).collect();
+    assert_eq!(codes, ["ENV002", "MLC002"], "{got:#?}");
+    assert!(got[1].contains("requirements.txt"), "{got:#?}");
 }
 
 #[test]

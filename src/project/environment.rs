@@ -192,6 +192,7 @@ impl EnvSet {
             super::count_read();
         }
         let read = match &preloaded {
+            // Loaded (and its encoding already reported) by the per-file stage.
             Some(file) => Ok(file.text.clone().into_bytes()),
             None => std::fs::read(disk_path),
         };

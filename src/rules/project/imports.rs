@@ -227,10 +227,9 @@ impl CodeFacts {
                 map.insert(file.path.clone(), facts);
             }
         }
-        if file.decode_error.is_none()
-            && (file.kind == SourceKind::MlProject
-                || crate::pipeline::is_environment_name(&file.path))
-        {
+        // A file that is not UTF-8 is kept too (its bad bytes read as `?`): the per-file
+        // stage reports the encoding (MLC002), the project stage reads what it can.
+        if file.kind == SourceKind::MlProject || crate::pipeline::is_environment_name(&file.path) {
             self.1.insert(file);
         }
     }
