@@ -960,3 +960,27 @@ fn a_missing_environment_file_matters_only_for_third_party_imports() {
     std::fs::create_dir_all(dir.path().join(".git")).unwrap();
     assert_eq!(located(&check_json(dir.path(), "ENV001")), without_git);
 }
+
+/// A package an extra of a declared requirement names is declared on purpose
+/// (`neo4j-graphrag[qdrant]` installs `qdrant-client`, `kedro-datasets[pandas-csvdataset]`
+/// pandas); what it only brings along without naming (numpy) is still undeclared.
+#[test]
+fn a_package_named_by_a_declared_extra_is_declared() {
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "requirements.txt",
+                "neo4j-graphrag[qdrant]\nkedro-datasets[pandas-csvdataset, matplotlib-plotdataset]>=3.0\n",
+            ),
+            (
+                "graph.py",
+                "import qdrant_client\nimport pandas\nimport matplotlib.pyplot\nimport numpy\n",
+            ),
+        ],
+    );
+    let got = located(&check_json(dir.path(), "ENV014"));
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert!(got[0].contains("`numpy`"), "{got:#?}");
+}

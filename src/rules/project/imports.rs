@@ -684,9 +684,43 @@ pub fn declared(cx: &Context<'_>) -> Option<(BTreeSet<String>, Vec<usize>)> {
             if !n.is_empty() {
                 names.insert(n);
             }
+            // `neo4j-graphrag[qdrant]`, `kedro-datasets[pandas-csvdataset]`: an extra named
+            // after a package installs it on purpose, so that package is declared too.
+            for extra in requirement_extras(cx.env.files[d.file].source.slice(d.range)) {
+                for token in extra.split(['-', '_', '.']).filter(|t| !t.is_empty()) {
+                    names.insert(format!("{EXTRA}{}", normalize(token)));
+                }
+            }
         }
     }
     Some((names, files))
+}
+
+/// Marks, in the declared set, a word of an extra of a declared requirement (a name no
+/// distribution can have: `:` is not allowed in one).
+const EXTRA: &str = "extra:";
+
+/// The extras of one requirement as written (`pkg[a,b-c]>=1` gives `a`, `b-c`).
+fn requirement_extras(text: &str) -> Vec<&str> {
+    let Some(open) = text.find('[') else {
+        return Vec::new();
+    };
+    // The extras follow the name: nothing but name characters before the bracket.
+    if !text[..open]
+        .trim()
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Vec::new();
+    }
+    let Some(close) = text[open..].find(']') else {
+        return Vec::new();
+    };
+    text[open + 1..open + close]
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .collect()
 }
 
 /// Import names the declared distributions provide (for `python -m` checks): each
@@ -728,6 +762,17 @@ pub fn satisfied(
     ];
     let has = |n: &String| declared.contains(n) || extra.contains(n);
     if cands.iter().any(has) || variants.iter().any(has) {
+        return true;
+    }
+    // Named by an extra of a declared requirement (`neo4j-graphrag[qdrant]` declares
+    // `qdrant-client`): the distribution's first word, or the module's, is a word of it.
+    let first_word = |n: &str| n.split('-').next().unwrap_or(n).to_string();
+    if cands
+        .iter()
+        .map(|c| first_word(c))
+        .chain(std::iter::once(first_word(&normalize(top))))
+        .any(|w| declared.contains(&format!("{EXTRA}{w}")))
+    {
         return true;
     }
     // Namespace packages: `azure.search.documents` is `azure-search-documents`,
