@@ -1,8 +1,10 @@
-//! The `.pre-commit-hooks.yaml` hooks with the real `pre-commit` from PyPI
-//! (`tests/e2e/pre-commit.sh`): the check hook fails on a notebook with outputs, the strip
-//! hook cleans it, and the check hook then passes. Slow (pre-commit builds mlcheck with
-//! `cargo install`, twice), so it builds into its own target folder to reuse dependencies
-//! between runs and to stay clear of the lock `cargo test` holds on `target/debug`.
+//! The Python package and the `.pre-commit-hooks.yaml` hooks as a user without Rust sees them
+//! (`tests/e2e/pre-commit.sh`): the wheel, built once with maturin, installs and runs in a
+//! fresh virtualenv with cargo and rustc hidden; with the real `pre-commit` the hooks install
+//! from that wheel without compiling, the check hook fails on a notebook with outputs, the
+//! strip hook cleans it, and the check hook then passes. One release build (a few minutes),
+//! into its own target folder (`target/e2e`) to reuse dependencies between runs and to stay
+//! clear of the lock `cargo test` holds on `target/debug`.
 
 use std::process::Command;
 
@@ -15,10 +17,7 @@ fn pre_commit_hooks_check_strip_then_pass() {
     }
     let out = Command::new("bash")
         .arg(format!("{root}/tests/e2e/pre-commit.sh"))
-        .env(
-            "E2E_CARGO_TARGET_DIR",
-            format!("{root}/target/e2e-pre-commit"),
-        )
+        .env("E2E_CARGO_TARGET_DIR", format!("{root}/target/e2e"))
         .output()
         .expect("bash runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
