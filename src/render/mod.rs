@@ -384,15 +384,12 @@ const MAX_HINT_PATHS: usize = 10;
 
 /// The notebooks with findings that stripping fixes, in report order, each once.
 pub(crate) fn strip_fixable_paths(diagnostics: &[Finding]) -> Vec<&Path> {
-    let mut paths: Vec<&Path> = Vec::new();
-    for d in diagnostics {
-        if d.rule.fix == FixAvailability::StripOutputs && paths.last() != Some(&d.path()) {
-            if !paths.contains(&d.path()) {
-                paths.push(d.path());
-            }
-        }
-    }
-    paths
+    let mut seen = std::collections::HashSet::new();
+    diagnostics
+        .iter()
+        .filter(|d| d.rule.fix == FixAvailability::StripOutputs && seen.insert(d.path()))
+        .map(Finding::path)
+        .collect()
 }
 
 /// The exact command that fixes what can be fixed, naming the notebooks it rewrites (never a
