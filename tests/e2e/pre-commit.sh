@@ -75,8 +75,11 @@ fi
 WHEEL="$(ls "$WHEELS"/mlcheck-"$VERSION"-*.whl | head -n1)"
 [ -f "$WHEEL" ] || fail "no wheel in $WHEELS"
 echo "$(basename "$WHEEL"): $(du -k "$WHEEL" | cut -f1) KiB"
-unzip -l "$WHEEL" | grep -q 'scripts/mlcheck$' || fail "the wheel has no mlcheck script"
-unzip -l "$WHEEL" | grep -q 'mlcheck/__main__.py' || fail "the wheel has no python -m mlcheck"
+python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$WHEEL" \
+    > "$WORK/wheel-files.txt"
+grep -q 'scripts/mlcheck$' "$WORK/wheel-files.txt" || fail "the wheel has no mlcheck script"
+grep -q 'mlcheck/__main__.py' "$WORK/wheel-files.txt" || fail "the wheel has no python -m mlcheck"
+grep -q 'licenses/LICENSE-APACHE' "$WORK/wheel-files.txt" || fail "the wheel has no licence files"
 
 step "2. hide cargo and rustc"
 NOCARGO_PATH=""
