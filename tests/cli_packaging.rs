@@ -402,3 +402,37 @@ fn path_with_mlcheck() -> String {
         std::env::var("PATH").unwrap_or_default()
     )
 }
+
+/// The pre-commit snippet `mlcheck init` prints is the README's (same repository, `rev` and
+/// hook ids in the same order), which the end-to-end test runs with the real pre-commit.
+#[test]
+fn init_prints_the_readme_pre_commit_snippet() {
+    let keep = |line: &str| {
+        let line = line.split(" #").next().unwrap().trim().to_string();
+        (line.starts_with("- repo:") || line.starts_with("rev:") || line.starts_with("- id:"))
+            .then_some(line)
+    };
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let block = readme
+        .split("<!-- pre-commit-config -->")
+        .nth(1)
+        .expect("README marks its pre-commit snippet")
+        .split("```")
+        .nth(1)
+        .unwrap();
+    let want: Vec<String> = block.lines().filter_map(keep).collect();
+    assert_eq!(want.len(), 4, "{block}");
+    let dir = project();
+    std::fs::remove_file(dir.path().join("mlcheck.toml")).unwrap();
+    let out = run(&["init"], dir.path());
+    let printed = stdout(&out);
+    let snippet = printed
+        .split("jobs:")
+        .next()
+        .unwrap()
+        .split("GitHub Actions")
+        .next()
+        .unwrap();
+    let got: Vec<String> = snippet.lines().filter_map(keep).collect();
+    assert_eq!(got, want, "{printed}");
+}

@@ -40,8 +40,16 @@ def _version() -> str:
 
 
 def _in_pre_commit_store() -> bool:
-    # pre-commit clones each hook repository into `<store>/repoXXXXXXXX/`, beside `db.db`.
-    return _ROOT.name.startswith("repo") and (_ROOT.parent / "db.db").is_file()
+    # pre-commit clones each hook repository into `<store>/repoXXXXXXXX/`, beside `db.db`, and
+    # runs pip from the hook's virtualenv `<store>/repoXXXXXXXX/py_env-<version>/` (the second
+    # test holds when pip builds in a copy of the tree).
+    def is_clone(folder: Path) -> bool:
+        return folder.name.startswith("repo") and (folder.parent / "db.db").is_file()
+
+    if is_clone(_ROOT):
+        return True
+    exe = Path(sys.executable).absolute()
+    return any(p.name.startswith("py_env-") and is_clone(p.parent) for p in exe.parents)
 
 
 def _want_wheel() -> bool:
