@@ -149,7 +149,7 @@ pub fn pre_commit_snippet(notebooks: bool) -> String {
 /// A pull-request workflow using the action.
 pub fn workflow_snippet() -> String {
     format!(
-        "name: mlcheck\non: [pull_request]\npermissions:\n  contents: read\njobs:\n  mlcheck:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: {}@{REV}\n        with:\n          args: --output-format github\n",
+        "name: mlcheck\non: [pull_request]\npermissions:\n  contents: read\njobs:\n  mlcheck:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: {}@{REV}   # with: args: --fail-on error\n",
         REPOSITORY.trim_start_matches("https://github.com/")
     )
 }
