@@ -40,6 +40,17 @@ for hook in want:
     if f"`{hook}`" not in readme and f"id: {hook}" not in readme:
         sys.exit(f"README.md does not document the hook {hook}")
 print(f"ok -- {len(ids)} hooks")
+# One version everywhere: Cargo.toml's, as the action's default and the README's pins.
+cargo = open("Cargo.toml", encoding="utf-8").read()
+version = re.search(r'^\[package\][^\[]*?^version = "([^"]+)"', cargo, re.M | re.S).group(1)
+action = open("action.yml", encoding="utf-8").read()
+default = re.search(r'^  version:\n(?:    .*\n)*?    default: "([^"]+)"', action, re.M).group(1)
+if default != version:
+    sys.exit(f"action.yml installs mlcheck {default} by default, Cargo.toml says {version}")
+for pin in set(re.findall(r"(?:rev: |mlcheck@)v(\d[^\s`]*)", readme)):
+    if pin != version:
+        sys.exit(f"README.md pins v{pin}, Cargo.toml says {version}")
+print(f"ok -- version {version} in action.yml and README.md")
 PY
 
 echo "== cargo package --list"
