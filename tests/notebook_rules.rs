@@ -76,6 +76,18 @@ fn nb001_is_one_finding_per_notebook() {
     );
 }
 
+/// Two cells with one count ran in different kernel sessions: the message says the kernel
+/// restarted, not that one ran "before" the other.
+#[test]
+fn nb001_repeated_count_is_a_restart() {
+    assert_eq!(
+        run("NB001", "NB001_restarted.ipynb"),
+        [
+            "cell 4: cell 4 repeats the execution count 2 of cell 3 above it (the kernel restarted in between)"
+        ]
+    );
+}
+
 #[test]
 fn nb002_committed_outputs() {
     assert_eq!(
@@ -113,6 +125,17 @@ fn nb005_unexecuted_cell() {
         ["cell 3: cell 3 was never run, but cells above and below it were"]
     );
     assert!(run("NB005", "NB005_ok.ipynb").is_empty());
+}
+
+/// Skipping a Python cell of only comments or only a string literal changes nothing; in a
+/// C# notebook a `#r "nuget: …"` line is a directive, so skipping it is reported.
+#[test]
+fn nb005_cells_that_do_nothing() {
+    assert!(run("NB005", "NB005_comment_only_ok.ipynb").is_empty());
+    assert_eq!(
+        run("NB005", "NB005_csharp_directive.ipynb"),
+        ["cell 2: cell 2 was never run, but cells above and below it were"]
+    );
 }
 
 #[test]
@@ -155,4 +178,199 @@ fn nb009_duplicate_cell() {
         ["cell 4:1:1: cell 4 repeats cell 2 (5 lines)"]
     );
     assert!(run("NB009", "NB009_ok.ipynb").is_empty());
+}
+
+/// `check` never flags what `fix --strip-outputs` keeps, and flags what it removes: for
+/// each notebook and each set of `[strip]` options, NB002 fires exactly when stripping
+/// removes an output, and NB003 exactly when a count would be reset.
+#[test]
+fn nb002_nb003_agree_with_the_stripper() {
+    use mlcheck::registry::rule;
+    use mlcheck::strip::{Options, strip_notebook};
+
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths: Vec<std::path::PathBuf> = std::fs::read_dir(manifest.join("fixtures/strip"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ipynb"))
+        .filter(|p| !p.to_string_lossy().contains(".expected."))
+        .collect();
+    paths.extend(
+        std::fs::read_dir(manifest.join("fixtures/notebook"))
+            .unwrap()
+            .map(|e| e.unwrap().path()),
+    );
+    let corpus = manifest.join("../shared/corpus");
+    if corpus.is_dir() {
+        let mut n = 0;
+        for entry in walk(&corpus) {
+            if entry.extension().is_some_and(|e| e == "ipynb") && n < 120 {
+                paths.push(entry);
+                n += 1;
+            }
+        }
+    }
+    let option_sets: Vec<(&str, Options)> = vec![
+        ("default", Options::default()),
+        (
+            "keep-count",
+            Options {
+                keep_count: true,
+                ..Options::default()
+            },
+        ),
+        (
+            "keep-output",
+            Options {
+                keep_output: true,
+                ..Options::default()
+            },
+        ),
+        (
+            "max-size 200",
+            Options {
+                max_size: 200,
+                ..Options::default()
+            },
+        ),
+        (
+            "max-size 100k",
+            Options {
+                max_size: 100_000,
+                ..Options::default()
+            },
+        ),
+        (
+            "keep-output-type error",
+            Options {
+                keep_output_type: vec!["error".into()],
+                ..Options::default()
+            },
+        ),
+        (
+            "keep-output, drop stderr",
+            Options {
+                keep_output: true,
+                drop_output_type: vec!["stream:stderr".into()],
+                ..Options::default()
+            },
+        ),
+        (
+            "strip-init-cells",
+            Options {
+                strip_init_cells: true,
+                ..Options::default()
+            },
+        ),
+    ];
+    let outputs = |v: &serde_json::Value| -> Vec<usize> {
+        v["cells"]
+            .as_array()
+            .map(|cells| {
+                cells
+                    .iter()
+                    .map(|c| c["outputs"].as_array().map_or(0, Vec::len))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let counts = |v: &serde_json::Value| -> bool {
+        v["cells"].as_array().is_some_and(|cells| {
+            cells.iter().any(|c| {
+                !c["execution_count"].is_null() && c.get("execution_count").is_some()
+                    || c["outputs"].as_array().is_some_and(|o| {
+                        o.iter()
+                            .any(|o| o.get("execution_count").is_some_and(|e| !e.is_null()))
+                    })
+            })
+        })
+    };
+    let mut compared = 0;
+    for path in &paths {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let Ok(before) = serde_json::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
+        if before.get("nbformat").and_then(|v| v.as_i64()) != Some(4) {
+            continue;
+        }
+        let Ok(Some(file)) = read_source(path) else {
+            continue;
+        };
+        for (name, opts) in &option_sets {
+            let Ok(stripped) = strip_notebook(&text, opts) else {
+                continue;
+            };
+            let after: serde_json::Value = serde_json::from_str(&stripped.text).unwrap();
+            let mut settings =
+                Settings::with_rules(&[rule("NB002").unwrap(), rule("NB003").unwrap()]);
+            settings.strip = opts.clone();
+            let diags = check_source(&file, &settings);
+            let fired = |code: &str| diags.iter().any(|d| d.rule.code == code);
+            assert_eq!(
+                fired("NB002"),
+                outputs(&before) != outputs(&after),
+                "NB002 on {} with {name}",
+                path.display()
+            );
+            assert_eq!(
+                fired("NB003"),
+                counts(&before) && !opts.keep_count,
+                "NB003 on {} with {name}",
+                path.display()
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared > 100, "only {compared} comparisons");
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `check` and `fix --strip-outputs` read JSON with one nesting limit: a notebook nested
+/// 400 levels deep in its metadata is a notebook to both, one nested 600 deep to neither.
+#[test]
+fn check_and_strip_share_one_nesting_limit() {
+    use mlcheck::strip::{Options, strip_notebook};
+    let dir = std::env::temp_dir().join(format!("mlcheck-depth-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (depth, ok) in [(400, true), (600, false)] {
+        let nested = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        let text = format!(
+            r#"{{"cells": [], "metadata": {{"deep": {nested}}}, "nbformat": 4, "nbformat_minor": 5}}"#
+        );
+        let path = dir.join(format!("deep{depth}.ipynb"));
+        std::fs::write(&path, &text).unwrap();
+        let file = read_source(&path).unwrap().unwrap();
+        let settings = Settings::with_rules(&[rule("NB000").unwrap()]);
+        let invalid = !check_source(&file, &settings).is_empty();
+        assert_eq!(invalid, !ok, "check at depth {depth}");
+        assert_eq!(
+            strip_notebook(&text, &Options::default()).is_ok(),
+            ok,
+            "strip at depth {depth}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -80,7 +80,7 @@ fn pth001_in_python() {
             "r\"\\\\fileserver\\team\\datasets\"",
             "\"/kaggle/input/titanic/test.csv\"",
             "\"/dbfs/FileStore/tables/events.parquet\"",
-            "\"/mnt/data/raw\"",
+            "\"/mnt/c/Users/alice/data/raw\"",
             "\"~/datasets/labels.txt\"",
             "\"python train.py --data=/home/alice/data\"",
         ]
@@ -124,7 +124,7 @@ fn pth001_negatives_and_options() {
         Vec::<String>::new()
     );
     let mut settings = Settings::with_rules(&[&HARD_CODED_LOCAL_PATH]);
-    settings.paths.allow = vec!["/mnt/data".into()];
+    settings.paths.allow = vec!["/mnt/c/Users/alice".into()];
     settings.paths.disable_patterns = vec!["kaggle-input".into()];
     let diags = run_with("fixtures/paths/PTH001_paths.py", &settings);
     assert_eq!(diags.len(), 6);

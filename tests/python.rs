@@ -146,6 +146,21 @@ fn py000_for_python_files() {
     );
 }
 
+/// A `.py` under a cookiecutter/copier template folder is a template, not Python.
+#[test]
+fn py000_not_in_project_templates() {
+    let path = "fixtures/python/template/{{ cookiecutter.repo_name }}/src/test_pipeline.py";
+    assert!(run(path, &[&SYNTAX_ERROR]).is_empty());
+    // The same text outside a template folder does not parse.
+    let dir = std::env::temp_dir().join(format!("mlcheck-py000-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let copy = dir.join("test_pipeline.py");
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join(path), &copy).unwrap();
+    let diags = run(copy.to_str().unwrap(), &[&SYNTAX_ERROR]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(diags.len(), 1);
+}
+
 #[test]
 fn py000_in_notebooks_only_when_asked() {
     let path = "fixtures/python/PY000_notebook.ipynb";

@@ -14,8 +14,10 @@ use std::borrow::Cow;
 
 use crate::source::span::TextRange;
 
-/// Deepest nesting accepted; real notebooks stay under 20.
-pub const MAX_DEPTH: usize = 256;
+/// Deepest nesting accepted, by this reader and by the stripper's (`strip::json`), so
+/// `check` and `fix` accept the same notebooks. Python's recursion limit is about 1000;
+/// real notebooks stay under 20.
+pub const MAX_DEPTH: usize = 512;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {

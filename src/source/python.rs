@@ -370,7 +370,7 @@ impl ParsedFile {
 }
 
 /// False when the notebook declares a kernel language other than Python.
-fn notebook_is_python(file: &SourceFile) -> bool {
+pub(crate) fn notebook_is_python(file: &SourceFile) -> bool {
     let Some(nb) = &file.notebook else {
         return false;
     };
@@ -397,7 +397,7 @@ fn notebook_is_python(file: &SourceFile) -> bool {
 }
 
 /// False for cells a polyglot editor marks as another language (VS Code, Databricks).
-fn cell_is_python(file: &SourceFile, cell: &crate::source::notebook::Cell) -> bool {
+pub(crate) fn cell_is_python(file: &SourceFile, cell: &crate::source::notebook::Cell) -> bool {
     let text = &file.text;
     let lang = cell
         .metadata_value(text, "vscode")

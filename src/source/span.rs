@@ -132,15 +132,10 @@ impl LineIndex {
     }
 }
 
-/// The largest char boundary `<= offset` (stable replacement for `str::floor_char_boundary`).
-pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    if offset >= text.len() {
-        return text.len();
-    }
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
+/// The largest char boundary `<= offset` (std's `str::floor_char_boundary`, clamped to the
+/// text's length).
+pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    text.floor_char_boundary(offset)
 }
 
 #[cfg(test)]

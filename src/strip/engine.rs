@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use super::json::{self, Obj, Str, Val};
 use super::pyrepr;
 use super::writer::{self, Format};
-use super::{Options, split_key};
+use super::{KeepMarks, Options, split_key};
 
 /// The stripped notebook and whether the parsed notebook changed (nbstripout's
 /// `nb_orig != nb_stripped`): an unchanged file is not rewritten in place, but `text` is
@@ -401,27 +401,27 @@ fn cell_tags<'v, 'a>(cell: &'v Obj<'a>) -> R<Option<&'v Val<'a>>> {
     }
 }
 
-fn determine_keep_output(cell: &Obj<'_>, default: bool, strip_init: bool, index: usize) -> R<bool> {
+fn determine_keep_output(
+    cell: &Obj<'_>,
+    notebook_keep: bool,
+    opts: &Options,
+    index: usize,
+) -> R<bool> {
     let Some(md) = cell.get("metadata") else {
-        return Ok(default);
+        return Ok(opts
+            .keeps_output(notebook_keep, KeepMarks::default())
+            .unwrap_or(false));
     };
     let md = md
         .as_obj()
         .ok_or_else(|| invalid("a cell's `metadata` is not an object"))?;
-    if let Some(init) = md.get("init_cell") {
-        return Ok(init.truthy() && !strip_init);
-    }
-    let has_meta = md.contains("keep_output");
-    let keep_meta = md.get("keep_output").is_some_and(Val::truthy);
-    let has_tag = tags_contain(md.get("tags"), "keep_output")?;
-    if has_meta && has_tag && !keep_meta {
-        return Err(StripError::Contradiction { cell: index });
-    }
-    Ok(if has_meta || has_tag {
-        keep_meta || has_tag
-    } else {
-        default
-    })
+    let marks = KeepMarks {
+        init_cell: md.get("init_cell").map(Val::truthy),
+        keep_output: md.get("keep_output").map(Val::truthy),
+        tagged: tags_contain(md.get("tags"), "keep_output")?,
+    };
+    opts.keeps_output(notebook_keep, marks)
+        .map_err(|_| StripError::Contradiction { cell: index })
 }
 
 /// nbstripout's `get_size`, stopping once it exceeds `limit`.
@@ -506,11 +506,10 @@ fn strip_output(nb: &mut Obj<'_>, version: Version, opts: &Options) -> R<bool> {
     let mut changed = false;
     let keys = opts.strip_keys();
     let nb_md = require(nb, "metadata", "the notebook")?;
-    let default_keep = opts.keep_output
-        || nb_md
-            .as_obj()
-            .and_then(|md| md.get("keep_output"))
-            .is_some_and(Val::truthy);
+    let notebook_keep = nb_md
+        .as_obj()
+        .and_then(|md| md.get("keep_output"))
+        .is_some_and(Val::truthy);
     let mut cell_keys = Vec::new();
     for key in &keys {
         match split_key(key) {
@@ -544,7 +543,7 @@ fn strip_output(nb: &mut Obj<'_>, version: Version, opts: &Options) -> R<bool> {
         }
         for cell in cells.iter_mut() {
             let cell = obj_mut(cell, "a cell")?;
-            changed |= strip_cell(cell, index, default_keep, opts, &cell_keys)?;
+            changed |= strip_cell(cell, index, notebook_keep, opts, &cell_keys)?;
             index += 1;
         }
     }
@@ -564,41 +563,29 @@ fn set_null(o: &mut Obj<'_>, key: &str) -> bool {
 fn strip_cell(
     cell: &mut Obj<'_>,
     index: usize,
-    default_keep: bool,
+    notebook_keep: bool,
     opts: &Options,
     cell_keys: &[&str],
 ) -> R<bool> {
     let mut changed = false;
-    let keep = determine_keep_output(cell, default_keep, opts.strip_init_cells, index)?;
+    let keep = determine_keep_output(cell, notebook_keep, opts, index)?;
     if let Some(outputs) = cell.get_mut("outputs") {
         let outputs = arr_mut(outputs, "a cell's `outputs`")?;
-        if !keep || !opts.keep_output_type.is_empty() {
-            let before = outputs.len();
-            outputs.retain(|o| {
-                !size_exceeds(o, opts.max_size, &mut 0)
-                    || opts
-                        .keep_output_type
-                        .iter()
-                        .any(|t| match_output_type(o, t))
-            });
-            changed |= outputs.len() != before;
-        }
+        let before = outputs.len();
+        // One decision per output, shared with the notebook rules (`Options::keeps_one_output`).
+        // Sizes are only measured where the decision reads them.
+        let measure = !keep || !opts.keep_output_type.is_empty();
+        outputs.retain(|o| {
+            let over = measure && size_exceeds(o, opts.max_size, &mut 0);
+            opts.keeps_one_output(keep, over, |t| match_output_type(o, t))
+        });
+        changed |= outputs.len() != before;
         if !opts.keep_count {
             for output in outputs.iter_mut() {
                 if let Val::Obj(o) = output {
                     changed |= set_null(o, "execution_count");
                 }
             }
-        }
-        if !opts.drop_output_type.is_empty() {
-            let before = outputs.len();
-            outputs.retain(|o| {
-                !opts
-                    .drop_output_type
-                    .iter()
-                    .any(|t| match_output_type(o, t))
-            });
-            changed |= outputs.len() != before;
         }
     }
     if !opts.keep_count {

@@ -11,8 +11,8 @@
 
 use std::borrow::Cow;
 
-/// Deepest nesting accepted (Python's recursion limit is about 1000; notebooks use < 20).
-pub const MAX_DEPTH: usize = 512;
+/// Deepest nesting accepted: the one limit both JSON readers share.
+pub use crate::source::json::MAX_DEPTH;
 
 /// Python refuses to convert integers longer than this many digits (`sys.int_info`).
 const MAX_INT_DIGITS: usize = 4300;

@@ -67,7 +67,63 @@ pub const DEFAULT_EXTRA_KEYS: &[&str] = &[
     "cell.metadata.scrolled",
 ];
 
+/// What a cell's metadata says about keeping its outputs. The stripper reads it from its
+/// own JSON tree and the notebook rules from theirs; both then ask [`Options::keeps_output`],
+/// so `check` never flags what `fix --strip-outputs` keeps.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KeepMarks {
+    /// `metadata.init_cell`, when present: whether it is truthy.
+    pub init_cell: Option<bool>,
+    /// `metadata.keep_output`, when present: whether it is truthy.
+    pub keep_output: Option<bool>,
+    /// The cell has the `keep_output` tag.
+    pub tagged: bool,
+}
+
+/// A cell whose `keep_output` metadata is false while it has the `keep_output` tag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeepContradiction;
+
 impl Options {
+    /// nbstripout's keep-output decision for one cell (`determine_keep_output`):
+    /// `init_cell` decides first (unless `strip-init-cells`), then the cell's `keep_output`
+    /// metadata or tag, then `keep-output` or the notebook's `metadata.keep_output`
+    /// (`notebook_keep`).
+    pub fn keeps_output(
+        &self,
+        notebook_keep: bool,
+        marks: KeepMarks,
+    ) -> Result<bool, KeepContradiction> {
+        if let Some(init) = marks.init_cell {
+            return Ok(init && !self.strip_init_cells);
+        }
+        if marks.keep_output == Some(false) && marks.tagged {
+            return Err(KeepContradiction);
+        }
+        Ok(match (marks.keep_output, marks.tagged) {
+            (None, false) => self.keep_output || notebook_keep,
+            (meta, tagged) => meta.unwrap_or(false) || tagged,
+        })
+    }
+
+    /// Whether one output stays in a cell whose keep decision is `keep`: `over_max_size`
+    /// says whether it is bigger than `max-size` (nbstripout's `get_size`), `matches`
+    /// whether it matches an `output_type[:name]` spec of `keep-output-type` or
+    /// `drop-output-type`.
+    pub fn keeps_one_output(
+        &self,
+        keep: bool,
+        over_max_size: bool,
+        matches: impl Fn(&str) -> bool,
+    ) -> bool {
+        let survives = if !keep || !self.keep_output_type.is_empty() {
+            !over_max_size || self.keep_output_type.iter().any(|t| matches(t))
+        } else {
+            true
+        };
+        survives && !self.drop_output_type.iter().any(|t| matches(t))
+    }
+
     /// Command-line flags merged over `base` (the config file's `[strip]` table): flags can
     /// only turn options on or add to lists; `--max-size` replaces the configured size.
     pub fn from_args(args: &crate::cli::StripArgs, base: &Options) -> Result<Options, String> {

@@ -19,6 +19,10 @@ declare_rule! {
     /// ## How to fix
     /// Run `mlcheck fix --strip-outputs` (it sets counts to `null`, like nbstripout), or use
     /// the git filter installed by `mlcheck install`.
+    ///
+    /// ## Options
+    /// With `[strip] keep-count = true` the team keeps counts, `fix --strip-outputs` keeps
+    /// them, and this rule reports nothing.
     pub static NB003 = {
         code: "NB003",
         name: "committed-execution-counts",
@@ -31,6 +35,10 @@ declare_rule! {
 }
 
 pub(super) fn check(checker: &mut FileChecker<'_>, ctx: &Ctx<'_>) {
+    if ctx.strip.keep_count {
+        // `[strip] keep-count = true`: `fix --strip-outputs` keeps counts, so do we.
+        return;
+    }
     let mut cells = Vec::new();
     let mut first = None;
     for cell in ctx.nb.code_cells() {

@@ -6,9 +6,12 @@ use super::{Ctx, cell_list, head};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a notebook whose code cells carry committed outputs. Cells that nbstripout
-    /// would keep are exempt: notebook metadata `keep_output: true`, a cell's
-    /// `keep_output` metadata or tag, and `init_cell` cells.
+    /// Flags a notebook whose code cells carry committed outputs that
+    /// `mlcheck fix --strip-outputs` would remove: the rule asks the stripper's own keep
+    /// decision, so what it keeps is exempt (notebook metadata `keep_output: true`, a cell's
+    /// `keep_output` metadata or tag, `init_cell` cells, and the `[strip]` settings
+    /// `keep-output`, `max-size`, `keep-output-type`, `drop-output-type`,
+    /// `strip-init-cells`).
     ///
     /// ## Why is this bad?
     /// Outputs bloat the repository (images are base64 text), make every diff noisy, leak
@@ -41,7 +44,11 @@ pub(super) fn check(checker: &mut FileChecker<'_>, ctx: &Ctx<'_>) {
         let Some(outputs) = cell.outputs.as_ref() else {
             continue;
         };
-        if outputs.as_array().is_some_and(|o| !o.is_empty()) && !ctx.keeps_output(cell) {
+        let keep = ctx.keeps_output(cell);
+        if outputs
+            .as_array()
+            .is_some_and(|o| o.iter().any(|out| !ctx.keeps_one_output(keep, out)))
+        {
             cells.push(cell.number);
             first.get_or_insert(outputs);
         }

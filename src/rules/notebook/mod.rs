@@ -68,7 +68,11 @@ pub fn check(checker: &mut FileChecker<'_>) {
     };
     let file = std::sync::Arc::clone(checker.file);
     let text = file.text.as_str();
-    let ctx = Ctx { nb, text };
+    let ctx = Ctx {
+        nb,
+        text,
+        strip: &checker.settings.strip,
+    };
     if checker.enabled(&NB001) {
         out_of_order_execution::check(checker, &ctx);
     }
@@ -102,24 +106,53 @@ pub fn check(checker: &mut FileChecker<'_>) {
 pub(crate) struct Ctx<'a> {
     pub nb: &'a Notebook,
     pub text: &'a str,
+    /// The `[strip]` settings: what `fix --strip-outputs` keeps is never flagged.
+    pub strip: &'a crate::strip::Options,
 }
 
 impl Ctx<'_> {
-    /// nbstripout's keep-output decision for a cell (reference §2, step 3): `init_cell`
-    /// wins; else the cell's `keep_output` metadata or tag; else the notebook default.
+    /// Whether `fix --strip-outputs` keeps this cell's outputs (nbstripout's decision, with
+    /// the `[strip]` settings): the stripper's own [`crate::strip::Options::keeps_output`].
+    /// A cell whose metadata and tag contradict each other is not kept (the stripper
+    /// refuses it, so its outputs stay a finding).
     pub fn keeps_output(&self, cell: &Cell) -> bool {
-        let default = self
+        let notebook_keep = self
             .nb
             .notebook_metadata(self.text)
             .and_then(|m| m.get(self.text, "keep_output"))
             .is_some_and(|v| v.truthy(self.text));
-        if let Some(init) = cell.metadata_value(self.text, "init_cell") {
-            return init.truthy(self.text);
-        }
-        if let Some(keep) = cell.metadata_value(self.text, "keep_output") {
-            return keep.truthy(self.text);
-        }
-        cell.has_tag("keep_output") || default
+        let marks = crate::strip::KeepMarks {
+            init_cell: cell
+                .metadata_value(self.text, "init_cell")
+                .map(|v| v.truthy(self.text)),
+            keep_output: cell
+                .metadata_value(self.text, "keep_output")
+                .map(|v| v.truthy(self.text)),
+            tagged: cell.has_tag("keep_output"),
+        };
+        self.strip
+            .keeps_output(notebook_keep, marks)
+            .unwrap_or(false)
+    }
+
+    /// Whether `fix --strip-outputs` keeps this output of a cell whose decision is `keep`
+    /// (`max-size`, `keep-output-type`, `drop-output-type`).
+    pub fn keeps_one_output(&self, keep: bool, output: &Node) -> bool {
+        let over =
+            self.strip.max_size <= 0 || output_size_exceeds(self.text, output, self.strip.max_size);
+        self.strip.keeps_one_output(keep, over, |spec| {
+            let (kind, name) = match spec.split_once(':') {
+                Some((k, n)) => (k, Some(n)),
+                None => (spec, None),
+            };
+            self.output_type(output).is_some_and(|(t, _)| t == kind)
+                && name.is_none_or(|n| {
+                    output
+                        .get(self.text, "name")
+                        .and_then(|v| v.as_str(self.text))
+                        .is_some_and(|v| v == n)
+                })
+        })
     }
 
     pub fn output_type<'n>(
@@ -153,6 +186,36 @@ pub(crate) fn head(node: &Node) -> crate::source::TextRange {
         node.range.start(),
         (node.range.start() + 1).min(node.range.end()),
     )
+}
+
+/// nbstripout's `get_size` (the summed length, in characters, of every string value) of an
+/// output, compared with `limit`; stops counting once over it.
+fn output_size_exceeds(text: &str, node: &Node, limit: i64) -> bool {
+    fn walk(text: &str, node: &Node, acc: &mut i64, limit: i64) -> bool {
+        use crate::source::json::Value;
+        match &node.value {
+            Value::String => {
+                *acc += node.as_str(text).map_or(0, |s| s.chars().count() as i64);
+            }
+            Value::Array(items) => {
+                for item in items {
+                    if walk(text, item, acc, limit) {
+                        return true;
+                    }
+                }
+            }
+            Value::Object(members) => {
+                for m in members {
+                    if walk(text, &m.value, acc, limit) {
+                        return true;
+                    }
+                }
+            }
+            _ => {}
+        }
+        *acc > limit
+    }
+    walk(text, node, &mut 0, limit)
 }
 
 #[cfg(test)]

@@ -80,7 +80,14 @@ pub(super) fn check(checker: &mut FileChecker<'_>, ctx: &Ctx<'_>) {
     let prev_range = prev_cell
         .execution_count_range
         .unwrap_or(prev_cell.node.range);
-    let mut message = if last == first {
+    let repeat = count == prev_count;
+    let mut message = if last == first && repeat {
+        // Two cells with one count ran in different kernel sessions: not "before".
+        format!(
+            "cell {} repeats the execution count {count} of cell {} above it (the kernel restarted in between)",
+            cell.number, prev_cell.number
+        )
+    } else if last == first {
         format!(
             "cell {} ran before cell {} above it (execution count {count} after {prev_count})",
             cell.number, prev_cell.number
@@ -104,7 +111,7 @@ pub(super) fn check(checker: &mut FileChecker<'_>, ctx: &Ctx<'_>) {
             super::cell_list(&more)
         ));
     }
-    let (primary, secondary) = if last == first {
+    let (primary, secondary) = if last == first && !repeat {
         (
             format!("execution count {count}"),
             format!("cell {} ran later, as {prev_count}", prev_cell.number),

@@ -7,7 +7,10 @@ use super::Ctx;
 declare_rule! {
     /// ## What it does
     /// Flags a non-empty code cell that was never run (`execution_count: null`) although
-    /// code cells above and below it were.
+    /// code cells above and below it were. In a Python notebook, a cell that holds only
+    /// comments (commented-out code) or only a string literal does nothing when run, so
+    /// skipping it changes nothing and it is not flagged; in other kernels `#` lines can
+    /// be directives (`#r "nuget: …"` in C#) and are flagged as code.
     ///
     /// ## Why is this bad?
     /// The saved results were produced without this cell. If later cells need it, "Restart
@@ -42,8 +45,15 @@ pub(super) fn check(checker: &mut FileChecker<'_>, ctx: &Ctx<'_>) {
         .iter()
         .rposition(|c| c.execution_count.is_some())
         .unwrap_or(first_run);
+    let python = crate::source::python::notebook_is_python(checker.file);
     for cell in &code[first_run..last_run] {
         if cell.execution_count.is_some() || cell.source.text.trim().is_empty() {
+            continue;
+        }
+        if python
+            && crate::source::python::cell_is_python(checker.file, cell)
+            && does_nothing(&cell.source.text)
+        {
             continue;
         }
         let range = cell
@@ -62,4 +72,19 @@ pub(super) fn check(checker: &mut FileChecker<'_>, ctx: &Ctx<'_>) {
             .with_help("Run the notebook from the top, or delete the cell if it is not needed"),
         );
     }
+}
+
+/// Python source that has no effect when run: only comments and blank lines, or one
+/// triple-quoted string literal.
+fn does_nothing(text: &str) -> bool {
+    let t = text.trim();
+    if t.lines().all(|l| {
+        let l = l.trim_start();
+        l.is_empty() || l.starts_with('#')
+    }) {
+        return true;
+    }
+    ["\"\"\"", "'''"].iter().any(|q| {
+        t.len() >= 6 && t.starts_with(q) && t.ends_with(q) && !t[3..t.len() - 3].contains(q)
+    })
 }

@@ -11,8 +11,9 @@ crate::declare_rule! {
     /// home folders (`/home/<user>/…`, `/Users/<user>/…`, `C:\Users\<user>\…`), other
     /// Windows drive paths and network shares (`\\server\share`), Colab's mounted Google
     /// Drive (`/content/drive/…`), Kaggle inputs (`/kaggle/input/…`), Databricks
-    /// (`/dbfs/…`, `/Workspace/Users/…`), mounts (`/mnt/…`, `/media/<user>/…`), and
-    /// `~/…` handed to a file function.
+    /// (`/dbfs/…`, `/Workspace/Users/…`), mounts (WSL's `/mnt/c/…`, `/media/<user>/…`),
+    /// and `~/…` handed to a file function. Other `/mnt/…` paths are not reported: they
+    /// are mount points that containers, volumes and secret stores declare.
     ///
     /// Comments, docstrings and URLs are not reported, nor system paths such as `/tmp`,
     /// `/dev/null`, `/etc/…` and `/usr/…`, nor defaults of `os.environ.get(…)`, nor

@@ -23,6 +23,10 @@ crate::declare_rule! {
     /// ## How to fix
     /// Fix the syntax, or delete the code.
     ///
+    /// A `.py` file inside a project template's folder (a path component holding a Jinja
+    /// placeholder such as `{{ cookiecutter.repo_name }}`, as cookiecutter and copier
+    /// templates have) is a template to be rendered, not Python, and is not reported.
+    ///
     /// ## Options
     /// Selected by default for `.py` files. For notebooks, set
     /// `[python] notebook-syntax-errors = true`.
@@ -45,6 +49,9 @@ pub fn check(checker: &mut FileChecker<'_>) {
     {
         return;
     }
+    if is_template_path(&checker.file.path) {
+        return;
+    }
     let parsed = checker.python();
     for unit in &parsed.units {
         if let UnitStatus::SyntaxError { message, range } = &unit.status {
@@ -59,4 +66,13 @@ pub fn check(checker: &mut FileChecker<'_>) {
             checker.push(d);
         }
     }
+}
+
+/// A file under a project template's folder: a path component with a Jinja placeholder
+/// (`{{ cookiecutter.repo_name }}`, `{% if … %}`), as cookiecutter and copier lay them out.
+fn is_template_path(path: &std::path::Path) -> bool {
+    path.components().any(|c| {
+        let c = c.as_os_str().to_string_lossy();
+        (c.contains("{{") && c.contains("}}")) || (c.contains("{%") && c.contains("%}"))
+    })
 }
