@@ -178,7 +178,7 @@ git commit -q -m "notebook with outputs"
 
 run() { # pre-commit ARGS → sets RC and OUT
     set +e
-    OUT="$(timeout 900 "$PRE_COMMIT" "$@" --color never 2>&1)"
+    OUT="$(timeout "${RUN_TIMEOUT:-900}" "$PRE_COMMIT" "$@" --color never 2>&1)"
     RC=$?
     set -e
     printf '%s\n' "$OUT"
@@ -235,7 +235,7 @@ if [ "${E2E_RUST:-0}" = 1 ]; then
     export PATH="$(dirname "$(command -v python3)"):${HOME}/.cargo/bin:$PATH"
     unset CARGO_HOME RUSTUP_HOME
     t0="$(now)"
-    run try-repo "$SRC" mlcheck-rust --ref "v$VERSION" --files nb.ipynb
+    RUN_TIMEOUT="$BUILD_TIMEOUT" run try-repo "$SRC" mlcheck-rust --ref "v$VERSION" --files nb.ipynb
     echo "rust hook install + run: $(elapsed "$t0") s"
     [ "$RC" -eq 1 ] || fail "expected exit 1 from mlcheck-rust on outputs, got $RC"
     grep -q "NB002" <<<"$OUT" || fail "mlcheck-rust did not report NB002"
