@@ -195,6 +195,15 @@ fn status(args: &InstallArgs, scope: Scope, cwd: &Path) -> Result<ExitStatus> {
     let mut installed = true;
     for key in [CLEAN_KEY, SMUDGE_KEY, REQUIRED_KEY, TEXTCONV_KEY] {
         match git::get_string(&config, key)? {
+            Some(value) if key == CLEAN_KEY => {
+                println!("{key} = {value}");
+                // The filter fails every `git add` of a notebook when its program is gone.
+                if let Some(problem) = missing_program(&value) {
+                    println!(
+                        "  warning: {problem}: `git add` of a notebook fails; reinstall mlcheck and run `mlcheck install` again, or `mlcheck uninstall`"
+                    );
+                }
+            }
             Some(value) => println!("{key} = {value}"),
             None => {
                 println!("{key} is not set");
@@ -250,6 +259,23 @@ fn status(args: &InstallArgs, scope: Scope, cwd: &Path) -> Result<ExitStatus> {
         println!("mlcheck git filter: not installed");
         Ok(ExitStatus::Failure)
     }
+}
+
+/// Why the clean filter's program cannot run, if it cannot: a path that is not a file, or a
+/// bare name that is not on `PATH`.
+fn missing_program(clean: &str) -> Option<String> {
+    let program = if let Some(rest) = clean.strip_prefix('\'') {
+        rest.split('\'').next()?.to_string()
+    } else {
+        clean.split_whitespace().next()?.to_string()
+    };
+    let path = Path::new(&program);
+    if path.components().count() > 1 {
+        return (!path.is_file()).then(|| format!("{program} does not exist"));
+    }
+    let on_path = std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|dir| dir.join(&program).is_file()));
+    (!on_path).then(|| format!("`{program}` is not on PATH"))
 }
 
 /// The program name written into commands: see the module docs.
@@ -560,5 +586,21 @@ mod tests {
         assert!(is_our_line("*.ipynb   filter=mlcheck\n"));
         assert!(!is_our_line("*.ipynb filter=nbstripout"));
         assert!(!is_our_line("# *.ipynb filter=mlcheck"));
+    }
+}
+
+#[cfg(test)]
+mod program_tests {
+    use super::missing_program;
+
+    /// `install --status` warns when the filter's program is gone.
+    #[test]
+    fn a_missing_filter_program_is_named() {
+        assert_eq!(
+            missing_program("/no/such/dir/mlcheck fix --strip-outputs -").as_deref(),
+            Some("/no/such/dir/mlcheck does not exist")
+        );
+        assert!(missing_program("mlcheck-surely-not-on-path fix --strip-outputs -").is_some());
+        assert_eq!(missing_program("sh -c true"), None);
     }
 }
