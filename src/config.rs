@@ -32,6 +32,8 @@ pub struct RawConfig {
     pub force_exclude: Option<bool>,
     pub severity: Option<BTreeMap<Spanned<String>, Severity>>,
     pub baseline: Option<PathBuf>,
+    /// The least severe finding that fails `check` (`--fail-on` beats it).
+    pub fail_on: Option<Severity>,
     pub notebook: Option<rules::notebook::Options>,
     pub secrets: Option<rules::secrets::Options>,
     pub paths: Option<rules::paths::Options>,
@@ -289,6 +291,9 @@ pub fn settings_from(
         }
     }
     settings.baseline = raw.baseline.as_ref().map(|b| settings.root.join(b));
+    if let Some(sev) = raw.fail_on {
+        settings.fail_on = sev;
+    }
     if let Some(o) = &raw.notebook {
         settings.notebook = o.clone();
     }

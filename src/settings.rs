@@ -27,6 +27,9 @@ pub struct Settings {
     pub config_path: Option<PathBuf>,
     /// A baseline file of known findings.
     pub baseline: Option<PathBuf>,
+    /// `fail-on`: findings of this severity or worse make `check` exit 1 (default: warning,
+    /// so the `info` findings of opt-in advice rules are reported without failing a run).
+    pub fail_on: Severity,
     pub notebook: rules::notebook::Options,
     pub secrets: rules::secrets::Options,
     pub paths: rules::paths::Options,
@@ -51,6 +54,7 @@ impl Default for Settings {
             root: PathBuf::from("."),
             config_path: None,
             baseline: None,
+            fail_on: Severity::Warning,
             notebook: Default::default(),
             secrets: Default::default(),
             paths: Default::default(),

@@ -70,7 +70,7 @@ pub(super) fn render(
         }
     }
     if !opts.quiet {
-        let line = summary(findings, errors);
+        let line = summary(findings, errors, opts);
         if opts.color {
             // Bold, like the summaries of ruff and cargo.
             writeln!(out, "\x1b[1m{}\x1b[0m", line.trim_end())?;
