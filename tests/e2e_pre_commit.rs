@@ -37,6 +37,21 @@ fn pre_commit_hooks_check_strip_then_pass() {
 #[test]
 fn build_backend_uses_the_published_wheel_in_a_pre_commit_clone() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The backend installs only a wheel whose metadata names our repository: the one
+    // pyproject.toml declares.
+    let pyproject = std::fs::read_to_string(root.join("pyproject.toml")).unwrap();
+    let repository = pyproject
+        .lines()
+        .find_map(|l| l.strip_prefix("Repository = "))
+        .map(|v| v.trim_matches('"'))
+        .expect("pyproject.toml names its repository");
+    let backend =
+        std::fs::read_to_string(root.join("python/build_backend/mlcheck_build_backend.py"))
+            .unwrap();
+    assert!(
+        backend.contains(&format!("Project-URL: Repository, {repository}\"")),
+        "the build backend must check for {repository}"
+    );
     if Command::new("python3").arg("--version").output().is_err() {
         eprintln!("no python3: skipping");
         return;
@@ -63,12 +78,20 @@ import os, sys, zipfile
 sys.path.insert(0, os.path.join(sys.argv[1], "python", "build_backend"))
 import mlcheck_build_backend as b
 mode, links, out, version = sys.argv[2:6]
-if mode == "with-wheel":
+def stand_in(repository):
     name = f"mlcheck-{version}-py3-none-any.whl"
     with zipfile.ZipFile(os.path.join(links, name), "w") as z:
-        z.writestr(f"mlcheck-{version}.dist-info/METADATA", f"Metadata-Version: 2.1\nName: mlcheck\nVersion: {version}\n")
+        z.writestr(f"mlcheck-{version}.dist-info/METADATA", f"Metadata-Version: 2.1\nName: mlcheck\nVersion: {version}\nProject-URL: Repository, {repository}\n")
         z.writestr(f"mlcheck-{version}.dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+        z.writestr(f"mlcheck-{version}.data/scripts/mlcheck", "")
         z.writestr(f"mlcheck-{version}.dist-info/RECORD", "")
+    return name
+if mode == "impostor":
+    # Another project's wheel under the same name and version is never installed.
+    stand_in("https://github.com/someone-else/mlcheck")
+    print("requires", b.get_requires_for_build_wheel())
+elif mode == "with-wheel":
+    name = stand_in("https://github.com/mlcheck/mlcheck")
     print("requires", b.get_requires_for_build_wheel())
     built = b.build_wheel(out)
     print("built", built, open(os.path.join(out, built), "rb").read() == open(os.path.join(links, name), "rb").read())
@@ -87,6 +110,7 @@ else:
             .env("PIP_NO_INDEX", "1")
             .env("PIP_FIND_LINKS", &links)
             .env("TMPDIR", tmp.path())
+            .env("XDG_CACHE_HOME", tmp.path().join("cache"))
             .env_remove("MLCHECK_BUILD")
             .output()
             .expect("python3 runs");
@@ -101,6 +125,9 @@ else:
     let without = run("no-wheel", &clone);
     assert!(without.contains("requires ['maturin"), "{without}");
     assert!(without.contains("no published wheel"), "{without}");
+    let impostor = run("impostor", &clone);
+    assert!(impostor.contains("requires ['maturin"), "{impostor}");
+    assert!(impostor.contains("is not this project's"), "{impostor}");
     let with = run("with-wheel", &clone);
     assert!(with.contains("requires []"), "{with}");
     assert!(

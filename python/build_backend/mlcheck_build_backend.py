@@ -14,6 +14,12 @@ platform, fetched by pip (so `PIP_INDEX_URL`, `PIP_FIND_LINKS` and pip.conf appl
 otherwise, or when no such wheel exists, it hands every hook to maturin (`MLCHECK_BUILD=source`
 always compiles). A developer with cargo who runs `pip install .` in a checkout therefore gets
 the code in front of them, never an older release of the same version number.
+
+A downloaded wheel is installed only if it is this project's: its metadata names this
+repository (`[project.urls] Repository`) and it carries the `mlcheck` binary, so a wheel of
+another project published under the same name is refused (and maturin compiles instead).
+Wheels are cached in the user's own cache folder (`$XDG_CACHE_HOME` or `~/.cache`), never
+in a shared temporary folder.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 _MATURIN = "maturin>=1.9.4,<2.0"
@@ -62,15 +69,45 @@ def _want_wheel() -> bool:
 
 
 def _cache_dir() -> Path:
+    # The user's own cache, never a shared temporary folder: a wheel found here is installed,
+    # so nobody else may be able to put one there.
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     key = re.sub(r"[^A-Za-z0-9]+", "_", str(_ROOT))[-80:]
-    return Path(tempfile.gettempdir()) / f"mlcheck-prebuilt-{_version()}-{key}"
+    return base / "mlcheck" / f"prebuilt-{_version()}-{key}"
+
+
+# What every wheel of ours says of itself (pyproject.toml's [project.urls]): a wheel that
+# PyPI serves under the name `mlcheck` but that is another project's is never installed.
+_REPOSITORY = "Project-URL: Repository, https://github.com/mlcheck/mlcheck"
+
+
+def _is_ours(wheel: Path) -> bool:
+    """The wheel is this project's release of this version: its metadata names our
+    repository and it carries the `mlcheck` binary."""
+    try:
+        with zipfile.ZipFile(wheel) as zf:
+            names = zf.namelist()
+            meta = [n for n in names if n.endswith(".dist-info/METADATA")]
+            if len(meta) != 1:
+                return False
+            text = zf.read(meta[0]).decode("utf-8", "replace")
+    except (OSError, zipfile.BadZipFile):
+        return False
+    binary = f"mlcheck-{_version()}.data/scripts/mlcheck"
+    return (
+        f"Version: {_version()}" in text.splitlines()
+        and _REPOSITORY in text.splitlines()
+        and any(n in (binary, binary + ".exe") for n in names)
+    )
 
 
 def _prebuilt_wheel() -> Path | None:
     """The published wheel of this version for this platform, fetched once; None if none."""
     cache = _cache_dir()
     for found in sorted(cache.glob("mlcheck-*.whl")):
-        return found
+        mine = not hasattr(os, "getuid") or found.stat().st_uid == os.getuid()
+        if mine and _is_ours(found):
+            return found
     # pip's build isolation points PYTHONPATH at a folder whose sitecustomize hides the
     # environment's site-packages (and pip with it): run the environment's own pip.
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONNOUSERSITE")}
@@ -85,6 +122,12 @@ def _prebuilt_wheel() -> Path | None:
             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False,
         )
         wheels = sorted(tmp.glob("mlcheck-*.whl"))
+        if wheels and not _is_ours(wheels[0]):
+            sys.stderr.write(
+                f"mlcheck: the wheel PyPI serves as mlcheck {_version()} is not this project's "
+                "(its metadata names another repository); compiling with maturin\n"
+            )
+            return None
         if proc.returncode != 0 or not wheels:
             sys.stderr.write(
                 f"mlcheck: no published wheel of mlcheck {_version()} for this platform "
