@@ -1,5 +1,5 @@
-//! `docs/rules.md`, generated from the registry. `tests/registry.rs` fails when the file on
-//! disk is stale; `MLCHECK_UPDATE_DOCS=1 cargo test --test registry` rewrites it.
+//! `docs/rules.md`, generated from the registry. `tests/it/registry.rs` fails when the file on
+//! disk is stale; `MLCHECK_UPDATE_DOCS=1 cargo test --test it registry` rewrites it.
 
 use std::fmt::Write;
 
@@ -11,7 +11,7 @@ pub const REQUIRED_SECTIONS: &[&str] = &["## What it does", "## Why is this bad?
 pub fn rules_markdown() -> String {
     let mut out = String::new();
     out.push_str("# mlcheck rules\n\n");
-    out.push_str("<!-- Generated from the rule registry by `MLCHECK_UPDATE_DOCS=1 cargo test --test registry`. Do not edit. -->\n\n");
+    out.push_str("<!-- Generated from the rule registry by `MLCHECK_UPDATE_DOCS=1 cargo test --test it registry`. Do not edit. -->\n\n");
     out.push_str("| Code | Name | Domain | Severity | Default | Fix | Summary |\n");
     out.push_str("|---|---|---|---|---|---|---|\n");
     for r in all_rules() {

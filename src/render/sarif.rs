@@ -10,7 +10,7 @@
 //! - Files that could not be checked become `toolExecutionNotifications`, and then
 //!   `executionSuccessful` is `false`.
 //!
-//! `tests/render.rs` validates the output against the official schema.
+//! `tests/it/render.rs` validates the output against the official schema.
 
 use std::io::Write;
 use std::path::Path;

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes tests/data/secret_heldout.jsonl: the held-out split of the secret scanner's test
-material (see tests/secret_heldout.rs). Sources, none of them the gitleaks rule tests that
+material (see tests/it/secret_heldout.rs). Sources, none of them the gitleaks rule tests that
 tests/data/secret_samples.jsonl is built from:
   - `provider-doc`: tokens in each provider's documented format and length range, with
     random bodies (seeded), in the places ML code puts them;

@@ -74,7 +74,7 @@ pub fn load(text: &str) -> Result<Vec<PathPattern>, String> {
 pub fn builtin() -> &'static [PathPattern] {
     static PATTERNS: OnceLock<Vec<PathPattern>> = OnceLock::new();
     PATTERNS.get_or_init(|| {
-        // The file is part of the binary and `tests/paths.rs` loads it: it cannot fail at
+        // The file is part of the binary and `tests/it/paths.rs` loads it: it cannot fail at
         // run time unless the build itself is broken.
         load(include_str!("../../../rules/paths.toml")).unwrap_or_else(|e| panic!("{e}"))
     })

@@ -1,12 +1,11 @@
 //! The command line end to end: exit codes, selection flags, config errors, and bad input
 //! that must give a clear message and never a panic or a hang.
 
-mod common;
 
 use std::path::PathBuf;
 use std::process::Output;
 
-use common::mlcheck;
+use crate::common::mlcheck;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

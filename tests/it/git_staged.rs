@@ -1,12 +1,11 @@
 //! `mlcheck::git::staged_sources`: what `check --staged` reads is the index, not the working
 //! tree. Repositories are made with the `git` CLI in a temporary folder.
 
-mod common;
 
 use std::fs;
 use std::path::PathBuf;
 
-use common::git;
+use crate::common::git;
 use mlcheck::git::staged_sources;
 
 fn repo() -> tempfile::TempDir {
@@ -141,7 +140,7 @@ fn check_staged_runs_the_project_rules_of_staged_files() {
     git(dir, &["commit", "-q", "-m", "init"]);
 
     let staged = || {
-        common::mlcheck(
+        crate::common::mlcheck(
             &[
                 "check",
                 "--staged",

@@ -25,7 +25,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-mod common;
 
 /// Cases where mlcheck's answer differs from the expectation, on purpose: (rule, label).
 const KNOWN: &[(&str, &str, &str)] = &[
@@ -66,7 +65,7 @@ struct Case {
 }
 
 fn cases() -> Vec<Case> {
-    let data = include_str!("data/secret_samples.jsonl");
+    let data = include_str!("../data/secret_samples.jsonl");
     data.lines()
         .map(|line| {
             let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
@@ -109,7 +108,7 @@ fn flagged(files: &[(String, String)]) -> Vec<bool> {
             "json",
         ];
         args.extend(chunk.iter().map(|(name, _)| name.as_str()));
-        let out = common::mlcheck(&args, dir.path());
+        let out = crate::common::mlcheck(&args, dir.path());
         assert!(
             out.status.success(),
             "{}",

@@ -1,33 +1,16 @@
 //! The Python-aware rules (`PY000`, `NB010`, `NB011`) on their fixtures, through the same
-//! `check_file` entry point the pipeline uses.
+//! `check_source` entry point the pipeline uses (`crate::common::diagnostics`).
 
 use std::path::Path;
 use std::sync::Arc;
 
 use mlcheck::diagnostic::Diagnostic;
-use mlcheck::registry::RuleMeta;
 use mlcheck::rules::python::{SYNTAX_ERROR, UNDEFINED_NAME, USED_BEFORE_DEFINED};
 use mlcheck::rules::{FileChecker, check_file};
 use mlcheck::settings::Settings;
 use mlcheck::source::{CellPart, SourceFile, SourceKind};
 
-fn load(path: &str) -> Arc<SourceFile> {
-    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
-    let text = std::fs::read_to_string(&full).unwrap();
-    let kind = SourceKind::from_path(&full).unwrap();
-    Arc::new(SourceFile::new(full, text, kind))
-}
-
-fn run_with(path: &str, settings: &Settings) -> Vec<Diagnostic> {
-    let file = load(path);
-    let mut checker = FileChecker::new(&file, settings);
-    check_file(&mut checker);
-    checker.diagnostics
-}
-
-fn run(path: &str, rules: &[&'static RuleMeta]) -> Vec<Diagnostic> {
-    run_with(path, &Settings::with_rules(rules))
-}
+use crate::common::{diagnostics, diagnostics_with};
 
 /// `(code, cell, line, text at the primary range)` of each finding.
 fn summary(diags: &[Diagnostic]) -> Vec<(String, usize, usize, String)> {
@@ -55,7 +38,7 @@ fn summary(diags: &[Diagnostic]) -> Vec<(String, usize, usize, String)> {
 
 #[test]
 fn nb010_reports_reads_before_later_definitions() {
-    let diags = run(
+    let diags = diagnostics(
         "fixtures/python/NB010_used_before_defined.ipynb",
         &[&USED_BEFORE_DEFINED],
     );
@@ -91,7 +74,7 @@ fn nb010_reports_reads_before_later_definitions() {
 
 #[test]
 fn nb010_del_then_read() {
-    let diags = run("fixtures/python/NB010_del.ipynb", &[&USED_BEFORE_DEFINED]);
+    let diags = diagnostics("fixtures/python/NB010_del.ipynb", &[&USED_BEFORE_DEFINED]);
     assert_eq!(summary(&diags), [("NB010".into(), 4, 1, "tmp".into())]);
 }
 
@@ -102,7 +85,7 @@ fn nb010_negatives() {
         "fixtures/python/NB010_star_import_ok.ipynb",
         "fixtures/python/NB010_other_kernel_ok.ipynb",
     ] {
-        let diags = run(
+        let diags = diagnostics(
             path,
             &[&USED_BEFORE_DEFINED, &UNDEFINED_NAME, &SYNTAX_ERROR],
         );
@@ -113,7 +96,7 @@ fn nb010_negatives() {
 #[test]
 fn nb011_undefined_names_are_opt_in() {
     let path = "fixtures/python/NB011_undefined_name.ipynb";
-    let diags = run(path, &[&UNDEFINED_NAME]);
+    let diags = diagnostics(path, &[&UNDEFINED_NAME]);
     assert_eq!(
         summary(&diags),
         [
@@ -123,25 +106,25 @@ fn nb011_undefined_names_are_opt_in() {
     );
     assert!(!UNDEFINED_NAME.default_enabled);
     assert!(
-        run_with(path, &Settings::default())
+        diagnostics_with(path, &Settings::default())
             .iter()
             .all(|d| d.rule.code != "NB011")
     );
     assert_eq!(
-        summary(&run("fixtures/python/NB011_ok.ipynb", &[&UNDEFINED_NAME])),
+        summary(&diagnostics("fixtures/python/NB011_ok.ipynb", &[&UNDEFINED_NAME])),
         []
     );
 }
 
 #[test]
 fn py000_for_python_files() {
-    let diags = run("fixtures/python/PY000_syntax_error.py", &[&SYNTAX_ERROR]);
+    let diags = diagnostics("fixtures/python/PY000_syntax_error.py", &[&SYNTAX_ERROR]);
     assert_eq!(diags.len(), 1);
     assert_eq!(diags[0].rule.code, "PY000");
     assert!(diags[0].message.starts_with("syntax error: "));
     assert!(SYNTAX_ERROR.default_enabled);
     assert_eq!(
-        summary(&run("fixtures/python/PY000_ok.py", &[&SYNTAX_ERROR])),
+        summary(&diagnostics("fixtures/python/PY000_ok.py", &[&SYNTAX_ERROR])),
         []
     );
 }
@@ -150,13 +133,13 @@ fn py000_for_python_files() {
 #[test]
 fn py000_not_in_project_templates() {
     let path = "fixtures/python/template/{{ cookiecutter.repo_name }}/src/test_pipeline.py";
-    assert!(run(path, &[&SYNTAX_ERROR]).is_empty());
+    assert!(diagnostics(path, &[&SYNTAX_ERROR]).is_empty());
     // The same text outside a template folder does not parse.
     let dir = std::env::temp_dir().join(format!("mlcheck-py000-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let copy = dir.join("test_pipeline.py");
     std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join(path), &copy).unwrap();
-    let diags = run(copy.to_str().unwrap(), &[&SYNTAX_ERROR]);
+    let diags = diagnostics(copy.to_str().unwrap(), &[&SYNTAX_ERROR]);
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(diags.len(), 1);
 }
@@ -164,10 +147,10 @@ fn py000_not_in_project_templates() {
 #[test]
 fn py000_in_notebooks_only_when_asked() {
     let path = "fixtures/python/PY000_notebook.ipynb";
-    assert_eq!(summary(&run(path, &[&SYNTAX_ERROR])), []);
+    assert_eq!(summary(&diagnostics(path, &[&SYNTAX_ERROR])), []);
     let mut settings = Settings::with_rules(&[&SYNTAX_ERROR]);
     settings.python.notebook_syntax_errors = true;
-    let diags = run_with(path, &settings);
+    let diags = diagnostics_with(path, &settings);
     // One finding for the broken cell; the `%%bash` cell and the magics are fine.
     assert_eq!(diags.len(), 1);
     assert_eq!(
@@ -185,7 +168,7 @@ fn py000_in_notebooks_only_when_asked() {
 fn nothing_is_parsed_when_no_rule_needs_it() {
     // With no Python or paths rule selected, a broken file yields nothing at all.
     let settings = Settings::with_rules(&[]);
-    assert!(run_with("fixtures/python/PY000_syntax_error.py", &settings).is_empty());
+    assert!(diagnostics_with("fixtures/python/PY000_syntax_error.py", &settings).is_empty());
 }
 
 #[test]
@@ -270,74 +253,6 @@ fn corpus_smoke() {
         files += 1;
     }
     assert!(files > 0);
-}
-
-/// Prints every finding of the rules named in `MLCHECK_RULES` (default `NB010`) on
-/// `../shared/corpus`, with the lines involved, for reading by hand:
-/// `MLCHECK_RULES=NB010,PTH001 cargo test --release --test python corpus_report -- --ignored --nocapture`
-#[test]
-#[ignore]
-fn corpus_report() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if !corpus.is_dir() {
-        eprintln!("skipping: {} not found", corpus.display());
-        return;
-    }
-    let codes = std::env::var("MLCHECK_RULES").unwrap_or_else(|_| "NB010".into());
-    let rules: Vec<&'static RuleMeta> = codes
-        .split(',')
-        .filter_map(|c| mlcheck::registry::rule(c.trim()))
-        .collect();
-    let settings = Settings::with_rules(&rules);
-    let mut paths: Vec<_> = ignore::WalkBuilder::new(&corpus)
-        .build()
-        .flatten()
-        .map(|e| e.into_path())
-        .filter(|p| {
-            SourceKind::from_path(p)
-                .is_some_and(|k| matches!(k, SourceKind::Notebook | SourceKind::Python))
-        })
-        .collect();
-    paths.sort();
-    let mut total = 0;
-    for path in paths {
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
-        };
-        let kind = SourceKind::from_path(&path).unwrap();
-        let file = Arc::new(SourceFile::new(path.clone(), text, kind));
-        let mut checker = FileChecker::new(&file, &settings);
-        check_file(&mut checker);
-        for d in &checker.diagnostics {
-            total += 1;
-            let show = |r: mlcheck::source::TextRange| {
-                let loc = file.location(r.start());
-                match loc.cell {
-                    Some(c) => format!("cell {} {:?}", c.cell, c.part),
-                    None => format!("line {}", loc.raw.line),
-                }
-            };
-            println!(
-                "{} {}: {} [{}] `{}`",
-                d.rule.code,
-                path.strip_prefix(&corpus).unwrap_or(&path).display(),
-                show(d.primary.range),
-                d.message,
-                file.slice(d.primary.range)
-                    .chars()
-                    .take(100)
-                    .collect::<String>()
-            );
-            for l in &d.secondary {
-                println!(
-                    "    {}: {}",
-                    l.message.as_deref().unwrap_or(""),
-                    show(l.range)
-                );
-            }
-        }
-    }
-    println!("total: {total}");
 }
 
 #[test]

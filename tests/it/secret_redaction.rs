@@ -5,12 +5,11 @@
 //! `--history`, config errors or any stderr text. Each check also asserts that the finding
 //! was made (a run that finds nothing would pass trivially).
 
-mod common;
 
 use std::path::Path;
 use std::process::Command;
 
-use common::git;
+use crate::common::git;
 
 /// A GitHub token (built-in pattern) and a key of the user's own pattern.
 const GH: &str = "ghp_k8Hq2Wn5Zp9Rt3Yx7Lm1Vb4Nc6Dj0Fg2Hs8Kq";
@@ -111,7 +110,7 @@ fn no_output_format_prints_a_secret() {
     let root = dir.path();
     project(root);
 
-    let json = common::mlcheck(
+    let json = crate::common::mlcheck(
         &["check", "--select", "SEC", "--output-format", "json", "."],
         root,
     );
@@ -134,7 +133,7 @@ fn no_output_format_prints_a_secret() {
     assert_no_secret("json stderr", &String::from_utf8_lossy(&json.stderr));
 
     for format in ["human", "sarif", "github", "concise", "json-lines"] {
-        let out = common::mlcheck(
+        let out = crate::common::mlcheck(
             &["check", "--select", "SEC", "--output-format", format, "."],
             root,
         );
@@ -159,7 +158,7 @@ fn no_output_format_prints_a_secret() {
         assert_no_secret(format, &String::from_utf8_lossy(&out.stderr));
     }
     // Other rules' frames of the same lines are masked too.
-    let all = common::mlcheck(&["check", "--output-format", "human", "."], root);
+    let all = crate::common::mlcheck(&["check", "--output-format", "human", "."], root);
     assert_no_secret("human, every rule", &String::from_utf8_lossy(&all.stdout));
 }
 
@@ -193,7 +192,7 @@ fn strip_diff_prints_no_secret() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     project(root);
-    let out = common::mlcheck(&["fix", "--strip-outputs", "--diff", "nb.ipynb"], root);
+    let out = crate::common::mlcheck(&["fix", "--strip-outputs", "--diff", "nb.ipynb"], root);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains("-      \"sk-p"),
@@ -204,7 +203,7 @@ fn strip_diff_prints_no_secret() {
     // A folder named by a token, in the diff's header.
     std::fs::write(root.join(IN_NAME).join("nb.ipynb"), notebook()).unwrap();
     let path = format!("{IN_NAME}/nb.ipynb");
-    let out = common::mlcheck(&["fix", "--strip-outputs", "--diff", &path], root);
+    let out = crate::common::mlcheck(&["fix", "--strip-outputs", "--diff", &path], root);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("+++ b/ghp_"), "{text}");
     assert_no_secret("fix --diff header", &text);
@@ -222,7 +221,7 @@ fn history_prints_no_secret() {
     git(root, &["rm", "-q", "-r", "app.py", "nb.ipynb", IN_NAME]);
     git(root, &["commit", "-q", "-m", "remove"]);
     for format in ["json", "human", "sarif", "github"] {
-        let out = common::mlcheck(
+        let out = crate::common::mlcheck(
             &[
                 "check",
                 "--select",
@@ -258,7 +257,7 @@ fn config_errors_print_no_secret() {
         format!("select = [\"{GH}\"]\n"),
     ] {
         std::fs::write(root.join("mlcheck.toml"), &config).unwrap();
-        let out = common::mlcheck(&["check", "."], root);
+        let out = crate::common::mlcheck(&["check", "."], root);
         assert_eq!(out.status.code(), Some(2), "{config}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(

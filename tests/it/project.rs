@@ -13,13 +13,7 @@ use mlcheck::settings::Settings;
 
 /// `mlcheck check --select <select> --output-format json .` in `dir`: the findings.
 fn check_json(dir: &Path, select: &str) -> Vec<serde_json::Value> {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlcheck"))
-        .args(["check", "--select", select, "--output-format", "json", "."])
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+    crate::common::check_json(dir, &["--select", select, "."])
 }
 
 fn fixtures() -> PathBuf {
@@ -271,39 +265,6 @@ fn corpus_mlflow_example() {
     let got = summary(&root, &run(&root, &rules));
     // The corpus copy holds only MLproject and conda.yaml: train.py is not part of it.
     assert_eq!(got, ["PRJ016 MLproject:10:22"]);
-}
-
-/// Print every finding on the shared corpus (default rules), for review:
-/// `cargo test --test project corpus_dump -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn corpus_dump() {
-    let corpus = std::env::var_os("MLCHECK_DUMP_DIR").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
-        PathBuf::from,
-    );
-    let Ok(entries) = std::fs::read_dir(&corpus) else {
-        return;
-    };
-    let rules: Vec<_> = RULES
-        .iter()
-        .copied()
-        .filter(|r| r.default_enabled)
-        .collect();
-    for e in entries.flatten().filter(|e| e.path().is_dir()) {
-        let root = e.path();
-        let start = std::time::Instant::now();
-        let diags = run(&root, &rules);
-        eprintln!(
-            "== {} ({} findings, {:?})",
-            root.display(),
-            diags.len(),
-            start.elapsed()
-        );
-        for (d, s) in diags.iter().zip(summary(&root, &diags)) {
-            eprintln!("{s} [{:?}] {}", d.severity, d.message);
-        }
-    }
 }
 
 #[test]

@@ -2,27 +2,11 @@
 //! notebooks, DVC projects) must be reported at the right place and nothing else; the
 //! git-index rules run on repositories made here with the `git` CLI.
 
-mod common;
 
 use std::fs;
 use std::path::Path;
 
-use common::{git, mlcheck};
-
-/// `mlcheck check --output-format json <args…>` in `cwd`: the findings.
-fn findings(cwd: &Path, args: &[&str]) -> Vec<serde_json::Value> {
-    let mut all = vec!["check", "--output-format", "json"];
-    all.extend_from_slice(args);
-    let out = mlcheck(&all, cwd);
-    assert_ne!(
-        out.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
-}
+use crate::common::{check_json, git, mlcheck};
 
 /// `CODE path:line:col` (with `cell N:line:col` for notebooks) of each finding.
 fn places(found: &[serde_json::Value]) -> Vec<String> {
@@ -48,7 +32,7 @@ fn fixtures() -> &'static Path {
 
 #[test]
 fn unseeded_draws_and_missing_random_state_are_found_in_a_training_script() {
-    let found = findings(fixtures(), &["--select", "REP001,REP002", "scripts"]);
+    let found = check_json(fixtures(), &["--select", "REP001,REP002", "scripts"]);
     assert_eq!(
         places(&found),
         [
@@ -82,7 +66,7 @@ fn unseeded_draws_and_missing_random_state_are_found_in_a_training_script() {
 
 #[test]
 fn in_a_notebook_a_seed_must_come_before_the_draw() {
-    let found = findings(fixtures(), &["--select", "REP", "notebooks"]);
+    let found = check_json(fixtures(), &["--select", "REP", "notebooks"]);
     assert_eq!(
         places(&found),
         [
@@ -107,7 +91,7 @@ fn in_a_notebook_a_seed_must_come_before_the_draw() {
 
 #[test]
 fn broken_dvc_pipelines_are_reported_at_the_key() {
-    let found = findings(fixtures(), &["--select", "REP", "dvc_broken", "dvc_ok"]);
+    let found = check_json(fixtures(), &["--select", "REP", "dvc_broken", "dvc_ok"]);
     assert_eq!(
         places(&found),
         [
@@ -136,7 +120,7 @@ fn broken_dvc_pipelines_are_reported_at_the_key() {
 
 #[test]
 fn an_unparsable_dvc_yaml_is_one_error_and_the_run_goes_on() {
-    let found = findings(fixtures(), &["--select", "REP", "dvc_unparsable", "dvc_ok"]);
+    let found = check_json(fixtures(), &["--select", "REP", "dvc_unparsable", "dvc_ok"]);
     assert_eq!(places(&found), ["REP006 dvc_unparsable/dvc.yaml:5:1"]);
     assert!(
         found[0]["message"]
@@ -149,7 +133,7 @@ fn an_unparsable_dvc_yaml_is_one_error_and_the_run_goes_on() {
 #[test]
 fn the_demo_project_has_one_rep_finding() {
     let demo = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo"));
-    let found = findings(demo, &["--select", "REP", "."]);
+    let found = check_json(demo, &["--select", "REP", "."]);
     assert_eq!(places(&found), ["REP002 train.py:16:15"]);
 }
 
@@ -185,7 +169,7 @@ fn committed_checkpoints_are_found_in_the_index_with_their_size() {
     write(dir, "train.py", b"print('hi')\n");
     git(dir, &["add", "-A"]);
     git(dir, &["commit", "-q", "-m", "init"]);
-    let found = findings(dir, &["--select", "REP004,REP007", "."]);
+    let found = check_json(dir, &["--select", "REP004,REP007", "."]);
     assert_eq!(
         places(&found),
         ["REP007 dvc/big.parquet:1:1", "REP004 models/model.ckpt:1:1"],
@@ -212,7 +196,7 @@ fn committed_checkpoints_are_found_in_the_index_with_their_size() {
         b"[repro]\nmax-model-size = 50\nmax-data-size = 1048576\n",
     );
     fs::remove_file(dir.join("models/tiny.pkl")).unwrap();
-    let found = findings(dir, &["--select", "REP004", "."]);
+    let found = check_json(dir, &["--select", "REP004", "."]);
     assert_eq!(
         places(&found),
         [
@@ -232,9 +216,9 @@ fn staged_checks_only_what_is_staged() {
     git(dir, &["commit", "-q", "-m", "init"]);
     write(dir, "new.onnx", &vec![1u8; 2 * 1024 * 1024]);
     git(dir, &["add", "new.onnx"]);
-    let found = findings(dir, &["--select", "REP004", "--staged"]);
+    let found = check_json(dir, &["--select", "REP004", "--staged"]);
     assert_eq!(places(&found), ["REP004 new.onnx:1:1"]);
-    let found = findings(dir, &["--select", "REP004", "."]);
+    let found = check_json(dir, &["--select", "REP004", "."]);
     assert_eq!(places(&found), ["REP004 new.onnx:1:1", "REP004 old.pt:1:1"]);
 }
 

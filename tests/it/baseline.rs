@@ -1,12 +1,11 @@
 //! A baseline written at the top of a repository hides the same findings however the
 //! files are named later: from a subfolder, with `./`, through `..`, or by absolute path.
 
-mod common;
 
 use std::path::Path;
 use std::process::Output;
 
-use common::mlcheck;
+use crate::common::mlcheck;
 
 fn show(out: &Output) -> String {
     format!(

@@ -24,12 +24,12 @@ fn settings() -> Settings {
     Settings::with_rules(&[&HARDCODED_SECRET, &GENERIC_SECRET])
 }
 
+/// A secrets fixture, loaded as `check` loads it.
 fn load(name: &str) -> Arc<SourceFile> {
-    pipeline::read_source(&fixture(name))
-        .expect("readable")
-        .expect("a source kind")
+    crate::common::load(&format!("fixtures/secrets/{name}"))
 }
 
+/// Both secret rules on one fixture: the file and its findings.
 fn check(name: &str) -> (Arc<SourceFile>, Vec<Diagnostic>) {
     let file = load(name);
     let diags = pipeline::check_source(&file, &settings());

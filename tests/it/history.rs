@@ -1,11 +1,10 @@
 //! `mlcheck check --history`: every branch and tag is history, not only `HEAD`.
 
-mod common;
 
 use std::path::Path;
 use std::process::Command;
 
-use common::git;
+use crate::common::git;
 
 fn history_json(dir: &Path) -> (Option<i32>, serde_json::Value, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_mlcheck"))

@@ -83,6 +83,6 @@ fn rules_md_is_up_to_date() {
     let actual = std::fs::read_to_string(path).unwrap_or_default();
     assert!(
         actual == expected,
-        "docs/rules.md is stale: run `MLCHECK_UPDATE_DOCS=1 cargo test --test registry`"
+        "docs/rules.md is stale: run `MLCHECK_UPDATE_DOCS=1 cargo test --test it registry`"
     );
 }

@@ -1,34 +1,13 @@
 //! The `paths` rules (`PTH001`–`PTH003`) on their fixtures, and the patterns file.
 
-use std::path::Path;
-use std::sync::Arc;
 
 use mlcheck::diagnostic::Diagnostic;
-use mlcheck::registry::RuleMeta;
 use mlcheck::rules::paths::{
     HARD_CODED_LOCAL_PATH, LEAKED_HOME_PATH, MISSING_INPUT_FILE, patterns,
 };
-use mlcheck::rules::{FileChecker, check_file};
 use mlcheck::settings::Settings;
-use mlcheck::source::{SourceFile, SourceKind};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn run_with(path: &str, settings: &Settings) -> Vec<Diagnostic> {
-    let full = root().join(path);
-    let text = std::fs::read_to_string(&full).unwrap();
-    let kind = SourceKind::from_path(&full).unwrap();
-    let file = Arc::new(SourceFile::new(full, text, kind));
-    let mut checker = FileChecker::new(&file, settings);
-    check_file(&mut checker);
-    checker.diagnostics
-}
-
-fn run(path: &str, rules: &[&'static RuleMeta]) -> Vec<Diagnostic> {
-    run_with(path, &Settings::with_rules(rules))
-}
+use crate::common::{diagnostics, diagnostics_with, root};
 
 fn flagged(diags: &[Diagnostic]) -> Vec<String> {
     diags
@@ -71,7 +50,7 @@ fn patterns_file_examples() {
 
 #[test]
 fn pth001_in_python() {
-    let diags = run("fixtures/paths/PTH001_paths.py", &[&HARD_CODED_LOCAL_PATH]);
+    let diags = diagnostics("fixtures/paths/PTH001_paths.py", &[&HARD_CODED_LOCAL_PATH]);
     assert_eq!(
         flagged(&diags),
         [
@@ -101,7 +80,7 @@ fn pth001_in_python() {
 
 #[test]
 fn pth001_in_notebooks() {
-    let diags = run(
+    let diags = diagnostics(
         "fixtures/paths/PTH001_paths.ipynb",
         &[&HARD_CODED_LOCAL_PATH],
     );
@@ -117,7 +96,7 @@ fn pth001_in_notebooks() {
 #[test]
 fn pth001_negatives_and_options() {
     assert_eq!(
-        flagged(&run(
+        flagged(&diagnostics(
             "fixtures/paths/PTH001_ok.py",
             &[&HARD_CODED_LOCAL_PATH]
         )),
@@ -126,13 +105,13 @@ fn pth001_negatives_and_options() {
     let mut settings = Settings::with_rules(&[&HARD_CODED_LOCAL_PATH]);
     settings.paths.allow = vec!["/mnt/c/Users/alice".into()];
     settings.paths.disable_patterns = vec!["kaggle-input".into()];
-    let diags = run_with("fixtures/paths/PTH001_paths.py", &settings);
+    let diags = diagnostics_with("fixtures/paths/PTH001_paths.py", &settings);
     assert_eq!(diags.len(), 6);
 }
 
 #[test]
 fn pth002_home_paths_in_outputs() {
-    let diags = run("fixtures/paths/PTH002_outputs.ipynb", &[&LEAKED_HOME_PATH]);
+    let diags = diagnostics("fixtures/paths/PTH002_outputs.ipynb", &[&LEAKED_HOME_PATH]);
     assert_eq!(diags.len(), 2);
     assert!(
         diags[0].message.contains("user `alice`"),
@@ -140,13 +119,13 @@ fn pth002_home_paths_in_outputs() {
         diags[0].message
     );
     assert!(diags[1].message.contains("user `bob`"));
-    assert!(run("fixtures/paths/PTH002_ok.ipynb", &[&LEAKED_HOME_PATH]).is_empty());
+    assert!(diagnostics("fixtures/paths/PTH002_ok.ipynb", &[&LEAKED_HOME_PATH]).is_empty());
     assert!(!LEAKED_HOME_PATH.default_enabled);
 }
 
 #[test]
 fn pth003_missing_inputs() {
-    let diags = run("fixtures/paths/PTH003_missing.py", &[&MISSING_INPUT_FILE]);
+    let diags = diagnostics("fixtures/paths/PTH003_missing.py", &[&MISSING_INPUT_FILE]);
     assert_eq!(
         flagged(&diags),
         [
@@ -155,7 +134,7 @@ fn pth003_missing_inputs() {
             "\"notes/secret_notes.txt\""
         ]
     );
-    assert!(run("fixtures/paths/PTH003_ok.py", &[&MISSING_INPUT_FILE]).is_empty());
+    assert!(diagnostics("fixtures/paths/PTH003_ok.py", &[&MISSING_INPUT_FILE]).is_empty());
     assert!(!MISSING_INPUT_FILE.default_enabled);
 }
 
@@ -172,7 +151,7 @@ fn pth001_same_findings_whatever_else_is_enabled() {
             .map(|d| (d.file().slice(d.primary.range).to_string(), d.message))
             .collect()
     };
-    let alone = only(run(path, &[&HARD_CODED_LOCAL_PATH]));
+    let alone = only(diagnostics(path, &[&HARD_CODED_LOCAL_PATH]));
     // Raw slices of the notebook's JSON; the messages show the decoded paths.
     let shown: Vec<&str> = alone.iter().map(|(s, _)| s.as_str()).collect();
     assert_eq!(
@@ -199,6 +178,6 @@ fn pth001_same_findings_whatever_else_is_enabled() {
             &SYNTAX_ERROR,
         ][..],
     ] {
-        assert_eq!(only(run(path, others)), alone);
+        assert_eq!(only(diagnostics(path, others)), alone);
     }
 }

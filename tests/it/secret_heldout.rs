@@ -1,5 +1,5 @@
 //! The held-out split of the secret scanner's test material: cases from other sources than
-//! the gitleaks-shaped tuning split (`tests/secret_samples.rs`), only measured on, never
+//! the gitleaks-shaped tuning split (`tests/it/secret_samples.rs`), only measured on, never
 //! tuned on (new cases for tuning go to `tests/data/secret_samples.jsonl`).
 //!
 //! `tests/data/secret_heldout.jsonl` (written by `tests/data/gen_secret_heldout.py`, seeded)
@@ -13,7 +13,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-mod common;
 
 /// Floors at what was reached (before the fixes of issue #11: recall 173/247, 70.0%, and
 /// 9/51 false positives; after: 246/247 and 0/51; the one miss is a password holding `%`,
@@ -24,7 +23,7 @@ const MAX_FALSE_POSITIVE_PERMILLE: usize = 0;
 
 #[test]
 fn heldout_recall_and_false_positives() {
-    let data = include_str!("data/secret_heldout.jsonl");
+    let data = include_str!("../data/secret_heldout.jsonl");
     let cases: Vec<serde_json::Value> = data
         .lines()
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
@@ -52,7 +51,7 @@ fn heldout_recall_and_false_positives() {
             "json",
         ];
         args.extend(chunk.iter().map(String::as_str));
-        let out = common::mlcheck(&args, dir.path());
+        let out = crate::common::mlcheck(&args, dir.path());
         assert!(
             out.status.success(),
             "{}",

@@ -1,0 +1,119 @@
+//! Helpers shared by the integration tests that drive the `mlcheck` binary and `git`.
+//! (Not every module uses every helper.)
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Run `mlcheck` in `cwd`, with colour off and no format from the environment.
+pub fn mlcheck(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mlcheck"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env_remove("MLCHECK_OUTPUT_FORMAT")
+        .output()
+        .expect("mlcheck runs")
+}
+
+/// Run `git` in `dir` with no user or system config and a fixed identity; panic on failure.
+pub fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Dev")
+        .env("GIT_AUTHOR_EMAIL", "dev@example.com")
+        .env("GIT_COMMITTER_NAME", "Dev")
+        .env("GIT_COMMITTER_EMAIL", "dev@example.com")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+// ---- The fixture harness: one file through the rules, in process -------------------------
+
+use std::sync::Arc;
+
+use mlcheck::diagnostic::Diagnostic;
+use mlcheck::pipeline::{check_source, read_source};
+use mlcheck::registry::{RuleMeta, rule};
+use mlcheck::settings::Settings;
+use mlcheck::source::{CellPart, SourceFile};
+
+/// The repository root: `fixtures/`, `rules/` and `docs/` are under it.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Load a file (relative to the repository root, or absolute) as `mlcheck check` reads it.
+pub fn load(path: &str) -> Arc<SourceFile> {
+    let full = root().join(path);
+    read_source(&full)
+        .unwrap_or_else(|e| panic!("{}: {}", full.display(), e.message))
+        .unwrap_or_else(|| panic!("{}: skipped as binary", full.display()))
+}
+
+/// The diagnostics of `settings`' rules on one file, as `check` produces them (rules, then
+/// suppressions), in the order the rules report them.
+pub fn diagnostics_with(path: &str, settings: &Settings) -> Vec<Diagnostic> {
+    check_source(&load(path), settings)
+}
+
+/// [`diagnostics_with`] for exactly `rules`.
+pub fn diagnostics(path: &str, rules: &[&'static RuleMeta]) -> Vec<Diagnostic> {
+    diagnostics_with(path, &Settings::with_rules(rules))
+}
+
+/// Run the rule `code` alone on one file; each finding, in file order, as
+/// `<where>: <message>`, where is `cell N:line:col`, `cell N output`, `cell N` (the cell as
+/// a whole) or `line:col` (outside any cell).
+pub fn findings(code: &str, path: &str) -> Vec<String> {
+    let mut diags = diagnostics(path, &[rule(code).expect("known rule")]);
+    diags.sort_by_key(|d| d.primary.range.start);
+    diags
+        .iter()
+        .map(|d| {
+            assert_eq!(d.rule.code, code);
+            format!("{}: {}", place(d), d.message)
+        })
+        .collect()
+}
+
+/// Where a diagnostic starts: `cell N:line:col`, `cell N output`, `cell N` or `line:col`.
+pub fn place(d: &Diagnostic) -> String {
+    let loc = d.file().location(d.primary.range.start());
+    match loc.cell {
+        Some(c) => match c.part {
+            CellPart::Source(lc) => format!("cell {}:{}:{}", c.cell, lc.line, lc.column),
+            CellPart::Output => format!("cell {} output", c.cell),
+            CellPart::Cell => format!("cell {}", c.cell),
+        },
+        None => format!("{}:{}", loc.raw.line, loc.raw.column),
+    }
+}
+
+// ---- The CLI harness: `mlcheck check` as a user runs it -----------------------------------
+
+/// `mlcheck check --output-format json <args…>` in `cwd`: the findings. Panics when the run
+/// is an error (exit 2) or the output is not JSON.
+pub fn check_json(cwd: &Path, args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = vec!["check", "--output-format", "json"];
+    all.extend_from_slice(args);
+    let out = mlcheck(&all, cwd);
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+}
