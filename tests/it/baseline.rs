@@ -1,7 +1,6 @@
 //! A baseline written at the top of a repository hides the same findings however the
 //! files are named later: from a subfolder, with `./`, through `..`, or by absolute path.
 
-
 use std::path::Path;
 use std::process::Output;
 

@@ -1,15 +1,9 @@
 //! The command line end to end: exit codes, selection flags, config errors, and bad input
 //! that must give a clear message and never a panic or a hang.
 
-
-use std::path::PathBuf;
 use std::process::Output;
 
-use crate::common::mlcheck;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::{mlcheck, root};
 
 fn text(out: &Output) -> (String, String) {
     (
@@ -220,7 +214,7 @@ fn suppression_comments_and_cell_tags() {
 
 #[test]
 fn rules_and_rule_commands() {
-    let out = mlcheck(&["rules", "--output-format", "json"], &root());
+    let out = mlcheck(&["rules", "--output-format", "json"], root());
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let nb001 = v
@@ -232,9 +226,9 @@ fn rules_and_rule_commands() {
     assert_eq!(nb001["name"], "out-of-order-execution");
     assert_eq!(nb001["domain"], "notebook");
     assert_eq!(nb001["default-severity"], "error");
-    let out = mlcheck(&["rule", "NB001"], &root());
+    let out = mlcheck(&["rule", "NB001"], root());
     assert!(text(&out).0.contains("## Why is this bad?"));
-    assert_eq!(mlcheck(&["rule", "NOPE"], &root()).status.code(), Some(2));
+    assert_eq!(mlcheck(&["rule", "NOPE"], root()).status.code(), Some(2));
 }
 
 /// A hook meets all of this in real repositories: each bad file is reported with its path

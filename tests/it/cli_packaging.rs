@@ -3,35 +3,12 @@
 //! pre-commit), `check --fix`, `mlcheck init`, the GitHub job summary, and the plain-git
 //! hook's message when it blocks a commit.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 const MLCHECK: &str = env!("CARGO_BIN_EXE_mlcheck");
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `mlcheck ARGS` in `cwd` with a neutral environment (no colour, not under pre-commit or
-/// GitHub Actions) plus `env`.
-fn run_env(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(MLCHECK);
-    cmd.args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .env_remove("MLCHECK_OUTPUT_FORMAT")
-        .env_remove("PRE_COMMIT")
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITHUB_STEP_SUMMARY");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("mlcheck runs")
-}
-
-fn run(args: &[&str], cwd: &Path) -> Output {
-    run_env(args, cwd, &[])
-}
+use crate::common::{mlcheck, mlcheck_env, root};
 
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
@@ -75,7 +52,7 @@ fn project() -> tempfile::TempDir {
 
 #[test]
 fn version_is_the_crate_version() {
-    let out = run(&["--version"], &root());
+    let out = mlcheck(&["--version"], root());
     assert_eq!(
         stdout(&out).trim(),
         format!("mlcheck {}", env!("CARGO_PKG_VERSION"))
@@ -85,7 +62,7 @@ fn version_is_the_crate_version() {
 #[test]
 fn completions_for_every_shell_and_bash_loads_them() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
-        let out = run(&["completions", shell], &root());
+        let out = mlcheck(&["completions", shell], root());
         assert_eq!(out.status.code(), Some(0), "{shell}: {}", both(&out));
         let script = stdout(&out);
         assert!(script.contains("mlcheck"), "{shell}: {script}");
@@ -103,14 +80,14 @@ fn completions_for_every_shell_and_bash_loads_them() {
         "{}",
         both(&out)
     );
-    let bad = run(&["completions", "tcsh"], &root());
+    let bad = mlcheck(&["completions", "tcsh"], root());
     assert_eq!(bad.status.code(), Some(2));
 }
 
 /// `mlcheck SUB --help` fits one 50-line screen, for every subcommand.
 #[test]
 fn help_fits_one_screen_per_subcommand() {
-    let top = stdout(&run(&["--help"], &root()));
+    let top = stdout(&mlcheck(&["--help"], root()));
     assert!(top.lines().count() <= 50, "{top}");
     let subs = [
         "check",
@@ -126,7 +103,7 @@ fn help_fits_one_screen_per_subcommand() {
     ];
     for sub in subs {
         assert!(top.contains(sub), "`mlcheck --help` does not list {sub}");
-        let help = stdout(&run(&[sub, "--help"], &root()));
+        let help = stdout(&mlcheck(&[sub, "--help"], root()));
         assert!(
             help.lines().count() <= 50,
             "`mlcheck {sub} --help` is {} lines:\n{help}",
@@ -140,7 +117,7 @@ fn fail_on_sets_the_least_severe_finding_that_fails() {
     let fixtures = root().join("fixtures/notebook");
     // NB006 is an info rule (opt-in): reported, but below the default threshold.
     let args = ["check", "--select", "NB006", "NB006_gap.ipynb"];
-    let out = run(&args, &fixtures);
+    let out = mlcheck(&args, &fixtures);
     assert_eq!(out.status.code(), Some(0), "{}", both(&out));
     assert!(stdout(&out).contains("NB006"));
     assert!(
@@ -148,7 +125,7 @@ fn fail_on_sets_the_least_severe_finding_that_fails() {
         "{}",
         stdout(&out)
     );
-    let out = run(&[&args[..], &["--fail-on", "info"]].concat(), &fixtures);
+    let out = mlcheck(&[&args[..], &["--fail-on", "info"]].concat(), &fixtures);
     assert_eq!(out.status.code(), Some(1), "{}", both(&out));
     assert!(
         stdout(&out).contains("3 at or above --fail-on=info"),
@@ -163,13 +140,13 @@ fn fail_on_sets_the_least_severe_finding_that_fails() {
         "select = [\"NB\"]\nfail-on = \"error\"\n",
     )
     .unwrap();
-    let out = run(&["check", "a.ipynb"], dir.path());
+    let out = mlcheck(&["check", "a.ipynb"], dir.path());
     assert_eq!(out.status.code(), Some(0), "{}", both(&out));
     assert!(stdout(&out).contains("--fail-on=error"), "{}", stdout(&out));
-    let out = run(&["check", "--fail-on", "warning", "a.ipynb"], dir.path());
+    let out = mlcheck(&["check", "--fail-on", "warning", "a.ipynb"], dir.path());
     assert_eq!(out.status.code(), Some(1), "{}", both(&out));
     std::fs::write(dir.path().join("mlcheck.toml"), "fail-on = \"loud\"\n").unwrap();
-    let out = run(&["check", "a.ipynb"], dir.path());
+    let out = mlcheck(&["check", "a.ipynb"], dir.path());
     assert_eq!(out.status.code(), Some(2), "{}", both(&out));
     assert!(both(&out).contains("mlcheck.toml"), "{}", both(&out));
 }
@@ -177,10 +154,10 @@ fn fail_on_sets_the_least_severe_finding_that_fails() {
 #[test]
 fn concise_is_one_line_per_finding_then_the_summary() {
     let dir = project();
-    let out = run(&["check", "--output-format", "concise"], dir.path());
+    let out = mlcheck(&["check", "--output-format", "concise"], dir.path());
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
-    let json = run(&["check", "--output-format", "json"], dir.path());
+    let json = mlcheck(&["check", "--output-format", "json"], dir.path());
     let findings: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let n = findings.as_array().unwrap().len();
     let lines: Vec<&str> = text.lines().collect();
@@ -201,14 +178,14 @@ fn concise_is_one_line_per_finding_then_the_summary() {
 #[test]
 fn the_summary_names_the_fix_command_with_its_paths() {
     let dir = project();
-    let out = run(&["check"], dir.path());
+    let out = mlcheck(&["check"], dir.path());
     let text = stdout(&out);
     assert!(
         text.contains("`mlcheck fix --strip-outputs a.ipynb 'my notebooks/b.ipynb'`"),
         "{text}"
     );
     // Under pre-commit it names the strip hook.
-    let out = run_env(&["check", "a.ipynb"], dir.path(), &[("PRE_COMMIT", "1")]);
+    let out = mlcheck_env(&["check", "a.ipynb"], dir.path(), &[("PRE_COMMIT", "1")]);
     let text = stdout(&out);
     assert!(text.contains("`mlcheck-strip` hook"), "{text}");
     assert!(
@@ -222,7 +199,7 @@ fn check_fix_strips_only_the_notebooks_with_findings_and_reports_the_rest() {
     let dir = project();
     // A notebook outside the checked path keeps its outputs.
     std::fs::write(dir.path().join("other.ipynb"), OUTPUTS_NB).unwrap();
-    let out = run(&["check", "--fix", "a.ipynb", "my notebooks"], dir.path());
+    let out = mlcheck(&["check", "--fix", "a.ipynb", "my notebooks"], dir.path());
     assert_eq!(out.status.code(), Some(0), "{}", both(&out));
     assert!(
         both(&out).contains("fixed 4 findings by stripping 2 notebooks"),
@@ -250,14 +227,14 @@ fn check_fix_strips_only_the_notebooks_with_findings_and_reports_the_rest() {
         tmp.path().join("nb.ipynb"),
     )
     .unwrap();
-    let out = run(
+    let out = mlcheck(
         &["check", "--fix", "--select", "NB010", "nb.ipynb"],
         tmp.path(),
     );
     assert_eq!(out.status.code(), Some(1), "{}", both(&out));
     assert!(stdout(&out).contains("NB010"));
     assert!(
-        run(&["check", "--fix", "--staged"], tmp.path())
+        mlcheck(&["check", "--fix", "--staged"], tmp.path())
             .status
             .code()
             == Some(2)
@@ -268,7 +245,7 @@ fn check_fix_strips_only_the_notebooks_with_findings_and_reports_the_rest() {
 fn init_writes_a_config_that_mlcheck_reads_and_prints_the_snippets() {
     let dir = project();
     std::fs::remove_file(dir.path().join("mlcheck.toml")).unwrap();
-    let out = run(&["init"], dir.path());
+    let out = mlcheck(&["init"], dir.path());
     assert_eq!(out.status.code(), Some(0), "{}", both(&out));
     let text = stdout(&out);
     assert!(text.contains("Wrote ./mlcheck.toml"), "{text}");
@@ -281,19 +258,22 @@ fn init_writes_a_config_that_mlcheck_reads_and_prints_the_snippets() {
     let config = std::fs::read_to_string(dir.path().join("mlcheck.toml")).unwrap();
     assert!(config.contains("fail-on = \"warning\""), "{config}");
     // The written file is the config `check` uses (a bad key would be exit 2).
-    let out = run(&["check", "--fail-on", "info"], dir.path());
+    let out = mlcheck(&["check", "--fail-on", "info"], dir.path());
     assert_eq!(out.status.code(), Some(1), "{}", both(&out));
     // Twice: refused without --force.
-    let again = run(&["init"], dir.path());
+    let again = mlcheck(&["init"], dir.path());
     assert_eq!(again.status.code(), Some(2), "{}", both(&again));
     assert!(both(&again).contains("--force"));
-    assert_eq!(run(&["init", "--force"], dir.path()).status.code(), Some(0));
+    assert_eq!(
+        mlcheck(&["init", "--force"], dir.path()).status.code(),
+        Some(0)
+    );
 
     // With a pyproject.toml: a [tool.mlcheck] table appended, the rest kept.
     let py = tempfile::tempdir().unwrap();
     let original = "[project]\nname = \"demo\"\nversion = \"1.0\"\n";
     std::fs::write(py.path().join("pyproject.toml"), original).unwrap();
-    let out = run(&["init"], py.path());
+    let out = mlcheck(&["init"], py.path());
     assert_eq!(out.status.code(), Some(0), "{}", both(&out));
     let text = std::fs::read_to_string(py.path().join("pyproject.toml")).unwrap();
     assert!(text.starts_with(original), "{text}");
@@ -308,7 +288,7 @@ fn init_writes_a_config_that_mlcheck_reads_and_prints_the_snippets() {
         parsed["tool"]["mlcheck"]["fail-on"].as_str(),
         Some("warning")
     );
-    assert_eq!(run(&["init"], py.path()).status.code(), Some(2));
+    assert_eq!(mlcheck(&["init"], py.path()).status.code(), Some(2));
 }
 
 #[test]
@@ -320,7 +300,7 @@ fn github_format_writes_a_job_summary_under_actions() {
         ("GITHUB_ACTIONS", "true"),
         ("GITHUB_STEP_SUMMARY", summary.to_str().unwrap()),
     ];
-    let out = run_env(&["check", "--output-format", "github"], dir.path(), &env);
+    let out = mlcheck_env(&["check", "--output-format", "github"], dir.path(), &env);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stdout(&out).starts_with("::warning file="),
@@ -338,7 +318,7 @@ fn github_format_writes_a_job_summary_under_actions() {
     assert!(md.contains("mlcheck fix --strip-outputs"), "{md}");
     // Outside Actions nothing is written.
     std::fs::write(&summary, "").unwrap();
-    run_env(
+    mlcheck_env(
         &["check", "--output-format", "github"],
         dir.path(),
         &[("GITHUB_STEP_SUMMARY", summary.to_str().unwrap())],
@@ -369,7 +349,7 @@ fn install_hook_names_mlcheck_and_no_verify_and_records_the_bare_name() {
             .expect("git runs")
     };
     assert!(git(&["init", "-q"]).status.success());
-    let out = run_env(
+    let out = mlcheck_env(
         &["install", "--hook"],
         repo,
         &[("PATH", &path_with_mlcheck())],
@@ -424,7 +404,7 @@ fn init_prints_the_readme_pre_commit_snippet() {
     assert_eq!(want.len(), 4, "{block}");
     let dir = project();
     std::fs::remove_file(dir.path().join("mlcheck.toml")).unwrap();
-    let out = run(&["init"], dir.path());
+    let out = mlcheck(&["init"], dir.path());
     let printed = stdout(&out);
     let snippet = printed
         .split("jobs:")

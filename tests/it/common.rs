@@ -5,15 +5,26 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-/// Run `mlcheck` in `cwd`, with colour off and no format from the environment.
+/// Run `mlcheck` in `cwd` with a neutral environment: colour off, no format from the
+/// environment, not under pre-commit or GitHub Actions.
 pub fn mlcheck(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mlcheck"))
-        .args(args)
+    mlcheck_env(args, cwd, &[])
+}
+
+/// [`mlcheck`] with `env` set on top of the neutral environment.
+pub fn mlcheck_env(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mlcheck"));
+    cmd.args(args)
         .current_dir(cwd)
         .env("NO_COLOR", "1")
         .env_remove("MLCHECK_OUTPUT_FORMAT")
-        .output()
-        .expect("mlcheck runs")
+        .env_remove("PRE_COMMIT")
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_STEP_SUMMARY");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("mlcheck runs")
 }
 
 /// Run `git` in `dir` with no user or system config and a fixed identity; panic on failure.

@@ -1,7 +1,6 @@
 //! `mlcheck::git::staged_sources`: what `check --staged` reads is the index, not the working
 //! tree. Repositories are made with the `git` CLI in a temporary folder.
 
-
 use std::fs;
 use std::path::PathBuf;
 

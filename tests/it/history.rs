@@ -1,6 +1,5 @@
 //! `mlcheck check --history`: every branch and tag is history, not only `HEAD`.
 
-
 use std::path::Path;
 use std::process::Command;
 

@@ -1,6 +1,5 @@
 //! The `paths` rules (`PTH001`–`PTH003`) on their fixtures, and the patterns file.
 
-
 use mlcheck::diagnostic::Diagnostic;
 use mlcheck::rules::paths::{
     HARD_CODED_LOCAL_PATH, LEAKED_HOME_PATH, MISSING_INPUT_FILE, patterns,

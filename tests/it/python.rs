@@ -111,7 +111,10 @@ fn nb011_undefined_names_are_opt_in() {
             .all(|d| d.rule.code != "NB011")
     );
     assert_eq!(
-        summary(&diagnostics("fixtures/python/NB011_ok.ipynb", &[&UNDEFINED_NAME])),
+        summary(&diagnostics(
+            "fixtures/python/NB011_ok.ipynb",
+            &[&UNDEFINED_NAME]
+        )),
         []
     );
 }
@@ -124,7 +127,10 @@ fn py000_for_python_files() {
     assert!(diags[0].message.starts_with("syntax error: "));
     assert!(SYNTAX_ERROR.default_enabled);
     assert_eq!(
-        summary(&diagnostics("fixtures/python/PY000_ok.py", &[&SYNTAX_ERROR])),
+        summary(&diagnostics(
+            "fixtures/python/PY000_ok.py",
+            &[&SYNTAX_ERROR]
+        )),
         []
     );
 }

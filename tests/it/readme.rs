@@ -5,14 +5,12 @@
 //! validated against GitHub's schema by `.ci/lint-release.sh`; `pip`/`pipx`/`uv`/`cargo`
 //! lines by the end-to-end test and `.ci/run` themselves.)
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 const MLCHECK: &str = env!("CARGO_BIN_EXE_mlcheck");
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common::root;
 
 /// The fenced blocks of `lang` in the README, each as its lines.
 fn blocks(lang: &str) -> Vec<Vec<String>> {

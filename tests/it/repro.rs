@@ -2,7 +2,6 @@
 //! notebooks, DVC projects) must be reported at the right place and nothing else; the
 //! git-index rules run on repositories made here with the `git` CLI.
 
-
 use std::fs;
 use std::path::Path;
 

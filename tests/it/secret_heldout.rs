@@ -13,7 +13,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-
 /// Floors at what was reached (before the fixes of issue #11: recall 173/247, 70.0%, and
 /// 9/51 false positives; after: 246/247 and 0/51; the one miss is a password holding `%`,
 /// which the generic password rule leaves out as a likely `%s` template).

@@ -5,7 +5,6 @@
 //! `--history`, config errors or any stderr text. Each check also asserts that the finding
 //! was made (a run that finds nothing would pass trivially).
 
-
 use std::path::Path;
 use std::process::Command;
 

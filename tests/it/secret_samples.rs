@@ -25,7 +25,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-
 /// Cases where mlcheck's answer differs from the expectation, on purpose: (rule, label).
 const KNOWN: &[(&str, &str, &str)] = &[
     (
