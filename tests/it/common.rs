@@ -2,7 +2,7 @@
 //! (Not every module uses every helper.)
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// Run `mlcheck` in `cwd` with a neutral environment: colour off, no format from the
@@ -127,4 +127,46 @@ pub fn check_json(cwd: &Path, args: &[&str]) -> Vec<serde_json::Value> {
     );
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)))
+}
+
+// ---- Files on disk -----------------------------------------------------------------------
+
+/// `../shared/corpus` (real notebooks), or `None`, with a note, when it is absent (as in a
+/// fresh clone; CI always has it).
+pub fn corpus() -> Option<PathBuf> {
+    let p = root().join("../shared/corpus");
+    if p.is_dir() {
+        Some(p)
+    } else {
+        eprintln!("../shared/corpus is absent: skipping the corpus tests");
+        None
+    }
+}
+
+/// Every file under `dir`, recursively, sorted; unreadable folders are skipped.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for p in entries.flatten().map(|e| e.path()) {
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Every notebook (`*.ipynb`) under `dir`, sorted.
+pub fn notebooks_under(dir: &Path) -> Vec<PathBuf> {
+    files_under(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "ipynb"))
+        .collect()
 }

@@ -8,32 +8,12 @@ use std::path::{Path, PathBuf};
 use mlcheck::pipeline::check_paths;
 use mlcheck::settings::Settings;
 
-fn corpus() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("../shared/corpus is absent: skipping the corpus tests");
-        None
-    }
-}
-
-fn notebooks(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            notebooks(&path, out);
-        } else if path.extension().is_some_and(|e| e == "ipynb") {
-            out.push(path);
-        }
-    }
-}
+use crate::common::{corpus, notebooks_under};
 
 #[test]
 fn corpus_figures_match_an_independent_count() {
     let Some(corpus) = corpus() else { return };
-    let mut files = Vec::new();
-    notebooks(&corpus, &mut files);
+    let files = notebooks_under(&corpus);
     assert!(files.len() >= 300);
 
     // Independent: serde_json, the definitions in the issue and in nbstripout.
@@ -140,8 +120,7 @@ fn corpus_figures_match_an_independent_count() {
 #[test]
 fn corpus_cell_maps_round_trip() {
     let Some(corpus) = corpus() else { return };
-    let mut files = Vec::new();
-    notebooks(&corpus, &mut files);
+    let files = notebooks_under(&corpus);
     for f in files.iter().step_by(5) {
         let text = std::fs::read_to_string(f).unwrap();
         let nb = mlcheck::source::Notebook::parse(&text).unwrap();

@@ -6,7 +6,7 @@ use mlcheck::pipeline::{check_source, read_source};
 use mlcheck::registry::rule;
 use mlcheck::settings::Settings;
 
-use crate::common::findings;
+use crate::common::{files_under, findings};
 
 #[test]
 fn nb000_invalid_notebook() {
@@ -177,7 +177,7 @@ fn nb002_nb003_agree_with_the_stripper() {
     let corpus = manifest.join("../shared/corpus");
     if corpus.is_dir() {
         let mut n = 0;
-        for entry in walk(&corpus) {
+        for entry in files_under(&corpus) {
             if entry.extension().is_some_and(|e| e == "ipynb") && n < 120 {
                 paths.push(entry);
                 n += 1;
@@ -299,27 +299,6 @@ fn nb002_nb003_agree_with_the_stripper() {
         }
     }
     assert!(compared > 100, "only {compared} comparisons");
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-        entries.sort();
-        for p in entries {
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// `check` and `fix --strip-outputs` read JSON with one nesting limit: a notebook nested

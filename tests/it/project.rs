@@ -11,6 +11,8 @@ use mlcheck::registry::RuleMeta;
 use mlcheck::rules::project::{RULES, check_project};
 use mlcheck::settings::Settings;
 
+use crate::common::files_under;
+
 /// `mlcheck check --select <select> --output-format json .` in `dir`: the findings.
 fn check_json(dir: &Path, select: &str) -> Vec<serde_json::Value> {
     crate::common::check_json(dir, &["--select", select, "."])
@@ -20,23 +22,9 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/project")
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
-
 fn run(root: &Path, rules: &[&'static RuleMeta]) -> Vec<Diagnostic> {
     let mut files = Vec::new();
-    walk(root, &mut files);
+    files.extend(files_under(root));
     files.sort();
     let mut settings = Settings::with_rules(rules);
     // A fixture with an `mlcheck.toml` stands for a repository root (ENV001 needs one).
@@ -244,19 +232,17 @@ fn findings_carry_help_and_disagreements_label_both_files() {
 fn nothing_runs_when_no_project_rule_is_selected() {
     let root = fixtures().join("PRJ001_invalid_yaml");
     let mut files = Vec::new();
-    walk(&root, &mut files);
+    files.extend(files_under(&root));
     let (diags, _) = check_project(&root, &files, &Settings::with_rules(&[]));
     assert!(diags.is_empty());
 }
 
 #[test]
 fn corpus_mlflow_example() {
-    let root =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/mlflow__mlflow-example");
-    if !root.exists() {
-        eprintln!("skipping: ../shared/corpus is absent");
+    let Some(corpus) = crate::common::corpus() else {
         return;
-    }
+    };
+    let root = corpus.join("mlflow__mlflow-example");
     let rules: Vec<_> = RULES
         .iter()
         .copied()
@@ -271,7 +257,7 @@ fn corpus_mlflow_example() {
 fn import_map_and_first_party_options_change_the_verdict() {
     let root = fixtures().join("ENV014_unmapped");
     let mut files = Vec::new();
-    walk(&root, &mut files);
+    files.extend(files_under(&root));
     let rules = rules_for("ENV014");
     let (diags, _) = check_project(&root, &files, &Settings::with_rules(&rules));
     let d = diags.iter().find(|d| d.rule.code == "ENV014").unwrap();
@@ -308,7 +294,7 @@ fn nested_mlprojects_are_separate_projects() {
     // project, so checking the parent must not report their files.
     let root = fixtures();
     let mut files = Vec::new();
-    walk(&root, &mut files);
+    files.extend(files_under(&root));
     let (diags, _) = check_project(&root, &files, &Settings::with_rules(&rules_for("PRJ016")));
     assert!(
         diags
@@ -506,7 +492,7 @@ fn copy_fixture(name: &str) -> tempfile::TempDir {
     let src = fixtures().join(name);
     let dir = tempfile::tempdir().unwrap();
     let mut files = Vec::new();
-    walk(&src, &mut files);
+    files.extend(files_under(&src));
     for f in files {
         let to = dir.path().join(f.strip_prefix(&src).unwrap());
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();

@@ -234,11 +234,9 @@ fn no_panic_on_hostile_cells() {
 /// Runs over `../shared/corpus` when present: no panic, and counts for the notes.
 #[test]
 fn corpus_smoke() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if !corpus.is_dir() {
-        eprintln!("skipping: {} not found", corpus.display());
+    let Some(corpus) = crate::common::corpus() else {
         return;
-    }
+    };
     let settings = Settings::with_rules(&[&USED_BEFORE_DEFINED, &SYNTAX_ERROR]);
     let mut files = 0;
     for entry in ignore::WalkBuilder::new(&corpus).build().flatten() {

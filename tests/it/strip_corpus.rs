@@ -1,33 +1,14 @@
 //! Every notebook of `../shared/corpus` strips without error, to valid JSON, idempotently
 //! (skipped when the corpus is absent). The corpus is only read.
 
-use std::path::{Path, PathBuf};
-
 use mlcheck::strip::{Options, strip_notebook};
 
-fn notebooks(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            notebooks(&path, out);
-        } else if path.extension().is_some_and(|e| e == "ipynb") {
-            out.push(path);
-        }
-    }
-}
+use crate::common::{corpus, notebooks_under};
 
 #[test]
 fn corpus_strips_to_valid_json_idempotently() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if !corpus.is_dir() {
-        eprintln!("skipped: {} is absent", corpus.display());
-        return;
-    }
-    let mut files = Vec::new();
-    notebooks(&corpus, &mut files);
+    let Some(corpus) = corpus() else { return };
+    let files = notebooks_under(&corpus);
     assert!(!files.is_empty());
     let option_sets = [
         Options::default(),
