@@ -177,7 +177,7 @@ pub fn report(
                 Ok(()) => {}
                 // A closed pipe (`mlcheck check | head`) is not an error worth a message.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(e) => return Err(e.into()),
+                Err(e) => return Err(crate::Error::stdout(e)),
             }
             let _ = out.flush();
         }

@@ -203,7 +203,10 @@ pub fn run(args: FixArgs) -> Result<ExitStatus> {
 /// never stores an empty blob).
 fn run_stdin(opts: &Options, mode: Mode) -> Result<ExitStatus> {
     let mut bytes = Vec::new();
-    std::io::stdin().lock().read_to_end(&mut bytes)?;
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .map_err(|e| crate::Error::msg(format!("reading standard input: {e}")))?;
     let text = match std::str::from_utf8(&bytes) {
         Ok(t) => t,
         Err(_) => {
@@ -240,7 +243,7 @@ fn run_stdin(opts: &Options, mode: Mode) -> Result<ExitStatus> {
     match result.and_then(|()| out.flush()) {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(crate::Error::stdout(e)),
     }
     Ok(if mode != Mode::Write && outcome.changed {
         ExitStatus::Failure

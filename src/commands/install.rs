@@ -36,7 +36,7 @@ pub const HOOK_MARKER: &str = "# mlcheck-hook: written by `mlcheck install --hoo
 
 pub fn run_install(args: InstallArgs) -> Result<ExitStatus> {
     let scope = scope(&args);
-    let cwd = std::env::current_dir()?;
+    let cwd = std::env::current_dir().map_err(crate::Error::current_dir)?;
     if args.status {
         return status(&args, scope, &cwd);
     }
@@ -109,7 +109,7 @@ pub fn run_install(args: InstallArgs) -> Result<ExitStatus> {
 
 pub fn run_uninstall(args: InstallArgs) -> Result<ExitStatus> {
     let scope = scope(&args);
-    let cwd = std::env::current_dir()?;
+    let cwd = std::env::current_dir().map_err(crate::Error::current_dir)?;
     let repo = match scope {
         Scope::Local => Some(git::open_repo(&cwd)?),
         _ => git::open_repo(&cwd).ok(),
@@ -137,7 +137,7 @@ pub fn run_uninstall(args: InstallArgs) -> Result<ExitStatus> {
     {
         let hook = git::hooks_dir(repo)?.join("pre-commit");
         if is_own_hook(&hook) {
-            fs::remove_file(&hook)?;
+            fs::remove_file(&hook).map_err(|e| crate::Error::io(&hook, e))?;
             removed.push(format!("the pre-commit hook {}", hook.display()));
         }
     }
@@ -508,7 +508,8 @@ fn install_hook(repo: &Repository, exe: &Path, force: bool) -> Result<PathBuf> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(&hook, fs::Permissions::from_mode(0o755))?;
+        fs::set_permissions(&hook, fs::Permissions::from_mode(0o755))
+            .map_err(|e| crate::Error::io(&hook, e))?;
     }
     Ok(hook)
 }

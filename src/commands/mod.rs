@@ -52,7 +52,9 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
             clap_complete::generate(shell, &mut cmd, "mlcheck", &mut script);
             use std::io::Write;
             match std::io::stdout().lock().write_all(&script) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(crate::Error::stdout(e))
+                }
                 _ => Ok(ExitStatus::Success),
             }
         }

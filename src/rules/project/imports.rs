@@ -34,11 +34,18 @@ pub struct ImportMap {
     pub provides: BTreeMap<String, Vec<String>>,
 }
 
-/// The built-in table, parsed once.
+const BUILTIN_MAP: &str = include_str!("../../../rules/import_map.toml");
+
+/// The built-in table, parsed once. It is data shipped in the binary and checked by a unit
+/// test, so a broken table fails the build's tests, never a user's run; should it fail all
+/// the same, the table is empty (every import then counts as unmapped) and stderr says why.
 pub fn builtin() -> &'static ImportMap {
     static MAP: OnceLock<ImportMap> = OnceLock::new();
     MAP.get_or_init(|| {
-        toml::from_str(include_str!("../../../rules/import_map.toml")).unwrap_or_default()
+        toml::from_str(BUILTIN_MAP).unwrap_or_else(|e| {
+            eprintln!("mlcheck: internal error: rules/import_map.toml: {e}");
+            ImportMap::default()
+        })
     })
 }
 
@@ -793,6 +800,15 @@ pub fn satisfied(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shipped import map parses and is not empty (it never silently becomes empty).
+    #[test]
+    fn the_shipped_import_map_loads() {
+        let map: ImportMap = toml::from_str(BUILTIN_MAP).expect("rules/import_map.toml parses");
+        assert!(map.imports.len() > 50, "{} imports", map.imports.len());
+        assert!(!map.conda.is_empty());
+        assert_eq!(map.imports.get("sklearn"), Some(&vec!["scikit-learn".to_string()]));
+    }
 
     #[test]
     fn reads_imports_from_the_parse_and_skips_optional_ones() {
