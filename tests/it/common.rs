@@ -1,9 +1,23 @@
-//! Helpers shared by the integration tests that drive the `mlcheck` binary and `git`.
-//! (Not every module uses every helper.)
-#![allow(dead_code)]
+//! The harness shared by the integration tests:
+//!
+//! - the fixture harness, in process: [`findings`] runs one rule on one fixture and prints
+//!   each finding with its place; [`diagnostics`] / [`diagnostics_with`] return the findings
+//!   of a set of rules or of whole [`Settings`]; [`load`] reads a file as `check` does;
+//! - the binary as a user runs it: [`mlcheck`] / [`mlcheck_env`] (a neutral environment),
+//!   [`check_json`] (the findings of `check --output-format json`), and [`git`];
+//! - files on disk: [`root`], [`corpus`], [`files_under`], [`notebooks_under`].
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::Arc;
+
+use mlcheck::diagnostic::Diagnostic;
+use mlcheck::pipeline::{check_source, read_source};
+use mlcheck::registry::{RuleMeta, rule};
+use mlcheck::settings::Settings;
+use mlcheck::source::{CellPart, SourceFile};
+
+// ---- The binary and git, as a user runs them ---------------------------------------------
 
 /// Run `mlcheck` in `cwd` with a neutral environment: colour off, no format from the
 /// environment, not under pre-commit or GitHub Actions.
@@ -50,14 +64,6 @@ pub fn git(dir: &Path, args: &[&str]) {
 }
 
 // ---- The fixture harness: one file through the rules, in process -------------------------
-
-use std::sync::Arc;
-
-use mlcheck::diagnostic::Diagnostic;
-use mlcheck::pipeline::{check_source, read_source};
-use mlcheck::registry::{RuleMeta, rule};
-use mlcheck::settings::Settings;
-use mlcheck::source::{CellPart, SourceFile};
 
 /// The repository root: `fixtures/`, `rules/` and `docs/` are under it.
 pub fn root() -> &'static Path {
@@ -110,8 +116,6 @@ pub fn place(d: &Diagnostic) -> String {
         None => format!("{}:{}", loc.raw.line, loc.raw.column),
     }
 }
-
-// ---- The CLI harness: `mlcheck check` as a user runs it -----------------------------------
 
 /// `mlcheck check --output-format json <args…>` in `cwd`: the findings. Panics when the run
 /// is an error (exit 2) or the output is not JSON.
