@@ -12,7 +12,7 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 commits="${COMMITS:-3000}"
 runs="${RUNS:-5}"
 repo="${TMPDIR:-/tmp}/mlcheck-bench-history-$commits"
-cargo build -q --release --manifest-path "$here/Cargo.toml"
+if [ -z "${MLCHECK:-}" ]; then cargo build -q --release --manifest-path "$here/Cargo.toml"; fi
 mlcheck="${MLCHECK:-$here/target/release/mlcheck}"
 
 if [ ! -d "$repo/.git" ]; then
