@@ -6,16 +6,21 @@
 #
 # usage: bench/scale/startup.sh [NOTEBOOK]
 # env:   N (calls per round, default 200)  ROUNDS (default 5)
-#        MLCHECK (default target/release/mlcheck)
+#        MLCHECK (default target/release/mlcheck; several paths separated by spaces compare
+#        builds side by side, e.g. the binary and an `objcopy --strip-debug` copy)
 #        NBSTRIPOUT_FAST (path to nbstripout-fast; default: on PATH, else the row is skipped;
 #        `python3 -m venv V && V/bin/pip install nbstripout-fast==1.1.2` installs it)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
-nb="${1:-$(ls "$here"/../shared/corpus/*/*.ipynb | head -1)}"
+first=("$here"/../shared/corpus/*/*.ipynb)
+nb="${1:-${first[0]}}"
 n="${N:-200}"; rounds="${ROUNDS:-5}"
-mlcheck="${MLCHECK:-$here/target/release/mlcheck}"
 nbf="${NBSTRIPOUT_FAST:-$(command -v nbstripout-fast || true)}"
-rows=("cat|cat" "mlcheck --version|$mlcheck --version" "mlcheck fix --strip-outputs -|$mlcheck fix --strip-outputs -")
+rows=("cat|cat")
+for mlcheck in ${MLCHECK:-$here/target/release/mlcheck}; do
+  tag=""; [ -z "${MLCHECK:-}" ] || [ "$(echo $MLCHECK | wc -w)" -eq 1 ] || tag=" ($(basename "$mlcheck"))"
+  rows+=("mlcheck --version$tag|$mlcheck --version" "mlcheck fix --strip-outputs -$tag|$mlcheck fix --strip-outputs -")
+done
 [ -n "$nbf" ] && rows+=("nbstripout-fast|$nbf")
 
 per_call_ms() { # $1 = command; prints ms per call over $n calls
