@@ -172,6 +172,7 @@ fn collect_blobs(
         // An empty repository has no history to scan.
         return Ok(Vec::new());
     }
+    let mut since_tree = None;
     if let Some(rev) = since {
         let obj = repo
             .revparse_single(rev)
@@ -181,48 +182,33 @@ fn collect_blobs(
             .map_err(|e| git_err(&format!("`--since {rev}` is not a commit"), e))?;
         walk.hide(commit.id())
             .map_err(|e| git_err(&format!("`--since {rev}`"), e))?;
+        since_tree = Some(commit.tree_id());
     }
-    let mut seen: HashSet<Oid> = HashSet::new();
+    let mut seen = Seen::default();
+    if let Some(tree) = since_tree {
+        // What REV already holds is not new after it.
+        seen.new_blobs(repo, tree, |_, _| {})
+            .map_err(|e| git_err(&format!("cannot read the tree of `--since {tree}`"), e))?;
+    }
     let mut out = Vec::new();
     let mut commits = 0usize;
-    let mut prev_tree: Option<(Oid, git2::Tree)> = None;
     for oid in walk {
         let oid = oid.map_err(|e| git_err("cannot walk history", e))?;
         let commit = repo
             .find_commit(oid)
             .map_err(|e| git_err(&format!("cannot read commit {oid}"), e))?;
-        let tree = commit
-            .tree()
-            .map_err(|e| git_err(&format!("cannot read the tree of {oid}"), e))?;
-        // In this order a commit's first parent is most often the commit just walked: its
-        // tree is reused rather than read again (libgit2's object cache is off).
-        let parent_tree = match (commit.parent_id(0), prev_tree.take()) {
-            (Ok(parent), Some((prev, tree))) if prev == parent => Some(tree),
-            (Ok(parent), _) => repo.find_commit(parent).and_then(|p| p.tree()).ok(),
-            (Err(_), _) => None,
-        };
-        let diff = repo
-            .diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None)
-            .map_err(|e| git_err(&format!("cannot diff commit {oid}"), e))?;
         let time = commit.author().when().seconds();
-        for delta in diff.deltas() {
-            let new = delta.new_file();
-            let id = new.id();
-            if id.is_zero() || !seen.insert(id) {
-                continue;
+        seen.new_blobs(repo, commit.tree_id(), |blob, path| {
+            if SourceKind::from_path(&path).is_some() {
+                out.push(BlobAt {
+                    blob,
+                    path,
+                    commit: oid,
+                    time,
+                });
             }
-            let Some(path) = new.path() else { continue };
-            if SourceKind::from_path(path).is_none() {
-                continue;
-            }
-            out.push(BlobAt {
-                blob: id,
-                path: path.to_path_buf(),
-                commit: oid,
-                time,
-            });
-        }
-        prev_tree = Some((oid, tree));
+        })
+        .map_err(|e| git_err(&format!("cannot read the tree of {oid}"), e))?;
         commits += 1;
         if progress && commits.is_multiple_of(500) {
             let _ = write!(
@@ -236,6 +222,62 @@ fn collect_blobs(
         let _ = writeln!(std::io::stderr());
     }
     Ok(out)
+}
+
+/// The trees and blobs already met, like `git rev-list --objects`: a tree met before holds
+/// only blobs met before, so each commit costs only what it changed. (A tree diff against
+/// the first parent found the same blobs at twice the cost: diff machinery, a config
+/// snapshot per commit, both sides of every changed directory read.)
+#[derive(Default)]
+struct Seen {
+    trees: HashSet<Oid>,
+    blobs: HashSet<Oid>,
+}
+
+impl Seen {
+    /// Calls `found(blob, path)` for each blob under `tree` not met before (depth first).
+    /// A blob counts as met at its first path, whatever its kind (as before).
+    fn new_blobs(
+        &mut self,
+        repo: &Repository,
+        tree: Oid,
+        mut found: impl FnMut(Oid, PathBuf),
+    ) -> Result<(), git2::Error> {
+        if !self.trees.insert(tree) {
+            return Ok(());
+        }
+        let mut stack = vec![(tree, PathBuf::new())];
+        while let Some((id, dir)) = stack.pop() {
+            let tree = repo.find_tree(id)?;
+            for entry in tree.iter() {
+                let Some(name) = entry_name(&entry) else {
+                    continue;
+                };
+                match entry.kind() {
+                    Some(git2::ObjectType::Tree) if self.trees.insert(entry.id()) => {
+                        stack.push((entry.id(), dir.join(name)));
+                    }
+                    Some(git2::ObjectType::Blob) if self.blobs.insert(entry.id()) => {
+                        found(entry.id(), dir.join(name));
+                    }
+                    // Trees and blobs met before, submodules (commits of another repository).
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(unix)]
+fn entry_name<'a>(entry: &'a git2::TreeEntry<'_>) -> Option<&'a Path> {
+    use std::os::unix::ffi::OsStrExt;
+    Some(Path::new(std::ffi::OsStr::from_bytes(entry.name_bytes())))
+}
+
+#[cfg(not(unix))]
+fn entry_name<'a>(entry: &'a git2::TreeEntry<'_>) -> Option<&'a Path> {
+    entry.name().map(Path::new)
 }
 
 fn scan_blob(
