@@ -84,7 +84,9 @@ def main():
             continue
         ours_dir = os.path.join(work, name, "mlcheck")
         shutil.rmtree(os.path.join(work, name), ignore_errors=True)
-        shutil.copytree(corpus, ours_dir)
+        # Contents only, not modes: the shared corpus is read-only (0444), and `fix` refuses
+        # to rewrite a read-only notebook.
+        shutil.copytree(corpus, ours_dir, copy_function=shutil.copyfile)
         subprocess.run([mlcheck, "fix", "--strip-outputs", "-q", *mlcheck_args(c), ours_dir])
         same_inplace = same_filter = 0
         diffs = []

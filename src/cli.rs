@@ -42,14 +42,41 @@ pub enum Command {
     Uninstall(InstallArgs),
     /// Print the modules each Python file and notebook imports.
     Imports(ImportsArgs),
+    /// Write a commented config file and print the pre-commit and CI snippets.
+    Init(InitArgs),
+    /// Print a shell completion script (`mlcheck completions bash > ~/.local/share/bash-completion/completions/mlcheck`).
+    Completions {
+        /// The shell: bash, zsh, fish, powershell or elvish.
+        shell: clap_complete::Shell,
+    },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
+    #[default]
     Human,
+    Concise,
     Json,
     Sarif,
     Github,
+}
+
+/// `--fail-on`: findings of this severity or worse make `check` exit 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+impl From<FailOn> for crate::diagnostic::Severity {
+    fn from(value: FailOn) -> Self {
+        match value {
+            FailOn::Error => Self::Error,
+            FailOn::Warning => Self::Warning,
+            FailOn::Info => Self::Info,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -61,7 +88,7 @@ pub enum ListFormat {
 /// Options that choose rules and read config: shared by `check` and `baseline`.
 #[derive(Clone, Debug, Default, Args)]
 pub struct SelectionArgs {
-    /// Rules to enable (codes, prefixes such as `NB` or `NB00`, or names), replacing the defaults.
+    /// Rules to enable (codes, prefixes such as `NB`, or names), replacing the defaults.
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     pub select: Vec<String>,
     /// Rules to enable on top of the selection.
@@ -73,10 +100,10 @@ pub struct SelectionArgs {
     /// Use this config file instead of searching for one.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Glob patterns of paths to skip, on top of the config's `exclude`.
+    /// Globs of paths to skip, on top of the config's `exclude`.
     #[arg(long, value_delimiter = ',', value_name = "GLOB")]
     pub extend_exclude: Vec<String>,
-    /// Apply excludes to files named on the command line too (for pre-commit).
+    /// Apply excludes to files named on the command line too (pre-commit).
     #[arg(long)]
     pub force_exclude: bool,
 }
@@ -88,32 +115,38 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub selection: SelectionArgs,
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human, env = "MLCHECK_OUTPUT_FORMAT")]
+    /// How to report: human (code frames), concise (one line each), json, sarif, github.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human, env = "MLCHECK_OUTPUT_FORMAT",
+          value_name = "FORMAT", hide_possible_values = true)]
     pub output_format: OutputFormat,
     /// Exit 0 even when there are findings.
     #[arg(long)]
     pub exit_zero: bool,
+    /// The least severe finding that fails the run (config `fail-on`; default: warning).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+    /// Apply the available fixes (strip notebook outputs), then report what is left.
+    #[arg(long, conflicts_with_all = ["staged", "history"])]
+    pub fix: bool,
     /// Print findings only, no summary.
     #[arg(short, long)]
     pub quiet: bool,
-    /// Never colour the output (also: the `NO_COLOR` environment variable).
+    /// Never colour the output (also `NO_COLOR`).
     #[arg(long)]
     pub no_color: bool,
     /// Print a count of findings per rule instead of the findings.
     #[arg(long)]
     pub statistics: bool,
-    /// Write the report to this file instead of standard output (e.g. `mlcheck.sarif`
-    /// for code scanning); it is replaced whole, never left half-written.
+    /// Write the report to this file (e.g. `mlcheck.sarif`), replaced whole.
     #[arg(short, long, value_name = "FILE")]
     pub output_file: Option<PathBuf>,
     /// Hide findings recorded in this baseline file.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// Check what is staged in git (the index), not the working tree. Project rules
-    /// (MLproject, environment files) read the projects of the staged files from the tree.
+    /// Check what is staged in git (the index), not the working tree.
     #[arg(long)]
     pub staged: bool,
-    /// Scan every commit of the git history (every branch and tag) for secrets.
+    /// Scan every commit of every branch and tag for secrets.
     #[arg(long)]
     pub history: bool,
     /// With `--history`: only commits after this revision.
@@ -121,7 +154,7 @@ pub struct CheckArgs {
     pub since: Option<String>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct FixArgs {
     /// Notebooks or directories; `-` reads a notebook on stdin and writes it to stdout.
     #[arg(value_name = "PATH")]
@@ -226,4 +259,14 @@ pub struct ImportsArgs {
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub output_format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The repository folder (default: the current directory).
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Replace an existing mlcheck config.
+    #[arg(long)]
+    pub force: bool,
 }

@@ -32,6 +32,8 @@ pub struct RawConfig {
     pub force_exclude: Option<bool>,
     pub severity: Option<BTreeMap<Spanned<String>, Severity>>,
     pub baseline: Option<PathBuf>,
+    /// The least severe finding that fails `check` (`--fail-on` beats it).
+    pub fail_on: Option<Severity>,
     pub notebook: Option<rules::notebook::Options>,
     pub secrets: Option<rules::secrets::Options>,
     pub paths: Option<rules::paths::Options>,
@@ -106,11 +108,12 @@ pub fn load_config(path: &Path) -> Result<LoadedConfig, Error> {
         toml::from_str::<RawConfig>(&text)
     }
     .map_err(|e| {
-        Error::msg(format!(
+        // The parser quotes the offending key or value (twice): never a secret whole.
+        Error::msg(crate::rules::secrets::redact::mask_message(&format!(
             "invalid config file {}: {}",
             path.display(),
             e.to_string().trim_end()
-        ))
+        )))
     })?;
     Ok(LoadedConfig {
         path: path.to_path_buf(),
@@ -245,18 +248,20 @@ pub fn settings_from(
             .push((matcher, rules.iter().map(|r| r.code).collect()));
     }
 
-    let mut excludes = globset::GlobSetBuilder::new();
-    let mut add_glob = |g: &str, at: String| -> Result<(), Error> {
+    // Compiled once, in time linear in their number (a config may list tens of thousands:
+    // `GlobList`). Where a glob sits in the file is worked out only for an error message.
+    let mut excludes = Vec::new();
+    let mut add_glob = |g: &str, at: &dyn Fn() -> String| -> Result<(), Error> {
         let glob = globset::GlobBuilder::new(g)
             .literal_separator(false)
             .build()
-            .map_err(|e| Error::msg(format!("{at}: invalid glob `{g}`: {e}")))?;
-        excludes.add(glob);
+            .map_err(|e| Error::msg(format!("{}: invalid glob `{g}`: {e}", at())))?;
+        excludes.push(glob);
         // `dir` also excludes everything below it.
         if !g.ends_with("/**")
             && let Ok(glob) = globset::Glob::new(&format!("{}/**", g.trim_end_matches('/')))
         {
-            excludes.add(glob);
+            excludes.push(glob);
         }
         Ok(())
     };
@@ -266,13 +271,12 @@ pub fn settings_from(
         .flatten()
         .chain(raw.extend_exclude.iter().flatten())
     {
-        add_glob(g.get_ref(), where_(g.span(), "exclude"))?;
+        add_glob(g.get_ref(), &|| where_(g.span(), "exclude"))?;
     }
     for g in &args.extend_exclude {
-        add_glob(g, "--extend-exclude".into())?;
+        add_glob(g, &|| "--extend-exclude".into())?;
     }
-    settings.exclude = excludes
-        .build()
+    settings.exclude = crate::settings::GlobList::build(excludes)
         .map_err(|e| Error::msg(format!("invalid exclude globs: {e}")))?;
     settings.force_exclude = args.force_exclude || raw.force_exclude.unwrap_or(false);
 
@@ -287,6 +291,9 @@ pub fn settings_from(
         }
     }
     settings.baseline = raw.baseline.as_ref().map(|b| settings.root.join(b));
+    if let Some(sev) = raw.fail_on {
+        settings.fail_on = sev;
+    }
     if let Some(o) = &raw.notebook {
         settings.notebook = o.clone();
     }

@@ -167,8 +167,10 @@ impl Diagnostic {
     }
 }
 
-/// A file that could not be checked, or not in full (unreadable, not a notebook's UTF-8,
-/// text read with its invalid bytes replaced …). Reported on stderr; makes the exit code 2.
+/// A path that could not be handled: for `check`, a named path that does not exist or a
+/// git blob that cannot be read (a file that cannot be fully read is an `MLC001`/`MLC002`
+/// finding instead); for `fix`, a notebook refused or not stripped. Reported on stderr;
+/// makes the exit code 2.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FileError {
     pub path: PathBuf,
@@ -177,6 +179,8 @@ pub struct FileError {
 
 impl std::fmt::Display for FileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.message)
+        // Never a secret in a file or folder name printed whole.
+        let path = crate::rules::secrets::redact::mask_path(&self.path);
+        write!(f, "{}: {}", path.display(), self.message)
     }
 }

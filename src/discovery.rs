@@ -3,8 +3,11 @@
 //! the command line are always checked unless `--force-exclude` applies (pre-commit passes
 //! names explicitly: typos#347).
 //!
-//! Promises: symlinks are never followed while walking (so nothing outside the tree is
-//! read, and a symlink loop cannot hang the walk); `.git`, virtualenvs (a folder holding
+//! Promises: symlinks are never followed, walked or named (so nothing outside the tree is
+//! read, and a symlink loop cannot hang the walk) — except a named folder that is a link,
+//! which is the tree asked for and is walked: a named symlink to a file, a FIFO or device is
+//! [`Discovered::refused`] with the reason, a walked symlink is listed in
+//! [`Discovered::links`] (`fix` says it left it alone); `.git`, virtualenvs (a folder holding
 //! `pyvenv.cfg`), `node_modules`, `site-packages`, `__pycache__` and `.ipynb_checkpoints`
 //! are skipped; the result is sorted, so output order never depends on thread timing.
 
@@ -37,15 +40,23 @@ const SKIPPED_DIRS: &[&str] = &[
 pub struct Discovered {
     /// Files to check, sorted and deduplicated.
     pub files: Vec<PathBuf>,
-    /// Paths that could not be walked or do not exist.
+    /// Named paths that do not exist or cannot be looked at (bad usage: exit 2).
     pub errors: Vec<FileError>,
+    /// Paths found or named that mlcheck will not read: a named symlink or non-regular file,
+    /// a folder that could not be walked. `check` reports each as an `MLC001` finding,
+    /// `fix` as an error.
+    pub refused: Vec<FileError>,
+    /// Symlinks met while walking whose names mlcheck reads (never followed), sorted.
+    pub links: Vec<PathBuf>,
 }
 
 /// Find the files under `paths` that mlcheck reads.
 pub fn discover(paths: &[PathBuf], settings: &Settings) -> Discovered {
     let mut out = Discovered::default();
     for path in paths {
-        let meta = match std::fs::metadata(path) {
+        // `lstat`: a named symlink is refused like a walked one is skipped, so nothing
+        // outside the checked tree is ever read through it.
+        let meta = match std::fs::symlink_metadata(path) {
             Ok(m) => m,
             Err(err) => {
                 out.errors.push(FileError {
@@ -55,13 +66,22 @@ pub fn discover(paths: &[PathBuf], settings: &Settings) -> Discovered {
                 continue;
             }
         };
-        if meta.is_dir() {
+        if meta.file_type().is_symlink() && std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+            // A named folder that is a link is the tree asked for (`mlcheck check ~/proj`):
+            // walked, with no link inside it followed.
+            walk_dir(path, settings, &mut out);
+        } else if meta.file_type().is_symlink() {
+            out.refused.push(FileError {
+                path: path.clone(),
+                message: symlink_reason(path),
+            });
+        } else if meta.is_dir() {
             walk_dir(path, settings, &mut out);
         } else if !meta.is_file() {
             // A FIFO or device would block or never end: never read one.
-            out.errors.push(FileError {
+            out.refused.push(FileError {
                 path: path.clone(),
-                message: "not a regular file; skipped".into(),
+                message: NOT_REGULAR.into(),
             });
         } else if !(settings.force_exclude && is_excluded(path, path, settings)) {
             // Named explicitly: always checked. A name mlcheck does not know is read as
@@ -72,11 +92,32 @@ pub fn discover(paths: &[PathBuf], settings: &Settings) -> Discovered {
     }
     out.files.sort();
     out.files.dedup();
+    out.links.sort();
+    out.links.dedup();
+    out.refused.sort_by(|a, b| a.path.cmp(&b.path));
+    out.refused.dedup();
     out
+}
+
+/// Why a FIFO, socket or device is not read.
+pub const NOT_REGULAR: &str = "not a regular file (a FIFO, socket or device); not read";
+
+/// Why a symlink is not read: it names its target.
+pub fn symlink_reason(path: &Path) -> String {
+    match std::fs::read_link(path) {
+        Ok(target) => format!(
+            "a symbolic link (to `{}`); not followed: mlcheck never reads or writes through a link",
+            target.display()
+        ),
+        Err(_) => {
+            "a symbolic link; not followed: mlcheck never reads or writes through a link".into()
+        }
+    }
 }
 
 fn walk_dir(root: &Path, settings: &Settings, out: &mut Discovered) {
     let files = Mutex::new(Vec::new());
+    let links = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
     let root_owned = root.to_path_buf();
     let excludes = settings.exclude.clone();
@@ -94,16 +135,37 @@ fn walk_dir(root: &Path, settings: &Settings, out: &mut Discovered) {
         .build_parallel();
     walker.run(|| {
         let files = &files;
+        let links = &links;
         let errors = &errors;
         Box::new(move |result| {
             match result {
+                Ok(entry) if entry.depth() > 0 && entry.path_is_symlink() => {
+                    // Never followed (`follow_links(false)`); `fix` names what it skipped.
+                    if SourceKind::from_path(entry.path()).is_some() {
+                        links
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(entry.into_path());
+                    }
+                }
                 Ok(entry) => {
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                    if is_file && SourceKind::from_path(entry.path()).is_some() {
+                    let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                    if SourceKind::from_path(entry.path()).is_none() {
+                    } else if is_file {
                         files
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())
                             .push(entry.into_path());
+                    } else if !is_dir && entry.file_type().is_some() {
+                        // A FIFO, socket or device with a name mlcheck reads: never opened.
+                        errors
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(FileError {
+                                path: entry.into_path(),
+                                message: NOT_REGULAR.into(),
+                            });
                     }
                 }
                 Err(err) => {
@@ -113,10 +175,7 @@ fn walk_dir(root: &Path, settings: &Settings, out: &mut Discovered) {
                         .unwrap_or_else(|e| e.into_inner())
                         .push(FileError {
                             path,
-                            message: format!(
-                                "cannot walk: {}",
-                                strip_path_prefix(&err.to_string())
-                            ),
+                            message: walk_reason(&err),
                         });
                 }
             }
@@ -125,21 +184,21 @@ fn walk_dir(root: &Path, settings: &Settings, out: &mut Discovered) {
     });
     out.files
         .extend(files.into_inner().unwrap_or_else(|e| e.into_inner()));
-    out.errors
+    out.links
+        .extend(links.into_inner().unwrap_or_else(|e| e.into_inner()));
+    out.refused
         .extend(errors.into_inner().unwrap_or_else(|e| e.into_inner()));
 }
 
-fn keep_entry(entry: &DirEntry, root: &Path, excludes: &globset::GlobSet) -> bool {
+fn keep_entry(entry: &DirEntry, root: &Path, excludes: &crate::settings::GlobList) -> bool {
     if entry.depth() == 0 {
         return true;
     }
     let name = entry.file_name().to_string_lossy();
     let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
-    if is_dir {
-        if SKIPPED_DIRS.contains(&name.as_ref()) || entry.path().join("pyvenv.cfg").is_file() {
-            return false;
-        }
-    } else if entry.path_is_symlink() {
+    if is_dir
+        && (SKIPPED_DIRS.contains(&name.as_ref()) || entry.path().join("pyvenv.cfg").is_file())
+    {
         return false;
     }
     if excludes.is_empty() {
@@ -175,8 +234,13 @@ fn err_path(err: &ignore::Error) -> Option<PathBuf> {
     }
 }
 
-fn strip_path_prefix(msg: &str) -> String {
-    msg.to_string()
+/// `cannot walk: permission denied; nothing below it was checked`.
+fn walk_reason(err: &ignore::Error) -> String {
+    let what = match err.io_error() {
+        Some(e) => io_reason(e),
+        None => err.to_string(),
+    };
+    format!("cannot walk: {what}; nothing below it was checked")
 }
 
 /// A short human reason for an I/O error ("no such file or directory").

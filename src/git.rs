@@ -247,7 +247,7 @@ pub fn staged_sources_for_check(
     paths: &[PathBuf],
     settings: &crate::settings::Settings,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, crate::Error> {
-    let cwd = std::env::current_dir()?;
+    let cwd = std::env::current_dir().map_err(crate::Error::current_dir)?;
     let repo = open_repo(&cwd)?;
     let root = workdir(&repo)?;
     let root = std::fs::canonicalize(&root).unwrap_or(root);

@@ -309,7 +309,13 @@ fn scan_blob(
             d.message = format!("{} (committed in {short} on {date})", d.message);
             d.with_property("commit", commit.clone())
                 .with_property("author_date", date.clone())
-                .with_property("path", crate::source::path_slash(&item.path))
+                .with_property(
+                    "path",
+                    // Never a secret in a file or folder name printed whole.
+                    crate::rules::secrets::redact::mask_name(&crate::source::path_slash(
+                        &item.path,
+                    )),
+                )
         })
         .collect())
 }

@@ -53,6 +53,9 @@ pub struct Import {
     pub optional: bool,
     /// From `importlib.import_module("…")` or `__import__("…")`.
     pub dynamic: bool,
+    /// Under `if TYPE_CHECKING:`: never imported at run time.
+    #[serde(skip)]
+    pub type_checking: bool,
 }
 
 /// Where a module comes from.
@@ -77,7 +80,14 @@ impl ImportKind {
 /// The imports of a `.py` file or a notebook, in source order (one entry per imported
 /// module per statement). Parses the file; other kinds of file give an empty list.
 pub fn imports_of(file: &SourceFile) -> Vec<Import> {
-    imports_in(file, &ParsedFile::parse(file))
+    let needs = crate::source::python::Needs {
+        names: false,
+        strings: crate::source::python::StringNeeds::None,
+        status: false,
+        imports: true,
+        calls: false,
+    };
+    imports_in(file, &ParsedFile::parse_with(file, needs))
 }
 
 /// Like [`imports_of`], from an already parsed file (e.g. the one a rule check shares via
@@ -102,6 +112,7 @@ pub fn imports_in(file: &SourceFile, parsed: &ParsedFile) -> Vec<Import> {
                 range: parsed.to_raw(file, unit, imp.range),
                 optional: imp.optional,
                 dynamic: imp.dynamic,
+                type_checking: imp.type_checking,
             });
         }
     }

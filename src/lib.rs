@@ -39,6 +39,7 @@ pub mod discovery;
 pub mod docs;
 pub mod history;
 pub mod pipeline;
+pub mod project;
 pub mod suppress;
 
 /// A whole-command error: a message, shown as `mlcheck: error: …`, exit 2.
@@ -59,8 +60,19 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-impl From<std::io::Error> for Error {
-    fn from(err: std::io::Error) -> Self {
-        Self(err.to_string())
+impl Error {
+    /// An I/O error with the path it concerns (no bare `io::Error` reaches the user).
+    pub fn io(path: &std::path::Path, err: std::io::Error) -> Self {
+        Self(format!("{}: {err}", path.display()))
+    }
+
+    /// A failed write of the report to standard output.
+    pub fn stdout(err: std::io::Error) -> Self {
+        Self(format!("writing to standard output: {err}"))
+    }
+
+    /// The working directory cannot be read (deleted under the process, no permission).
+    pub fn current_dir(err: std::io::Error) -> Self {
+        Self(format!("the current directory: {err}"))
     }
 }

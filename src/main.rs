@@ -41,7 +41,9 @@ fn main() -> ExitCode {
     match mlcheck::commands::run(cli) {
         Ok(status) => status.into(),
         Err(err) => {
-            eprintln!("mlcheck: error: {err:#}");
+            // An error may quote a file name or a config value: never a secret whole.
+            let text = mlcheck::rules::secrets::redact::mask_message(&format!("{err:#}"));
+            eprintln!("mlcheck: error: {text}");
             mlcheck::commands::ExitStatus::Error.into()
         }
     }

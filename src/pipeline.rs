@@ -1,8 +1,10 @@
 //! The check pipeline: discover → read → per-file rules (in parallel) → project rules (once
 //! per project) → suppressions → sorted diagnostics.
 //!
-//! Bad input never stops the run: an unreadable file becomes a [`FileError`] (exit 2), a
-//! broken notebook becomes an `NB000` finding, and every other file is still checked.
+//! Bad input never stops the run: a file that cannot be read (permission denied, a named
+//! symlink or FIFO, too large) is an `MLC001` finding, text that is not UTF-8 an `MLC002`
+//! finding, a broken notebook an `NB000` finding, and every other file is still checked.
+//! Only a named path that does not exist is a [`FileError`] (bad usage, exit 2).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -90,6 +92,13 @@ pub fn check_paths_with<T: Item>(
         errors: found.errors,
         ..Outcome::default()
     };
+    // Named symlinks and FIFOs, folders that could not be walked: never read, reported.
+    let refused: Vec<_> = found
+        .refused
+        .into_iter()
+        .map(|e| check_loaded(Err(e), settings, resolve))
+        .collect();
+    outcome.absorb(refused);
     // What project rules read of code files is taken while the per-file stage has them.
     let facts = rules::project::RULES
         .iter()
@@ -128,7 +137,10 @@ pub fn check_paths_with<T: Item>(
 }
 
 /// Run the project rules (`PRJ`, `ENV`) once per project the checked `paths` belong to;
-/// `files` are those discovered under `paths`.
+/// `files` are those discovered under `paths`. Each file goes to the nearest project root
+/// among its ancestors (one walk up per file against a set of roots: linear in the number
+/// of files), and the projects are checked in parallel. Only findings located inside the
+/// checked folders are kept: a project may read files above them for context.
 fn check_projects<T: Item>(
     paths: &[PathBuf],
     files: &[PathBuf],
@@ -140,25 +152,104 @@ fn check_projects<T: Item>(
     if !rules::project::RULES.iter().any(|r| settings.enabled(r)) {
         return;
     }
-    for root in project_roots(paths, files, settings) {
-        let project_files = if paths.iter().any(|p| p.is_dir() && root.starts_with(p)) {
-            files
-                .iter()
-                .filter(|f| f.starts_with(&root))
-                .cloned()
-                .collect()
-        } else {
-            discovery::discover(std::slice::from_ref(&root), settings).files
-        };
-        let (mut diags, errors) =
-            rules::project::check_project_with(&root, &project_files, settings, known);
-        // Group by file so suppression markers are read once per file.
-        diags.sort_by(|a, b| a.file().path.cmp(&b.file().path));
-        outcome
-            .diagnostics
-            .extend(resolve(crate::suppress::apply(diags, settings)));
+    let preloaded = known.map(rules::project::CodeFacts::preloaded);
+    let roots = project_roots_with(paths, files, settings, preloaded.as_ref());
+    let mut by_root: std::collections::BTreeMap<PathBuf, Vec<PathBuf>> =
+        roots.iter().map(|r| (r.clone(), Vec::new())).collect();
+    for f in files {
+        if let Some(r) = nearest_root(f, &roots) {
+            by_root.entry(r).or_default().push(f.clone());
+        }
+    }
+    // The project of a named file (a pre-commit run names only staged files) owns files
+    // that were not named: find those once, for that root only. A checked folder inside a
+    // project keeps to its own files (the project's environment is still read).
+    let named_only = paths.iter().all(|p| !p.is_dir());
+    for root in &roots {
+        if named_only && !paths.iter().any(|p| p.is_dir() && root.starts_with(p)) {
+            let found = discovery::discover(std::slice::from_ref(root), settings).files;
+            let own: Vec<PathBuf> = found
+                .into_iter()
+                .filter(|f| nearest_root(f, &roots).as_ref() == Some(root))
+                .collect();
+            by_root.insert(root.clone(), own);
+        }
+    }
+    // Roots with another root below them (one walk up per root: linear).
+    let with_nested: BTreeSet<PathBuf> = roots
+        .iter()
+        .filter_map(|r| {
+            let above = r.parent()?;
+            let probe = above.join("_");
+            nearest_root(&probe, &roots).filter(|n| n != r)
+        })
+        .collect();
+    let dirs: Vec<&PathBuf> = paths.iter().filter(|p| p.is_dir()).collect();
+    let only_dirs = !dirs.is_empty() && dirs.len() == paths.len();
+    let results: Vec<_> = by_root
+        .par_iter()
+        .map(|(root, project_files)| {
+            let has_nested = with_nested.contains(root);
+            let (mut diags, errors) =
+                rules::project::check_project_in(root, project_files, settings, known, has_nested);
+            if only_dirs {
+                diags.retain(|d| {
+                    let path = &d.file().path;
+                    dirs.iter().any(|p| inside(path, p))
+                });
+            }
+            // Group by file so suppression markers are read once per file.
+            diags.sort_by(|a, b| a.file().path.cmp(&b.file().path));
+            (resolve(crate::suppress::apply(diags, settings)), errors)
+        })
+        .collect();
+    for (diags, errors) in results {
+        outcome.diagnostics.extend(diags);
         outcome.errors.extend(errors);
     }
+    if std::env::var_os("MLCHECK_DEBUG_PROJECT_READS").is_some() {
+        eprintln!(
+            "mlcheck: project stage read {} file(s) from disk",
+            rules::project::DISK_READS.load(std::sync::atomic::Ordering::Relaxed)
+        );
+    }
+}
+
+/// Whether `path` (as shown) lies inside the checked folder `dir`.
+fn inside(path: &Path, dir: &Path) -> bool {
+    if dir == Path::new(".") || dir.as_os_str().is_empty() {
+        return !path.starts_with("..") && !path.is_absolute()
+            || std::fs::canonicalize(path)
+                .ok()
+                .zip(std::fs::canonicalize(".").ok())
+                .is_some_and(|(p, d)| p.starts_with(d));
+    }
+    let strip = |p: &Path| {
+        p.strip_prefix(".")
+            .map(Path::to_path_buf)
+            .unwrap_or(p.to_path_buf())
+    };
+    strip(path).starts_with(strip(dir))
+}
+
+/// The nearest of `roots` at or above `file`'s folder.
+fn nearest_root(file: &Path, roots: &BTreeSet<PathBuf>) -> Option<PathBuf> {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        let d_eff = if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        };
+        if roots.contains(d_eff) {
+            return Some(d_eff.to_path_buf());
+        }
+        if d.as_os_str().is_empty() {
+            break;
+        }
+        dir = d.parent();
+    }
+    None
 }
 
 /// Check in-memory sources (e.g. blobs staged in git), named by their paths.
@@ -214,30 +305,28 @@ pub fn check_staged_with<T: Item>(
     outcome.finish()
 }
 
-/// Check a file that loaded (or report why it did not; `Ok(None)` was skipped on purpose).
-/// A file read despite a problem (not UTF-8) gives its findings and the problem.
+/// Check a file that loaded, or report why it did not as an `MLC001` finding (`Ok(None)`
+/// was skipped on purpose). A file read despite a problem (not UTF-8) gives its findings
+/// and an `MLC002` finding.
 fn check_loaded<T>(
     loaded: Result<Option<Arc<SourceFile>>, FileError>,
     settings: &Settings,
     resolve: &Resolve<'_, T>,
 ) -> (Vec<T>, Option<FileError>) {
-    match loaded {
-        Ok(Some(file)) => {
-            let error = file.decode_error.as_ref().map(|message| FileError {
-                path: file.path.clone(),
-                message: message.clone(),
-            });
-            let diags = check_source(&file, settings);
-            let found = if diags.is_empty() {
-                Vec::new()
-            } else {
-                resolve(diags)
-            };
-            (found, error)
+    let diags = match loaded {
+        Ok(Some(file)) => check_source(&file, settings),
+        Ok(None) => Vec::new(),
+        Err(e) if settings.enabled(&rules::meta::MLC001) => {
+            crate::suppress::apply(vec![rules::meta::unreadable(&e.path, &e.message)], settings)
         }
-        Ok(None) => (Vec::new(), None),
-        Err(e) => (Vec::new(), Some(e)),
-    }
+        Err(_) => Vec::new(),
+    };
+    let found = if diags.is_empty() {
+        Vec::new()
+    } else {
+        resolve(diags)
+    };
+    (found, None)
 }
 
 /// Run every file-level rule on one loaded file; suppressions and severity overrides are
@@ -248,18 +337,22 @@ pub fn check_source(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagnost
     crate::suppress::apply(checker.diagnostics, settings)
 }
 
-/// Read a file from disk. `Ok(None)`: skipped on purpose (binary content in a text kind).
+/// Read a file from disk (never through a symlink, never a FIFO, at most
+/// [`crate::source::MAX_FILE_SIZE`] bytes). `Ok(None)`: skipped on purpose (binary content
+/// in a text kind); `Err`: why it was not read.
 pub fn read_source(path: &Path) -> Result<Option<Arc<SourceFile>>, FileError> {
-    let bytes = std::fs::read(path).map_err(|e| FileError {
-        path: path.to_path_buf(),
-        message: format!("cannot read: {}", discovery::io_reason(&e)),
-    })?;
+    let bytes =
+        crate::source::read_file(path, crate::source::MAX_FILE_SIZE).map_err(|e| FileError {
+            path: path.to_path_buf(),
+            message: e.reason(path),
+        })?;
     source_from_bytes(path.to_path_buf(), bytes)
 }
 
 /// Build a [`SourceFile`] from raw bytes. Notebooks that are not UTF-8 still become a file
 /// (with an `NB000` reason); other non-UTF-8 text is read with `?` for each invalid byte
-/// (and a [`SourceFile::decode_error`]); binary files are skipped.
+/// (and a [`SourceFile::decode_error`], `MLC002`); binary files are skipped. Never `Err`
+/// today (the type leaves room for a reason).
 pub fn source_from_bytes(
     path: PathBuf,
     bytes: Vec<u8>,
@@ -272,6 +365,7 @@ pub fn source_from_bytes(
         Ok(text) => text,
         Err(err) => {
             let valid_up_to = err.utf8_error().valid_up_to();
+            let decode = crate::source::DecodeError::of(err.as_bytes());
             if kind == SourceKind::Notebook {
                 // Everything before the first bad byte is valid, so that offset is exact
                 // in the lossy text too.
@@ -284,7 +378,10 @@ pub fn source_from_bytes(
                     message: if is_binary(err.as_bytes()) {
                         "not a notebook: binary data, not JSON text".into()
                     } else {
-                        format!("not valid UTF-8 (byte {valid_up_to}): notebooks are UTF-8 JSON")
+                        format!(
+                            "not valid UTF-8: {}; notebooks are UTF-8 JSON",
+                            decode.as_ref().map(|d| d.describe()).unwrap_or_default()
+                        )
                     },
                 });
                 return Ok(Some(Arc::new(file)));
@@ -294,7 +391,7 @@ pub fn source_from_bytes(
             }
             // Text in another encoding (a Latin-1 comment, a pasted log): still checked, with
             // each invalid byte read as `?` so that every offset is the file's own. A file of
-            // a kind mlcheck knows is also reported as an error; one it does not (named on
+            // a kind mlcheck knows is also reported (`MLC002`); one it does not (named on
             // the command line) is read quietly.
             let bytes = err.into_bytes();
             let mut text = String::with_capacity(bytes.len());
@@ -304,9 +401,7 @@ pub fn source_from_bytes(
             }
             let mut file = SourceFile::new(path, text, kind);
             if known.is_some() {
-                file.decode_error = Some(format!(
-                    "not valid UTF-8 (byte {valid_up_to}); checked with invalid bytes read as `?`"
-                ));
+                file.decode_error = decode;
             }
             return Ok(Some(Arc::new(file)));
         }
@@ -322,153 +417,174 @@ fn is_binary(bytes: &[u8]) -> bool {
     memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
 }
 
-/// The projects the checked files belong to: the folder of the nearest `MLproject` above a
-/// file, else the config file's folder, else the git work tree, else the checked directory.
-/// A checked directory that is none of those and holds no environment file of its own (a
-/// folder of repositories) is split into its shallowest sub-folders that hold one.
+/// The projects the checked files belong to. Every folder holding an `MLproject` or an
+/// environment file ([`is_project_marker`]) is a project: a code file is governed by the
+/// nearest one above it. A checked directory is a project too (for the files no nearer
+/// project holds); when it declares nothing itself, the nearest folder above it that does
+/// is taken instead, never above its repository (the folder holding `.git`, or the config
+/// file's folder). The same repository gives the same projects with or without `.git`, and
+/// nested in another work tree.
 pub fn project_roots(
     paths: &[PathBuf],
     files: &[PathBuf],
     settings: &Settings,
 ) -> BTreeSet<PathBuf> {
+    project_roots_with(paths, files, settings, None)
+}
+
+/// [`project_roots`], reading marker files the per-file stage loaded from `preloaded`.
+fn project_roots_with(
+    paths: &[PathBuf],
+    files: &[PathBuf],
+    settings: &Settings,
+    preloaded: Option<&rules::project::Preloaded>,
+) -> BTreeSet<PathBuf> {
     let mut roots = BTreeSet::new();
-    // Without an MLproject: the config file's folder when `p` is inside it, else the
-    // nearest ancestor holding `.git`, else `p` itself (a directory) or its folder.
-    let fallback = |p: &Path| -> PathBuf {
-        if let Some(dir) = settings.config_path.as_deref().and_then(Path::parent) {
-            let dir = if dir.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                dir
-            };
-            if p.starts_with(dir) || same_dir(p, dir) {
-                return dir.to_path_buf();
-            }
-        }
-        let mut cur = Some(p);
-        while let Some(d) = cur {
-            let d_eff = if d.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                d
-            };
-            if d_eff.join(".git").exists() {
-                return d_eff.to_path_buf();
-            }
-            cur = d.parent();
-        }
-        p.to_path_buf()
-    };
-    let is_config_dir = |p: &Path| {
-        settings
-            .config_path
-            .as_deref()
-            .and_then(Path::parent)
-            .is_some_and(|dir| {
-                let dir = if dir.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    dir
-                };
-                same_dir(p, dir)
-            })
-    };
-    // Every MLproject among the files (or above an explicitly named file) is a project.
     for f in files {
-        if f.file_name()
-            .is_some_and(|n| n.eq_ignore_ascii_case("MLproject"))
-        {
+        if marker_with(f, preloaded) {
             roots.insert(parent_or_dot(f));
         }
     }
     for p in paths {
         if p.is_dir() {
-            let ml_below = roots.iter().any(|r| r.starts_with(p));
-            let fb = fallback(p);
-            // `p` is a project, or inside one: a git work tree, the config file's folder
-            // (`fallback` returns either), or a folder with its own environment file.
-            let whole = fb != *p || p.join(".git").exists() || is_config_dir(p) || has_manifest(p);
-            if whole {
-                if !ml_below {
-                    roots.insert(fb);
-                } else if has_manifest(p) {
-                    // Its own environment, beside the MLproject folders below it.
-                    roots.insert(p.clone());
-                }
-            } else {
-                // A folder of several projects (`~/src`, a corpus of repositories): each
-                // shallowest sub-folder with its own environment file is one, beside the
-                // MLproject folders; the folder itself only when it holds none.
-                let subs = manifest_roots(p, files, &roots);
-                if subs.is_empty() && !ml_below {
-                    roots.insert(fb);
-                }
-                roots.extend(subs);
-            }
-            continue;
+            roots.insert(declaring_ancestor(p, settings, preloaded).unwrap_or_else(|| p.clone()));
+        } else {
+            let dir = parent_or_dot(p);
+            roots.insert(
+                declaring_ancestor(&dir, settings, preloaded)
+                    .unwrap_or_else(|| fallback(&dir, settings)),
+            );
         }
-        // A named file: the nearest MLproject above it, else the fallback.
-        let mut dir = p.parent();
-        let mut found = None;
-        while let Some(d) = dir {
-            let d_eff = if d.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                d
-            };
-            if d_eff.join("MLproject").is_file() {
-                found = Some(d_eff.to_path_buf());
-                break;
-            }
-            if d.as_os_str().is_empty() {
-                break;
-            }
-            dir = d.parent();
-        }
-        roots.insert(found.unwrap_or_else(|| fallback(&parent_or_dot(p))));
     }
     roots
 }
 
-/// Files whose folder is a Python project's root.
-const MANIFESTS: &[&str] = &[
-    "requirements.txt",
-    "environment.yml",
-    "environment.yaml",
-    "pyproject.toml",
-    "setup.py",
-    "setup.cfg",
-    "Pipfile",
-];
-
-fn has_manifest(dir: &Path) -> bool {
-    MANIFESTS.iter().any(|m| dir.join(m).is_file())
+/// `dir` or its nearest ancestor that declares a project (MLproject or environment file),
+/// not above the repository `dir` is in (its `.git` folder's parent, or the config file's
+/// folder). `None` when none does, or when `dir` is in no repository and declares nothing.
+fn declaring_ancestor(
+    dir: &Path,
+    settings: &Settings,
+    preloaded: Option<&rules::project::Preloaded>,
+) -> Option<PathBuf> {
+    let eff = |d: &Path| {
+        if d.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            d.to_path_buf()
+        }
+    };
+    let boundary = fallback(dir, settings);
+    let mut cur = Some(dir);
+    while let Some(d) = cur {
+        let de = eff(d);
+        if declares_project(&de, preloaded) {
+            return Some(de);
+        }
+        if de == boundary || same_dir(&de, &boundary) || d.as_os_str().is_empty() {
+            return None;
+        }
+        cur = d.parent();
+    }
+    None
 }
 
-/// The shallowest folders under `dir` (itself included) holding an environment file, outside
-/// the MLproject folders already in `roots`.
-fn manifest_roots(dir: &Path, files: &[PathBuf], roots: &BTreeSet<PathBuf>) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = files
-        .iter()
-        .filter(|f| {
-            f.starts_with(dir)
-                && f.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| MANIFESTS.contains(&n))
-        })
-        .map(|f| parent_or_dot(f))
-        .filter(|d| !roots.iter().any(|r| d.starts_with(r)))
-        .collect();
-    found.sort();
-    found.dedup();
-    let mut shallowest: Vec<PathBuf> = Vec::new();
-    for d in found {
-        // Sorted, so a folder comes right after its ancestors.
-        if !shallowest.iter().any(|s| d.starts_with(s)) {
-            shallowest.push(d);
+/// The repository a folder is in: the config file's folder when `p` is inside it, else the
+/// nearest ancestor holding `.git`, else `p` itself.
+fn fallback(p: &Path, settings: &Settings) -> PathBuf {
+    if let Some(dir) = settings.config_path.as_deref().and_then(Path::parent) {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        if p.starts_with(dir) || same_dir(p, dir) {
+            return dir.to_path_buf();
         }
     }
-    shallowest
+    let mut cur = Some(p);
+    while let Some(d) = cur {
+        let d_eff = if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        };
+        if d_eff.join(".git").exists() {
+            return d_eff.to_path_buf();
+        }
+        cur = d.parent();
+    }
+    p.to_path_buf()
+}
+
+/// Whether the folder holds an `MLproject` or an environment file.
+fn declares_project(dir: &Path, preloaded: Option<&rules::project::Preloaded>) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries
+        .flatten()
+        .any(|e| e.file_type().is_ok_and(|t| t.is_file()) && marker_with(&e.path(), preloaded))
+}
+
+/// Whether a file name is one the project stage reads as an environment file.
+pub fn is_environment_name(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let lower = name.to_ascii_lowercase();
+    matches!(
+        lower.as_str(),
+        "environment.yml"
+            | "environment.yaml"
+            | "conda.yaml"
+            | "conda.yml"
+            | "python_env.yaml"
+            | "python_env.yml"
+            | "pipfile"
+            | "setup.py"
+            | "setup.cfg"
+            | "pyproject.toml"
+            | "runtime.txt"
+            | ".python-version"
+            | "dockerfile"
+    ) || lower.starts_with("requirements") && lower.ends_with(".txt")
+        || path
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|d| d == "requirements")
+            && lower.ends_with(".txt")
+}
+
+/// Whether a file makes its folder a project: an `MLproject`, or a file declaring a Python
+/// environment (`requirements*.txt`, a conda or python_env file, `Pipfile`, `setup.py`,
+/// a `setup.cfg` with `install_requires`, a `pyproject.toml` with dependencies). A
+/// `pyproject.toml` or `setup.cfg` that only configures tools declares nothing.
+pub fn is_project_marker(path: &Path) -> bool {
+    marker_with(path, None)
+}
+
+fn marker_with(path: &Path, preloaded: Option<&rules::project::Preloaded>) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let read = |p: &Path| -> Option<String> {
+        if let Some(f) = preloaded.and_then(|pre| pre.get(p)) {
+            return Some(f.text.clone());
+        }
+        rules::project::count_read();
+        std::fs::read_to_string(p).ok()
+    };
+    let lower = name.to_ascii_lowercase();
+    match lower.as_str() {
+        "mlproject" | "environment.yml" | "environment.yaml" | "conda.yaml" | "conda.yml"
+        | "python_env.yaml" | "python_env.yml" | "pipfile" | "setup.py" => true,
+        "pyproject.toml" => {
+            read(path).is_some_and(|t| crate::rules::project::pyproject_declares_dependencies(&t))
+        }
+        "setup.cfg" => read(path).is_some_and(|t| t.contains("install_requires")),
+        _ => lower.starts_with("requirements") && lower.ends_with(".txt"),
+    }
 }
 
 fn parent_or_dot(p: &Path) -> PathBuf {

@@ -158,7 +158,11 @@ pub fn apply(diagnostics: Vec<Diagnostic>, settings: &Settings) -> Vec<Diagnosti
         {
             continue;
         }
-        d.severity = settings.severity_of(d.rule);
+        // A rule may set a finding's own severity (an `int` parameter is only info); the
+        // user's config wins when it names the rule.
+        if let Some(&severity) = settings.severity.get(d.rule.code) {
+            d.severity = severity;
+        }
         out.push(d);
     }
     out

@@ -169,3 +169,39 @@ fn corpus_cell_maps_round_trip() {
         }
     }
 }
+
+/// The ecosystem check (`bench/ecosystem/`): every default rule at least 95 % true on the
+/// 22 real repositories of `../shared/ecosystem`, each checked as its own root, and every
+/// sampled finding triaged in `bench/ecosystem/ledger/`. A rule change that adds or moves a
+/// finding fails here until the finding is read and given a verdict. Skipped when the
+/// ecosystem corpus or python3 is absent.
+#[test]
+fn every_default_rule_is_precise_on_the_ecosystem() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let eco = root.join("../shared/ecosystem");
+    if !eco.is_dir() {
+        eprintln!("skipped: no {}", eco.display());
+        return;
+    }
+    let Ok(out) = std::process::Command::new("python3")
+        .arg(root.join("bench/ecosystem/check.py"))
+        .arg("--strict")
+        .arg("--mlcheck")
+        .arg(env!("CARGO_BIN_EXE_mlcheck"))
+        .arg("--ecosystem")
+        .arg(&eco)
+        .arg("--work")
+        .arg(std::env::temp_dir().join("mlcheck-ecosystem-test"))
+        .output()
+    else {
+        eprintln!("skipped: python3 is not available");
+        return;
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "the ecosystem check failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("| rule |"), "{stdout}");
+}

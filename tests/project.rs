@@ -99,6 +99,7 @@ const CASES: &[(&str, &[&str])] = &[
         "PRJ004_entry_point",
         &["PRJ002 MLproject:1:1", "PRJ004 MLproject:5:1"],
     ),
+    ("PRJ001_duplicate_entry_point", &["PRJ001 MLproject:10:3"]),
     ("PRJ005_no_name", &["PRJ005 MLproject:1:1"]),
     ("PRJ006_null_docker", &["PRJ006 MLproject:4:1"]),
     (
@@ -107,6 +108,7 @@ const CASES: &[(&str, &[&str])] = &[
     ),
     ("PRJ007_ok_docker_extras", &[]),
     ("PRJ007_no_image", &["PRJ007 MLproject:3:1"]),
+    ("PRJ007_bad_image", &["PRJ007 MLproject:4:10"]),
     ("PRJ008_missing_env_file", &["PRJ008 MLproject:3:12"]),
     ("PRJ009_absolute_env", &["PRJ009 MLproject:3:12"]),
     (
@@ -120,6 +122,7 @@ const CASES: &[(&str, &[&str])] = &[
     ("PRJ013_format_spec", &["PRJ013 MLproject:13:31"]),
     ("PRJ013_positional", &["PRJ013 MLproject:13:97"]),
     ("PRJ013_shell_var", &["PRJ013 MLproject:13:103"]),
+    ("PRJ013_glued", &["PRJ013 MLproject:11:7"]),
     ("PRJ014_int", &["PRJ014 MLproject:16:17"]),
     ("PRJ014_str", &["PRJ014 MLproject:12:21"]),
     ("PRJ015_float_not_number", &["PRJ015 MLproject:8:37"]),
@@ -136,10 +139,12 @@ const CASES: &[(&str, &[&str])] = &[
     ("ENV001_no_env", &["ENV001 helpers.py:1:1"]),
     ("ENV002_channels_string", &["ENV002 conda.yaml:2:11"]),
     ("ENV002_pip_not_list", &["ENV002 conda.yaml:9:10"]),
+    ("ENV002_duplicate_key", &["ENV002 conda.yaml:12:1"]),
     (
         "ENV003_python_env_keys",
         &["ENV003 python_env.yaml:1:9", "ENV003 python_env.yaml:2:1"],
     ),
+    ("ENV003_conda_as_python_env", &["ENV003 MLproject:3:13"]),
     ("ENV004_unquoted", &["ENV004 python_env.yaml:1:9"]),
     ("ENV005_conda_equals_in_pip", &["ENV005 conda.yaml:10:7"]),
     ("ENV006_missing_include", &["ENV006 conda.yaml:10:7"]),
@@ -151,6 +156,10 @@ const CASES: &[(&str, &[&str])] = &[
     ("ENV009_conflicting_pins", &["ENV009 requirements.txt:1:1"]),
     ("ENV010_unpinned", &["ENV010 conda.yaml:7:5"]),
     (
+        "ENV010_bare_python",
+        &["ENV010 conda.yaml:5:5", "ENV016 conda.yaml:5:5"],
+    ),
+    (
         "ENV011_conda_only",
         &["ENV011 conda.yaml:6:5", "ENV011 conda.yaml:7:5"],
     ),
@@ -159,6 +168,9 @@ const CASES: &[(&str, &[&str])] = &[
     ("ENV014_undeclared", &["ENV014 train.py:6:8"]),
     ("ENV014_unmapped", &["ENV014 train.py:6:8"]),
     ("ENV015_unused", &["ENV015 conda.yaml:8:5"]),
+    ("ENV016_python_range", &["ENV016 conda.yaml:5:5"]),
+    ("ENV017_cuda", &["ENV017 conda.yaml:12:7"]),
+    ("ENV018_export", &["ENV018 conda.yaml:5:5"]),
 ];
 
 #[test]
@@ -302,7 +314,11 @@ fn import_map_and_first_party_options_change_the_verdict() {
     let rules = rules_for("ENV014");
     let (diags, _) = check_project(&root, &files, &Settings::with_rules(&rules));
     let d = diags.iter().find(|d| d.rule.code == "ENV014").unwrap();
-    assert!(d.message.contains("unmapped"), "{}", d.message);
+    assert!(
+        d.message.contains("no declared distribution provides it"),
+        "{}",
+        d.message
+    );
     assert_eq!(d.severity, mlcheck::diagnostic::Severity::Info);
 
     let mut settings = Settings::with_rules(&rules);
@@ -522,4 +538,449 @@ fn a_git_work_tree_is_one_project_even_without_a_top_level_environment_file() {
     assert_eq!(findings[0]["path"], "train.py");
     let message = findings[0]["message"].as_str().unwrap();
     assert!(message.contains("no MLproject in `.`"), "{message}");
+}
+
+/// Copy a fixture project into a temporary folder (to add a config beside it).
+fn copy_fixture(name: &str) -> tempfile::TempDir {
+    let src = fixtures().join(name);
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    walk(&src, &mut files);
+    for f in files {
+        let to = dir.path().join(f.strip_prefix(&src).unwrap());
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(&f, &to).unwrap();
+    }
+    dir
+}
+
+/// `(code, severity)` of each finding of `code` in `dir`.
+fn severities(dir: &Path, code: &str) -> Vec<String> {
+    check_json(dir, code)
+        .iter()
+        .map(|f| f["severity"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn a_severity_a_rule_sets_for_one_finding_survives_unless_the_config_sets_one() {
+    // Each of these rules lowers (or raises) the severity of one kind of finding below its
+    // default; the output must show what the rule decided, and the user's `[severity]`
+    // table must still win.
+    for (fixture, code, own) in [
+        ("PRJ014_int", "PRJ014", "info"), // `int` is MLflow's spelling of a number
+        ("ENV014_unmapped", "ENV014", "info"), // unmapped module: mlcheck may not know it
+        ("PRJ015_path_missing", "PRJ015", "warning"), // a missing default path
+    ] {
+        let dir = copy_fixture(fixture);
+        assert_eq!(severities(dir.path(), code), [own], "{fixture}");
+        std::fs::write(
+            dir.path().join("mlcheck.toml"),
+            format!("[severity]\n{code} = \"error\"\n"),
+        )
+        .unwrap();
+        assert_eq!(
+            severities(dir.path(), code),
+            ["error"],
+            "{fixture} with config"
+        );
+    }
+}
+
+/// Write `files` (path, text) under `dir`.
+fn write_tree(dir: &Path, files: &[(&str, &str)]) {
+    for (rel, text) in files {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+}
+
+/// `code path:line message` of each finding, sorted.
+fn located(findings: &[serde_json::Value]) -> Vec<String> {
+    let mut v: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{} {}",
+                f["code"].as_str().unwrap(),
+                f["path"].as_str().unwrap().replace('\\', "/"),
+                f["location"]["line"],
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// A small repository: a Pipfile at the root, a sub-project with its own requirements, a
+/// notebook that installs what it imports with a continued `!pip install` line.
+const REPO: &[(&str, &str)] = &[
+    (
+        "Pipfile",
+        "[packages]\nnumpy = \"==1.26.4\"\n\n[dev-packages]\npytest = \"*\"\n",
+    ),
+    ("pyproject.toml", "[tool.black]\nline-length = 100\n"),
+    ("train.py", "import numpy\nimport torch\n"),
+    ("tests/test_train.py", "import pytest\n"),
+    ("svc/requirements.txt", "fastapi==0.110.0\n"),
+    ("svc/app.py", "import fastapi\nimport numpy\n"),
+];
+
+#[test]
+fn the_same_repository_gives_the_same_findings_wherever_it_sits() {
+    // As its own git repository, without `.git`, and nested inside another work tree (whose
+    // own requirements must not govern it): the same project findings.
+    let select = "ENV,PRJ";
+    let alone = tempfile::tempdir().unwrap();
+    write_tree(alone.path(), REPO);
+    let without_git = located(&check_json(alone.path(), select));
+    std::fs::create_dir_all(alone.path().join(".git")).unwrap();
+    let with_git = located(&check_json(alone.path(), select));
+    assert_eq!(with_git, without_git);
+    // The Pipfile is read (numpy and pytest are declared), the tool-only pyproject.toml is
+    // not taken as the environment, and `svc/` is governed by its own requirements.
+    let env014: Vec<&String> = with_git
+        .iter()
+        .filter(|f| f.starts_with("ENV014"))
+        .collect();
+    assert_eq!(
+        env014,
+        [
+            "ENV014 svc/app.py:2 `numpy` is imported but its distribution `numpy` is not declared in `svc/requirements.txt`",
+            "ENV014 train.py:2 `torch` is imported but its distribution `torch` is not declared in `Pipfile`",
+        ],
+        "{with_git:#?}"
+    );
+    assert!(
+        with_git.iter().any(|f| f.starts_with("PRJ020 svc/app.py")),
+        "{with_git:#?}"
+    );
+
+    let outer = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(outer.path().join(".git")).unwrap();
+    write_tree(
+        outer.path(),
+        &[("requirements.txt", "torch==2.2.0\nfastapi==0.110.0\n")],
+    );
+    write_tree(&outer.path().join("repo"), REPO);
+    let nested = located(&check_json(&outer.path().join("repo"), select));
+    assert_eq!(nested, without_git);
+}
+
+#[test]
+fn checking_a_folder_reports_only_findings_inside_it() {
+    // `mlcheck check svc` in a repository: the root's requirements give the context, but
+    // the undeclared imports of `analysis.py` (outside `svc/`) are not reported.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            ("requirements.txt", "numpy==1.26.4\n"),
+            // Sorts before `svc/`: its `pandas` must not hide the one inside `svc/`.
+            ("analysis.py", "import torch\nimport pandas\n"),
+            ("svc/app.py", "import numpy\nimport pandas\n"),
+        ],
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlcheck"))
+        .args([
+            "check",
+            "--select",
+            "ENV014",
+            "--output-format",
+            "json",
+            "svc",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let got = located(&findings);
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert!(
+        got[0].starts_with("ENV014 svc/app.py:2 `pandas`"),
+        "{got:#?}"
+    );
+}
+
+#[test]
+fn setup_cfg_setup_py_and_notebook_installs_declare_packages() {
+    let dir = tempfile::tempdir().unwrap();
+    let nb = serde_json::json!({
+        "cells": [
+            {"cell_type": "code", "execution_count": null, "id": "a", "metadata": {}, "outputs": [],
+             "source": "!pip install -qU \\\n    langchain-openai \\\n    deepgram-sdk\n"},
+            {"cell_type": "code", "execution_count": null, "id": "b", "metadata": {}, "outputs": [],
+             "source": "%%writefile helper_mod.py\nX = 1\n"},
+            {"cell_type": "code", "execution_count": null, "id": "c", "metadata": {}, "outputs": [],
+             "source": "import deepgram\nimport helper_mod\nimport yaml\nimport pylab\n"}
+        ],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5
+    })
+    .to_string();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "setup.cfg",
+                "[metadata]\nname = x\n\n[options]\npython_requires = >=3.9\ninstall_requires =\n    pandas>=2\n    matplotlib\n",
+            ),
+            (
+                "setup.py",
+                "from setuptools import setup\nsetup(install_requires=[\"scipy>=1\", 'requests'])\n",
+            ),
+            ("a.ipynb", &nb),
+            (
+                "b.py",
+                "import pandas\nimport scipy\nimport requests\nimport sklearn\n",
+            ),
+        ],
+    );
+    let got = located(&check_json(dir.path(), "ENV014"));
+    // `deepgram` is installed by the notebook, `helper_mod` written by it, `pylab` is
+    // matplotlib's; `yaml` (pyyaml) and `sklearn` are really undeclared.
+    assert_eq!(got.len(), 2, "{got:#?}");
+    assert!(
+        got[0].starts_with("ENV014 a.ipynb:") && got[0].contains("`pyyaml`"),
+        "{got:#?}"
+    );
+    assert!(
+        got[1].starts_with("ENV014 b.py:4") && got[1].contains("`scikit-learn`"),
+        "{got:#?}"
+    );
+}
+
+#[test]
+fn different_conda_builds_tracking_imports_and_templates_are_not_faults() {
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            // `pytorch` and `pytorch-gpu` are different conda packages; `torchvision` twice
+            // is a real duplicate.
+            (
+                "environment.yml",
+                "name: x\ndependencies:\n  - python=3.10\n  - pytorch=2.1\n  - pytorch-gpu=2.1\n  - torchvision=0.16\n  - torchvision=0.16\n",
+            ),
+            // `import mlflow` for tracking does not make the folder an MLflow Project.
+            (
+                "train.py",
+                "import mlflow\nimport torch\nimport torchvision\n",
+            ),
+            // A cookiecutter placeholder is filled in when the template is rendered.
+            (
+                "tpl/{{ cookiecutter.repo_name }}/requirements.txt",
+                "kedro~={{ cookiecutter.kedro_version }}\n",
+            ),
+        ],
+    );
+    let got = located(&check_json(dir.path(), "ENV013,PRJ019,ENV005"));
+    assert_eq!(
+        got,
+        ["ENV013 environment.yml:7 `torchvision` is declared twice in this file"],
+        "{got:#?}"
+    );
+}
+
+#[test]
+fn an_environment_file_that_cannot_be_read_is_a_finding() {
+    // A Windows-1252 byte in a `Pipfile` (a file the walk does not load): reported by ENV002
+    // with the byte and offset, and the file is still read.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Pipfile"),
+        b"[packages]\n# caf\xe9\nnumpy = \"==1.26.4\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("a.py"), "import numpy\nimport pandas\n").unwrap();
+    let got = located(&check_json(dir.path(), "ENV002,ENV014"));
+    assert_eq!(got.len(), 2, "{got:#?}");
+    assert_eq!(
+        got[0],
+        "ENV002 Pipfile:2 not valid UTF-8 (byte 0xE9 at offset 16, the file looks like Windows-1252): read with invalid bytes as `?`"
+    );
+    assert!(got[1].starts_with("ENV014 a.py:2 `pandas`"), "{got:#?}");
+    // A requirements file the walk loaded has its encoding reported once, by MLC002.
+    std::fs::write(
+        dir.path().join("requirements.txt"),
+        b"numpy==1.26.4 # caf\xe9\npandas==2.1.0\n",
+    )
+    .unwrap();
+    let got = located(&check_json(dir.path(), "ENV002,MLC002"));
+    let codes: Vec<&str> = got.iter().map(|g| &g[..6]).collect();
+    assert_eq!(codes, ["ENV002", "MLC002"], "{got:#?}");
+    assert!(got[1].contains("requirements.txt"), "{got:#?}");
+}
+
+#[test]
+fn a_conda_pin_in_a_pip_list_is_invalid_not_unversioned() {
+    // `numpy=1.26.2` under `pip:` is ENV005 (conda syntax); ENV010 must not also call it
+    // unversioned.
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[(
+            "environment.yml",
+            "name: x\ndependencies:\n  - python=3.10\n  - pip=23.3\n  - pip:\n    - numpy=1.26.2\n",
+        )],
+    );
+    let got = located(&check_json(dir.path(), "ENV005,ENV010"));
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert!(got[0].starts_with("ENV005 environment.yml:6"), "{got:#?}");
+}
+
+#[test]
+fn the_project_stage_reads_no_file_the_per_file_stage_loaded() {
+    // MLproject, conda file, requirements, pyproject and code are all loaded by the
+    // per-file stage: the project stage builds its model from them and reads nothing again
+    // (only files the walk does not load, such as `Pipfile`, would be read, once).
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "MLproject",
+                "name: x\nconda_env: conda.yaml\nentry_points:\n  main:\n    command: \"python train.py\"\n",
+            ),
+            (
+                "conda.yaml",
+                "name: x\ndependencies:\n  - python=3.10\n  - pip=23.3\n  - pip:\n    - -r requirements.txt\n",
+            ),
+            ("requirements.txt", "numpy==1.26.4\n"),
+            (
+                "pyproject.toml",
+                "[project]\nname = \"x\"\ndependencies = [\"numpy==1.26.4\"]\n",
+            ),
+            ("train.py", "import numpy\nimport torch\n"),
+            ("sub/requirements.txt", "pandas==2.1.0\n"),
+            ("sub/a.py", "import pandas\n"),
+        ],
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mlcheck"))
+        .args([
+            "check",
+            "--select",
+            "ENV,PRJ",
+            "--output-format",
+            "json",
+            ".",
+        ])
+        .env("MLCHECK_DEBUG_PROJECT_READS", "1")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("project stage read 0 file(s) from disk"),
+        "{stderr}"
+    );
+    // And it still found what it should: `torch` is undeclared.
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["code"] == "ENV014" && f["message"].as_str().unwrap().contains("`torch`")),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn development_dependencies_are_declared_but_never_unused() {
+    // A Poetry dev group and a PEP 735 group declare `pytest`/`hypothesis` for the tests;
+    // ENV015 does not call a development tool unused, ENV014 finds the test imports declared.
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "pyproject.toml",
+                "[project]\nname = \"x\"\ndependencies = [\"numpy==1.26.4\", \"requests==2.31.0\"]\n\n[dependency-groups]\ntest = [\"hypothesis==6.98.0\"]\n\n[tool.poetry.group.dev.dependencies]\nblack2 = \"^24.1\"\n",
+            ),
+            ("src/x/__init__.py", "import numpy\n"),
+            ("tests/test_x.py", "import hypothesis\nimport numpy\n"),
+        ],
+    );
+    let got = located(&check_json(dir.path(), "ENV014,ENV015"));
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert!(
+        got[0].starts_with("ENV015 pyproject.toml:3") && got[0].contains("`requests`"),
+        "{got:#?}"
+    );
+}
+
+#[test]
+fn a_dockerfile_declares_its_pip_installs_and_python() {
+    // `RUN pip install` lines (continued with `\`) declare packages; `FROM python:3.9`
+    // disagrees with `requires-python`; setup.cfg's python_requires is compared too.
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "Dockerfile",
+                "FROM python:3.9-slim\nRUN pip install --no-cache-dir \\\n    fastapi==0.110.0 \\\n    uvicorn==0.29.0 && rm -rf /tmp/x\n",
+            ),
+            (
+                "setup.cfg",
+                "[options]\npython_requires = >=3.11\ninstall_requires =\n    numpy==1.26.4\n",
+            ),
+            (
+                "app.py",
+                "import fastapi\nimport uvicorn\nimport numpy\nimport pandas\n",
+            ),
+        ],
+    );
+    let got = located(&check_json(dir.path(), "ENV008,ENV014"));
+    assert_eq!(got.len(), 2, "{got:#?}");
+    assert!(
+        got[0].starts_with("ENV008 ") && got[0].contains("3.9"),
+        "{got:#?}"
+    );
+    assert!(
+        got[1].starts_with("ENV014 app.py:4") && got[1].contains("`pandas`"),
+        "{got:#?}"
+    );
+}
+
+#[test]
+fn a_missing_environment_file_matters_only_for_third_party_imports() {
+    // ENV001 with or without `.git`, but not for code that imports only the standard
+    // library.
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(dir.path(), &[("a.py", "import os\nimport json\n")]);
+    assert_eq!(
+        located(&check_json(dir.path(), "ENV001")),
+        Vec::<String>::new()
+    );
+    write_tree(dir.path(), &[("b.py", "import numpy\n")]);
+    let without_git = located(&check_json(dir.path(), "ENV001"));
+    assert_eq!(without_git.len(), 1, "{without_git:#?}");
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    assert_eq!(located(&check_json(dir.path(), "ENV001")), without_git);
+}
+
+/// A package an extra of a declared requirement names is declared on purpose
+/// (`neo4j-graphrag[qdrant]` installs `qdrant-client`, `kedro-datasets[pandas-csvdataset]`
+/// pandas); what it only brings along without naming (numpy) is still undeclared.
+#[test]
+fn a_package_named_by_a_declared_extra_is_declared() {
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            (
+                "requirements.txt",
+                "neo4j-graphrag[qdrant]\nkedro-datasets[pandas-csvdataset, matplotlib-plotdataset]>=3.0\n",
+            ),
+            (
+                "graph.py",
+                "import qdrant_client\nimport pandas\nimport matplotlib.pyplot\nimport numpy\n",
+            ),
+        ],
+    );
+    let got = located(&check_json(dir.path(), "ENV014"));
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert!(got[0].contains("`numpy`"), "{got:#?}");
 }

@@ -230,9 +230,7 @@ fn diagnostics(f: &Fixture) -> Vec<Diagnostic> {
 fn options(format: OutputFormat) -> RenderOptions {
     RenderOptions {
         format,
-        color: false,
-        statistics: false,
-        quiet: false,
+        ..RenderOptions::default()
     }
 }
 
@@ -495,8 +493,8 @@ fn statistics() {
         "2  TST001  suspicious-assignment\n\
          2  TST002  committed-test-outputs\n\
          1  TST010  volatile-test-metadata\n\
-         Found 5 findings (2 errors, 2 warnings, 1 info).\n\
-         2 fixable with `mlcheck fix --strip-outputs`.\n"
+         Found 5 findings (2 errors, 2 warnings, 1 info), 4 at or above --fail-on=warning.\n\
+         2 findings fixable with `mlcheck fix --strip-outputs notebooks/train.ipynb` (or run this check again with `--fix`).\n"
     );
     let json = json_of(&rendered(
         &diags,
@@ -523,7 +521,10 @@ fn summary_line() {
     let f = fixture();
     let diags = diagnostics(&f);
     let human = rendered(&diags, &[], &options(OutputFormat::Human));
-    assert!(human.ends_with("Found 5 findings (2 errors, 2 warnings, 1 info).\n2 fixable with `mlcheck fix --strip-outputs`.\n"));
+    assert!(human.ends_with(
+        "Found 5 findings (2 errors, 2 warnings, 1 info), 4 at or above --fail-on=warning.\n\
+         2 findings fixable with `mlcheck fix --strip-outputs notebooks/train.ipynb` (or run this check again with `--fix`).\n"
+    ));
     let quiet = rendered(
         &diags,
         &[],

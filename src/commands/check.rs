@@ -1,4 +1,5 @@
-//! `mlcheck check`: run the pipeline, render, pick the exit code.
+//! `mlcheck check`: run the pipeline, render, pick the exit code (1 when a finding is at or
+//! above `fail-on`); `--fix` first applies the available fixes.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -15,9 +16,12 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus> {
         args.paths.clone()
     };
     let settings = crate::config::resolve(&paths, &args.selection)?;
+    if args.fix {
+        apply_fixes(&args, &paths, &settings)?;
+    }
     // Findings are resolved for the chosen format on the worker threads, while each file
     // is loaded; the files are dropped as soon as they are checked.
-    let resolver = render::Resolver::new(&render_options(&args));
+    let resolver = render::Resolver::new(&render_options(&args, &settings));
     let resolve = |diags: Vec<crate::diagnostic::Diagnostic>| -> Vec<Finding> {
         diags.iter().map(|d| resolver.resolve(d)).collect()
     };
@@ -40,10 +44,64 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus> {
         pipeline::check_paths_with(&paths, &settings, &resolve)
     };
     apply_baseline(&args, &settings, &mut outcome)?;
-    report(&args, outcome)
+    report(&args, &settings, outcome)
 }
 
-fn render_options(args: &CheckArgs) -> RenderOptions {
+/// `check --fix`: strip the notebooks that have findings stripping fixes (and only those,
+/// with the config's strip options), as `mlcheck fix --strip-outputs NOTEBOOK…` would; the
+/// check that follows reports what is left.
+fn apply_fixes(
+    args: &CheckArgs,
+    paths: &[PathBuf],
+    settings: &crate::settings::Settings,
+) -> Result<()> {
+    let opts = RenderOptions {
+        format: OutputFormat::Json,
+        ..RenderOptions::default()
+    };
+    let resolver = render::Resolver::new(&opts);
+    let resolve = |diags: Vec<crate::diagnostic::Diagnostic>| -> Vec<Finding> {
+        diags.iter().map(|d| resolver.resolve(d)).collect()
+    };
+    let mut outcome = pipeline::check_paths_with(paths, settings, &resolve);
+    apply_baseline(args, settings, &mut outcome)?;
+    let notebooks: Vec<PathBuf> = render::strip_fixable_paths(&outcome.diagnostics)
+        .into_iter()
+        .map(PathBuf::from)
+        .collect();
+    let fixed = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.fix == crate::registry::FixAvailability::StripOutputs)
+        .count();
+    if notebooks.is_empty() {
+        return Ok(());
+    }
+    let status = super::fix::run(crate::cli::FixArgs {
+        paths: notebooks.clone(),
+        strip_outputs: true,
+        selection: args.selection.clone(),
+        quiet: true,
+        ..Default::default()
+    })?;
+    if !args.quiet {
+        let _ = writeln!(
+            std::io::stderr(),
+            "mlcheck: fixed {fixed} finding{} by stripping {} notebook{}{}",
+            if fixed == 1 { "" } else { "s" },
+            notebooks.len(),
+            if notebooks.len() == 1 { "" } else { "s" },
+            if status == ExitStatus::Success {
+                ""
+            } else {
+                " (some could not be written: see above)"
+            }
+        );
+    }
+    Ok(())
+}
+
+fn render_options(args: &CheckArgs, settings: &crate::settings::Settings) -> RenderOptions {
     let color = args.output_format == OutputFormat::Human
         && args.output_file.is_none()
         && !args.no_color
@@ -54,6 +112,9 @@ fn render_options(args: &CheckArgs) -> RenderOptions {
         color,
         statistics: args.statistics,
         quiet: args.quiet,
+        fail_on: args.fail_on.map_or(settings.fail_on, Into::into),
+        // pre-commit sets PRE_COMMIT=1 for its hooks.
+        pre_commit: std::env::var_os("PRE_COMMIT").is_some_and(|v| v == "1"),
     }
 }
 
@@ -87,8 +148,14 @@ fn apply_baseline(
     Ok(())
 }
 
-/// Render an outcome and choose the exit status.
-pub fn report(args: &CheckArgs, outcome: Outcome<Finding>) -> Result<ExitStatus> {
+/// Render an outcome and choose the exit status: 1 when a finding is at or above
+/// `fail-on`. Under GitHub Actions, `--output-format github` also writes a Markdown job
+/// summary to `$GITHUB_STEP_SUMMARY`.
+pub fn report(
+    args: &CheckArgs,
+    settings: &crate::settings::Settings,
+    outcome: Outcome<Finding>,
+) -> Result<ExitStatus> {
     // Errors go to stderr for people; machine formats carry them too where they can.
     {
         let mut err = std::io::stderr().lock();
@@ -96,7 +163,10 @@ pub fn report(args: &CheckArgs, outcome: Outcome<Finding>) -> Result<ExitStatus>
             let _ = writeln!(err, "mlcheck: error: {e}");
         }
     }
-    let opts = render_options(args);
+    let opts = render_options(args, settings);
+    if args.output_format == OutputFormat::Github {
+        write_step_summary(&outcome, &opts);
+    }
     match &args.output_file {
         Some(path) => write_report_file(path, &outcome, &opts)?,
         None => {
@@ -107,19 +177,42 @@ pub fn report(args: &CheckArgs, outcome: Outcome<Finding>) -> Result<ExitStatus>
                 Ok(()) => {}
                 // A closed pipe (`mlcheck check | head`) is not an error worth a message.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(e) => return Err(e.into()),
+                Err(e) => return Err(crate::Error::stdout(e)),
             }
             let _ = out.flush();
         }
     }
     let status = if !outcome.errors.is_empty() {
         ExitStatus::Error
-    } else if !outcome.diagnostics.is_empty() && !args.exit_zero {
+    } else if render::failing(&outcome.diagnostics, opts.fail_on) > 0 && !args.exit_zero {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
     };
     Ok(status)
+}
+
+/// Append the Markdown job summary to `$GITHUB_STEP_SUMMARY` when GitHub Actions set it;
+/// a failure to write it is a warning, not a failed check.
+fn write_step_summary(outcome: &Outcome<Finding>, opts: &RenderOptions) {
+    if std::env::var_os("GITHUB_ACTIONS").is_none_or(|v| v != "true") {
+        return;
+    }
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let md = render::step_summary(&outcome.diagnostics, &outcome.errors, opts);
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(md.as_bytes()));
+    if let Err(e) = written {
+        eprintln!(
+            "mlcheck: warning: cannot write the job summary to {}: {e}",
+            std::path::Path::new(&path).display()
+        );
+    }
 }
 
 /// Write the report to `path` through a temporary file in the same folder, renamed over

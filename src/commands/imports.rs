@@ -98,7 +98,8 @@ pub fn run(args: ImportsArgs) -> Result<ExitStatus> {
     let mut w = stdout.lock();
     let written = match args.output_format {
         ListFormat::Json => {
-            let json = serde_json::to_string_pretty(&out).map_err(std::io::Error::other)?;
+            let json = serde_json::to_string_pretty(&out)
+                .map_err(|e| crate::Error::msg(format!("JSON: {e}")))?;
             writeln!(w, "{json}")
         }
         ListFormat::Text => write_text(&mut w, &out),
@@ -106,7 +107,7 @@ pub fn run(args: ImportsArgs) -> Result<ExitStatus> {
     if let Err(e) = written
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
-        return Err(e.into());
+        return Err(crate::Error::stdout(e));
     }
     Ok(status)
 }

@@ -9,9 +9,10 @@
 //! The commands name the running binary by absolute path, as nbstripout writes the absolute
 //! path of its Python: git also runs filters from GUI clients and IDEs whose `PATH` lacks
 //! `~/.cargo/bin`, and `filter.mlcheck.required = true` turns a missing command into a failed
-//! `git add`. When the `mlcheck` found on `PATH` is this same binary, that `PATH` entry is
-//! written instead of the resolved file, so a package manager's versioned install folder
-//! (Homebrew's `Cellar/…/0.1.0/`) does not end up in the config and break at the next upgrade.
+//! `git add`. When the `mlcheck` found on `PATH` is this same binary, the bare name `mlcheck`
+//! is written instead, so that a reinstall, an upgrade or a move to another install method
+//! (pip, pipx, uv, cargo, Homebrew's versioned `Cellar/…/0.1.0/`) keeps working; `install`
+//! says which it wrote.
 
 use std::fs;
 use std::io::Write as _;
@@ -35,7 +36,7 @@ pub const HOOK_MARKER: &str = "# mlcheck-hook: written by `mlcheck install --hoo
 
 pub fn run_install(args: InstallArgs) -> Result<ExitStatus> {
     let scope = scope(&args);
-    let cwd = std::env::current_dir()?;
+    let cwd = std::env::current_dir().map_err(crate::Error::current_dir)?;
     if args.status {
         return status(&args, scope, &cwd);
     }
@@ -53,6 +54,7 @@ pub fn run_install(args: InstallArgs) -> Result<ExitStatus> {
         _ => git::open_repo(&cwd).ok(),
     };
     let exe = program()?;
+    let on_path = exe.parent().is_none_or(|p| p.as_os_str().is_empty());
 
     let mut config = git::open_config(scope, repo.as_ref())?;
     let clean = clean_command(&exe, &args.strip);
@@ -80,19 +82,34 @@ pub fn run_install(args: InstallArgs) -> Result<ExitStatus> {
         attributes.display()
     );
 
+    if on_path {
+        println!(
+            "  the commands run `mlcheck` from PATH (this binary), so reinstalls and upgrades keep working;\n  \
+             a git client whose PATH lacks it fails the filter: then run `mlcheck install` from it, or `mlcheck uninstall`"
+        );
+    } else {
+        println!(
+            "  the commands run this binary by its path: mlcheck is not on PATH; if you move or remove it,\n  \
+             `git add` of a notebook fails until you run `mlcheck install` again (or `mlcheck uninstall`)"
+        );
+    }
+
     if args.hook {
         let repo = repo
             .as_ref()
             .ok_or_else(|| crate::Error::msg("not in a git repository"))?;
         let hook = install_hook(repo, &exe, args.force)?;
-        println!("  wrote the pre-commit hook {}", hook.display());
+        println!(
+            "  wrote the pre-commit hook {}: it runs `mlcheck check --staged`; `git commit --no-verify` skips it once",
+            hook.display()
+        );
     }
     Ok(ExitStatus::Success)
 }
 
 pub fn run_uninstall(args: InstallArgs) -> Result<ExitStatus> {
     let scope = scope(&args);
-    let cwd = std::env::current_dir()?;
+    let cwd = std::env::current_dir().map_err(crate::Error::current_dir)?;
     let repo = match scope {
         Scope::Local => Some(git::open_repo(&cwd)?),
         _ => git::open_repo(&cwd).ok(),
@@ -120,7 +137,7 @@ pub fn run_uninstall(args: InstallArgs) -> Result<ExitStatus> {
     {
         let hook = git::hooks_dir(repo)?.join("pre-commit");
         if is_own_hook(&hook) {
-            fs::remove_file(&hook)?;
+            fs::remove_file(&hook).map_err(|e| crate::Error::io(&hook, e))?;
             removed.push(format!("the pre-commit hook {}", hook.display()));
         }
     }
@@ -178,6 +195,15 @@ fn status(args: &InstallArgs, scope: Scope, cwd: &Path) -> Result<ExitStatus> {
     let mut installed = true;
     for key in [CLEAN_KEY, SMUDGE_KEY, REQUIRED_KEY, TEXTCONV_KEY] {
         match git::get_string(&config, key)? {
+            Some(value) if key == CLEAN_KEY => {
+                println!("{key} = {value}");
+                // The filter fails every `git add` of a notebook when its program is gone.
+                if let Some(problem) = missing_program(&value) {
+                    println!(
+                        "  warning: {problem}: `git add` of a notebook fails; reinstall mlcheck and run `mlcheck install` again, or `mlcheck uninstall`"
+                    );
+                }
+            }
             Some(value) => println!("{key} = {value}"),
             None => {
                 println!("{key} is not set");
@@ -235,6 +261,23 @@ fn status(args: &InstallArgs, scope: Scope, cwd: &Path) -> Result<ExitStatus> {
     }
 }
 
+/// Why the clean filter's program cannot run, if it cannot: a path that is not a file, or a
+/// bare name that is not on `PATH`.
+fn missing_program(clean: &str) -> Option<String> {
+    let program = if let Some(rest) = clean.strip_prefix('\'') {
+        rest.split('\'').next()?.to_string()
+    } else {
+        clean.split_whitespace().next()?.to_string()
+    };
+    let path = Path::new(&program);
+    if path.components().count() > 1 {
+        return (!path.is_file()).then(|| format!("{program} does not exist"));
+    }
+    let on_path = std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|dir| dir.join(&program).is_file()));
+    (!on_path).then(|| format!("`{program}` is not on PATH"))
+}
+
 /// The program name written into commands: see the module docs.
 fn program() -> Result<PathBuf> {
     let exe = std::env::current_exe().map_err(|err| {
@@ -251,7 +294,9 @@ fn program() -> Result<PathBuf> {
                 continue;
             }
             if fs::canonicalize(&candidate).is_ok_and(|c| c == resolved) {
-                return Ok(candidate);
+                // The first `mlcheck` on PATH is this binary: the bare name survives
+                // reinstalls and upgrades.
+                return Ok(PathBuf::from(name));
             }
         }
     }
@@ -421,12 +466,20 @@ fn is_own_hook(hook: &Path) -> bool {
     })
 }
 
-/// The text of the hook `install --hook` writes.
+/// The text of the hook `install --hook` writes: when it blocks a commit it says that
+/// mlcheck did, and how to skip it once.
 pub fn hook_script(exe: &Path) -> String {
     format!(
         "#!/bin/sh\n{HOOK_MARKER}; `mlcheck uninstall` removes it\n\
          # Checks what is staged (not the working tree); `git commit --no-verify` skips it.\n\
-         exec {} check --staged\n",
+         {} check --staged\n\
+         status=$?\n\
+         if [ \"$status\" -eq 127 ]; then\n\
+         \x20   echo \"mlcheck pre-commit hook: mlcheck was not found; reinstall it, or remove this hook with \\`mlcheck uninstall\\` (skip it once: git commit --no-verify)\" >&2\n\
+         elif [ \"$status\" -ne 0 ]; then\n\
+         \x20   echo \"mlcheck blocked this commit (exit $status): fix the findings above (\\`mlcheck check --fix\\` strips notebooks), then git add and commit again; to skip the check once: git commit --no-verify\" >&2\n\
+         fi\n\
+         exit \"$status\"\n",
         shell_quote(&exe.to_string_lossy())
     )
 }
@@ -455,7 +508,8 @@ fn install_hook(repo: &Repository, exe: &Path, force: bool) -> Result<PathBuf> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(&hook, fs::Permissions::from_mode(0o755))?;
+        fs::set_permissions(&hook, fs::Permissions::from_mode(0o755))
+            .map_err(|e| crate::Error::io(&hook, e))?;
     }
     Ok(hook)
 }
@@ -533,5 +587,21 @@ mod tests {
         assert!(is_our_line("*.ipynb   filter=mlcheck\n"));
         assert!(!is_our_line("*.ipynb filter=nbstripout"));
         assert!(!is_our_line("# *.ipynb filter=mlcheck"));
+    }
+}
+
+#[cfg(test)]
+mod program_tests {
+    use super::missing_program;
+
+    /// `install --status` warns when the filter's program is gone.
+    #[test]
+    fn a_missing_filter_program_is_named() {
+        assert_eq!(
+            missing_program("/no/such/dir/mlcheck fix --strip-outputs -").as_deref(),
+            Some("/no/such/dir/mlcheck does not exist")
+        );
+        assert!(missing_program("mlcheck-surely-not-on-path fix --strip-outputs -").is_some());
+        assert_eq!(missing_program("sh -c true"), None);
     }
 }

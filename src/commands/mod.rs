@@ -5,6 +5,7 @@ pub mod baseline;
 pub mod check;
 pub mod fix;
 pub mod imports;
+pub mod init;
 pub mod install;
 pub mod rule;
 
@@ -43,5 +44,19 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::Install(args) => install::run_install(args),
         Command::Uninstall(args) => install::run_uninstall(args),
         Command::Imports(args) => imports::run(args),
+        Command::Init(args) => init::run(args),
+        Command::Completions { shell } => {
+            // Generated into memory: clap_complete panics on a failed write (a closed pipe).
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "mlcheck", &mut script);
+            use std::io::Write;
+            match std::io::stdout().lock().write_all(&script) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(crate::Error::stdout(e))
+                }
+                _ => Ok(ExitStatus::Success),
+            }
+        }
     }
 }

@@ -9,7 +9,7 @@
 
 use std::io::Write;
 
-use super::{Finding, RenderOptions, statistics_table};
+use super::{Finding, RenderOptions, statistics, statistics_table};
 use crate::diagnostic::{FileError, Severity};
 
 pub(super) fn render(
@@ -28,7 +28,9 @@ pub(super) fn render(
         writeln!(
             out,
             "::error file={},title={}::{}",
-            escape_property(&crate::source::path_slash(&e.path)),
+            escape_property(&crate::source::path_slash(
+                &crate::rules::secrets::redact::mask_path(&e.path),
+            )),
             escape_property("mlcheck: file not checked"),
             escape_data(&e.message)
         )?;
@@ -76,6 +78,58 @@ fn command(d: &Finding) -> String {
         escape_property(&format!("{} {}", d.rule.code, d.rule.name)),
         escape_data(&message),
     )
+}
+
+/// Files listed in the step summary's table of the worst files.
+const SUMMARY_FILES: usize = 10;
+
+/// The Markdown job summary (`$GITHUB_STEP_SUMMARY`): GitHub shows only a limited number of
+/// annotations per step, so the summary carries the whole picture: the counts, findings per
+/// rule, the files with the most findings and the fix command.
+pub fn step_summary(findings: &[Finding], errors: &[FileError], opts: &RenderOptions) -> String {
+    let mut md = String::from("## mlcheck\n\n");
+    let text = super::summary(findings, errors, opts);
+    for line in text.lines() {
+        md.push_str(line);
+        md.push_str("  \n");
+    }
+    if findings.is_empty() {
+        return md;
+    }
+    md.push_str("\n| Rule | Name | Severity | Findings |\n|---|---|---|---:|\n");
+    for (rule, n) in statistics(findings) {
+        let severity = findings
+            .iter()
+            .filter(|f| f.rule.code == rule.code)
+            .map(|f| f.severity)
+            .max()
+            .map_or("", |s| s.as_str());
+        md.push_str(&format!(
+            "| `{}` | {} | {severity} | {n} |\n",
+            rule.code, rule.name
+        ));
+    }
+    let mut per_file: Vec<(&str, usize)> = Vec::new();
+    for f in findings {
+        let path = f.primary.position.path.as_str();
+        match per_file.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, n)) => *n += 1,
+            None => per_file.push((path, 1)),
+        }
+    }
+    per_file.sort_by(|(a, n), (b, m)| m.cmp(n).then_with(|| a.cmp(b)));
+    md.push_str(&format!(
+        "\n**Files with the most findings** ({} of {}):\n\n| File | Findings |\n|---|---:|\n",
+        per_file.len().min(SUMMARY_FILES),
+        per_file.len()
+    ));
+    for (path, n) in per_file.iter().take(SUMMARY_FILES) {
+        md.push_str(&format!(
+            "| `{}` | {n} |\n",
+            path.replace('|', "\\|").replace('`', "'")
+        ));
+    }
+    md
 }
 
 /// `escapeData` of `@actions/core`.

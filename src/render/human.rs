@@ -70,7 +70,7 @@ pub(super) fn render(
         }
     }
     if !opts.quiet {
-        let line = summary(findings, errors);
+        let line = summary(findings, errors, opts);
         if opts.color {
             // Bold, like the summaries of ruff and cargo.
             writeln!(out, "\x1b[1m{}\x1b[0m", line.trim_end())?;
@@ -270,7 +270,8 @@ impl<'a> Frame<'a> {
             })
             .collect();
         // Never print a secret in a code frame, whichever rule the frame is for.
-        let hidden = hidden_ranges(text, lines, lo, &windows);
+        let raw = self.coords == Coords::Raw;
+        let hidden = hidden_ranges(self.file, raw, text, lines, lo, &windows);
 
         let mut excerpt = String::new();
         let mut maps: Vec<LineMap> = Vec::with_capacity(hi + 1 - lo);
@@ -330,8 +331,11 @@ impl<'a> Frame<'a> {
 /// scanned, not the whole file (a notebook can be megabytes of outputs): each window with
 /// the line before and after it (a key on one line, its value on the next), at most
 /// [`REDACTION_CONTEXT`] bytes either side, reaching further back only to where a secret
-/// that spans lines (a PEM key) begins.
+/// that spans lines (a PEM key) begins. The secrets reported in `file` are hidden too
+/// (their raw ranges when the frame shows raw text).
 fn hidden_ranges(
+    file: &Arc<SourceFile>,
+    raw: bool,
     text: &str,
     lines: &LineIndex,
     first: usize,
@@ -371,6 +375,13 @@ fn hidden_ranges(
         let a = floor_char_boundary(text, start);
         let b = floor_char_boundary(text, end);
         hidden.extend(redaction_ranges(&text[a..b]).iter().map(|r| r.offset(a)));
+        // The secrets this run reported in the file, by any pattern (the user's too).
+        hidden.extend(crate::rules::secrets::redact::reported_ranges(
+            file,
+            text,
+            (a, b),
+            raw,
+        ));
     }
     hidden
 }

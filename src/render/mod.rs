@@ -2,6 +2,7 @@
 //!
 //! - `human` (`human.rs`, the only module that knows miette): a code frame per finding,
 //!   located `path:cell N:line:col` in a notebook cell and `path:line:col` elsewhere;
+//! - `concise` (`concise.rs`): one line per finding, then the summary;
 //! - `json` (`json.rs`): one array, raw-file positions plus cell coordinates;
 //! - `sarif` (`sarif.rs`): SARIF 2.1.0, raw-file regions, `partialFingerprints`;
 //! - `github` (`github.rs`): GitHub Actions workflow commands (`::error file=…::…`).
@@ -11,10 +12,13 @@
 //! in SARIF. Output is byte-for-byte deterministic for the same input (no timestamps, no
 //! absolute paths that were not given, no terminal-width dependence).
 
+mod concise;
 mod github;
 mod human;
 mod json;
 mod sarif;
+
+pub use github::step_summary;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -36,6 +40,23 @@ pub struct RenderOptions {
     pub statistics: bool,
     /// Human format: no summary line.
     pub quiet: bool,
+    /// The least severe finding that fails the run, named in the summary.
+    pub fail_on: Severity,
+    /// Running as a pre-commit hook (`PRE_COMMIT=1`): the summary names the strip hook.
+    pub pre_commit: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        Self {
+            format: OutputFormat::Human,
+            color: false,
+            statistics: false,
+            quiet: false,
+            fail_on: Severity::Warning,
+            pre_commit: false,
+        }
+    }
 }
 
 /// Write `diagnostics` (already sorted by [`Diagnostic::sort_key`]) to `out`: resolves
@@ -65,6 +86,7 @@ pub fn render_findings(
 ) -> std::io::Result<()> {
     match opts.format {
         OutputFormat::Human => human::render(out, findings, errors, opts),
+        OutputFormat::Concise => concise::render(out, findings, errors, opts),
         OutputFormat::Json => json::render(out, findings, opts),
         OutputFormat::Sarif => sarif::render(out, findings, errors),
         OutputFormat::Github => github::render(out, findings, errors, opts),
@@ -108,7 +130,8 @@ pub struct Located {
 impl Located {
     fn of(label: &Label) -> Self {
         Self {
-            file: label.file.path.clone(),
+            // Never a secret in a file or folder name printed whole.
+            file: crate::rules::secrets::redact::mask_path(&label.file.path),
             position: Position::of(label),
             message: label.message.clone(),
         }
@@ -187,7 +210,7 @@ impl Position {
         let start = file.location(label.range.start());
         let end = file.lines().line_col(label.range.end(), &file.text);
         Self {
-            path: file.path_slash(),
+            path: crate::rules::secrets::redact::mask_name(&file.path_slash()),
             start: start.raw,
             end,
             cell: start.cell,
@@ -297,8 +320,13 @@ pub(crate) fn statistics_table(diagnostics: &[Finding]) -> String {
     out
 }
 
-/// `Found 3 findings (2 errors, 1 warning).`, or `All checks passed.`
-pub(crate) fn summary(diagnostics: &[Finding], errors: &[FileError]) -> String {
+/// `Found 3 findings (2 errors, 1 warning), 3 at or above --fail-on=warning.`, or `All
+/// checks passed.`; then the exact command that fixes the fixable ones, with their paths.
+pub(crate) fn summary(
+    diagnostics: &[Finding],
+    errors: &[FileError],
+    opts: &RenderOptions,
+) -> String {
     let mut out = String::new();
     if diagnostics.is_empty() {
         if errors.is_empty() {
@@ -320,19 +348,21 @@ pub(crate) fn summary(diagnostics: &[Finding], errors: &[FileError]) -> String {
                 n => parts.push(format!("{n} {many}")),
             }
         }
+        let failing = failing(diagnostics, opts.fail_on);
+        let threshold = format!("--fail-on={}", opts.fail_on.as_str());
         out.push_str(&format!(
-            "Found {} ({}).",
+            "Found {} ({}), {}.",
             plural(diagnostics.len(), "finding", "findings"),
-            parts.join(", ")
+            parts.join(", "),
+            if failing == 0 {
+                format!("none at or above {threshold}: passing")
+            } else {
+                format!("{failing} at or above {threshold}")
+            }
         ));
-        let strip = diagnostics
-            .iter()
-            .filter(|d| d.rule.fix == FixAvailability::StripOutputs)
-            .count();
-        if strip > 0 {
-            out.push_str(&format!(
-                "\n{strip} fixable with `mlcheck fix --strip-outputs`."
-            ));
+        if let Some(hint) = fix_hint(diagnostics, opts.pre_commit) {
+            out.push('\n');
+            out.push_str(&hint);
         }
     }
     if !errors.is_empty() {
@@ -343,6 +373,74 @@ pub(crate) fn summary(diagnostics: &[Finding], errors: &[FileError]) -> String {
     }
     out.push('\n');
     out
+}
+
+/// How many findings are at or above the `fail-on` threshold.
+pub fn failing(diagnostics: &[Finding], fail_on: Severity) -> usize {
+    diagnostics.iter().filter(|d| d.severity >= fail_on).count()
+}
+
+/// Notebooks listed by name in a fix command; more are left to `--fix`.
+const MAX_HINT_PATHS: usize = 10;
+
+/// The notebooks with findings that stripping fixes, in report order, each once.
+pub(crate) fn strip_fixable_paths(diagnostics: &[Finding]) -> Vec<&Path> {
+    let mut seen = std::collections::HashSet::new();
+    diagnostics
+        .iter()
+        .filter(|d| d.rule.fix == FixAvailability::StripOutputs && seen.insert(d.path()))
+        .map(Finding::path)
+        .collect()
+}
+
+/// The exact command that fixes what can be fixed, naming the notebooks it rewrites (never a
+/// bare `mlcheck fix --strip-outputs`, which would rewrite every notebook under the current
+/// folder); under pre-commit, the `mlcheck-strip` hook.
+fn fix_hint(diagnostics: &[Finding], pre_commit: bool) -> Option<String> {
+    let n = diagnostics
+        .iter()
+        .filter(|d| d.rule.fix == FixAvailability::StripOutputs)
+        .count();
+    if n == 0 {
+        return None;
+    }
+    let paths = strip_fixable_paths(diagnostics);
+    let fixable = plural(n, "finding", "findings");
+    let list = || {
+        paths
+            .iter()
+            .map(|p| shell_quote(&crate::source::path_slash(p)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    Some(if pre_commit {
+        format!(
+            "{fixable} fixable by the `mlcheck-strip` hook (add it before `mlcheck` in .pre-commit-config.yaml, or run `pre-commit run mlcheck-strip --files {}`).",
+            list()
+        )
+    } else if paths.len() <= MAX_HINT_PATHS {
+        format!(
+            "{fixable} fixable with `mlcheck fix --strip-outputs {}` (or run this check again with `--fix`).",
+            list()
+        )
+    } else {
+        format!(
+            "{fixable} in {} notebooks fixable: run this check again with `--fix` (it strips only those notebooks).",
+            paths.len()
+        )
+    })
+}
+
+/// A path as one shell word: bare when it is plain, else in single quotes.
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@%+=,".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

@@ -55,11 +55,13 @@ fn log(diagnostics: &[Finding], errors: &[FileError]) -> Value {
     let notifications: Vec<Value> = errors
         .iter()
         .map(|e| {
+            // Never a secret in a file or folder name printed whole.
+            let path = crate::rules::secrets::redact::mask_path(&e.path);
             json!({
                 "level": "error",
-                "message": { "text": format!("{}: {}", crate::source::path_slash(&e.path), e.message) },
+                "message": { "text": format!("{}: {}", crate::source::path_slash(&path), e.message) },
                 "locations": [{
-                    "physicalLocation": { "artifactLocation": { "uri": uri(&e.path) } }
+                    "physicalLocation": { "artifactLocation": { "uri": uri(&path) } }
                 }],
             })
         })

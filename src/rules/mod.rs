@@ -1,6 +1,7 @@
 //! Rules, grouped by domain. Each domain module exports `RULES` (its metadata) and the
 //! check functions the pipeline calls; each rule lives in a file of its own with its docs.
 
+pub mod meta;
 pub mod notebook;
 pub mod paths;
 pub mod project;
@@ -17,6 +18,7 @@ use crate::source::SourceFile;
 
 /// Every domain's rule list; `registry::all_rules` flattens and sorts them.
 pub const DOMAINS: &[&[&RuleMeta]] = &[
+    meta::RULES,
     notebook::RULES,
     secrets::RULES,
     python::RULES,
@@ -71,6 +73,7 @@ impl<'a> FileChecker<'a> {
 
 /// Run every file-level rule on one file.
 pub fn check_file(checker: &mut FileChecker<'_>) {
+    meta::check(checker);
     notebook::check(checker);
     python::check(checker);
     paths::check(checker);

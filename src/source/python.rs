@@ -245,6 +245,8 @@ pub struct ImportStmt {
     pub dynamic: bool,
     /// `from . import x` / `from .mod import y` (module is what follows the dots).
     pub relative: bool,
+    /// Under `if TYPE_CHECKING:`: read by type checkers only, never at run time.
+    pub type_checking: bool,
 }
 
 /// What the rules of a run read from the parse: the walk collects nothing else, and cells
@@ -293,8 +295,10 @@ impl Needs {
     fn must_parse(&self, text: &str) -> bool {
         self.names
             || self.status
-            || self.imports
             || self.calls
+            // Every import form (`import`, `from … import`, `import_module`, `__import__`)
+            // spells `import`: a cell without it holds none.
+            || self.imports && memchr::memmem::find(text.as_bytes(), b"import").is_some()
             || match self.strings {
                 StringNeeds::None => false,
                 StringNeeds::PathLike => memchr::memchr2(b'/', b'\\', text.as_bytes()).is_some(),
@@ -877,6 +881,7 @@ impl Collector {
             optional: self.optional_import > 0,
             dynamic,
             relative,
+            type_checking: self.type_checking > 0,
         });
     }
 

@@ -104,6 +104,34 @@ impl YamlNode {
             .find(|(k, _)| k.scalar_text() == Some(key))
     }
     /// "a mapping", "a list", "null", "a string" … for messages.
+    /// Every key written twice in one mapping, anywhere in the tree: (first key, repeated
+    /// key), in document order. YAML loaders keep the last value and drop the first
+    /// silently (two entry points named `main`: only the second runs).
+    pub fn duplicate_keys(&self) -> Vec<(&YamlNode, &YamlNode)> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(node) = stack.pop() {
+            match &node.value {
+                YamlValue::Map(entries) => {
+                    for (i, (k, v)) in entries.iter().enumerate() {
+                        if let Some(text) = k.scalar_text()
+                            && let Some((first, _)) = entries[..i]
+                                .iter()
+                                .find(|(p, _)| p.scalar_text() == Some(text))
+                        {
+                            out.push((first, k));
+                        }
+                        stack.push(v);
+                    }
+                }
+                YamlValue::Seq(items) => stack.extend(items.iter()),
+                _ => {}
+            }
+        }
+        out.sort_by_key(|(_, k)| k.range.start());
+        out
+    }
+
     pub fn kind_name(&self) -> &'static str {
         match &self.value {
             YamlValue::Map(_) => "a mapping",

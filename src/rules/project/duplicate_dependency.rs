@@ -41,6 +41,14 @@ pub(super) fn check(cx: &mut Context<'_>) {
     }
     let mut out = Vec::new();
     for f in &cx.env.files {
+        // One list per file: TOML/INI files hold several (extras, groups) that may repeat
+        // a package on purpose.
+        if !matches!(
+            f.kind,
+            super::EnvKind::Conda | super::EnvKind::PythonEnv | super::EnvKind::Requirements
+        ) {
+            continue;
+        }
         let ids = &f.deps;
         for (j, &b) in ids.iter().enumerate() {
             let db = &cx.env.deps[b];
@@ -54,6 +62,11 @@ pub(super) fn check(cx: &mut Context<'_>) {
             }
             let Some(&a) = ids[..j].iter().find(|&&a| {
                 let da = &cx.env.deps[a];
+                // Two conda packages are the same only by name: `pytorch` and `pytorch-gpu`
+                // are different builds, not one package twice.
+                if da.syntax == Syntax::Conda && db.syntax == Syntax::Conda {
+                    return da.name == db.name;
+                }
                 let ca = if da.syntax == Syntax::Conda {
                     imports::conda_to_pypi(&da.name)
                 } else {
@@ -68,10 +81,12 @@ pub(super) fn check(cx: &mut Context<'_>) {
             if f.source.slice(db.range).contains(';') {
                 continue;
             }
-            let both = if da.syntax != db.syntax {
-                " (as a conda and as a pip package)"
-            } else {
-                ""
+            let both = match (da.syntax != db.syntax, da.raw_name == db.raw_name) {
+                (true, true) => " (as a conda and as a pip package)".to_string(),
+                (true, false) => {
+                    format!(" (as conda `{}` and as pip `{}`)", da.raw_name, db.raw_name)
+                }
+                _ => String::new(),
             };
             out.push(
                 Diagnostic::new(

@@ -16,13 +16,12 @@ use serde::Deserialize;
 use super::Context;
 use super::env_files::{EnvKind, Syntax, normalize};
 use super::mlproject::{command_scripts, entry_points};
+use crate::project::normalize_path;
 use crate::source::{SourceFile, SourceKind, TextRange};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImportMap {
-    /// Top-level modules of the standard library.
-    pub stdlib: Vec<String>,
     /// Modules provided by the platform, never declared (`google.colab`).
     pub ignore: Vec<String>,
     /// Third-party modules whose distribution has the same (normalised) name.
@@ -35,18 +34,24 @@ pub struct ImportMap {
     pub provides: BTreeMap<String, Vec<String>>,
 }
 
-/// The built-in table, parsed once.
+const BUILTIN_MAP: &str = include_str!("../../../rules/import_map.toml");
+
+/// The built-in table, parsed once. It is data shipped in the binary and checked by a unit
+/// test, so a broken table fails the build's tests, never a user's run; should it fail all
+/// the same, the table is empty (every import then counts as unmapped) and stderr says why.
 pub fn builtin() -> &'static ImportMap {
     static MAP: OnceLock<ImportMap> = OnceLock::new();
     MAP.get_or_init(|| {
-        toml::from_str(include_str!("../../../rules/import_map.toml")).unwrap_or_default()
+        toml::from_str(BUILTIN_MAP).unwrap_or_else(|e| {
+            eprintln!("mlcheck: internal error: rules/import_map.toml: {e}");
+            ImportMap::default()
+        })
     })
 }
 
+/// The one standard-library list (`rules/stdlib.txt`), shared with `mlcheck imports`.
 pub fn is_stdlib(top: &str) -> bool {
-    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| builtin().stdlib.iter().map(String::as_str).collect())
-        .contains(top)
+    crate::imports::is_stdlib(top)
 }
 
 pub fn is_known_third_party(top: &str) -> bool {
@@ -78,10 +83,12 @@ pub struct Import {
 pub struct CodeFile {
     pub path: PathBuf,
     pub is_notebook: bool,
-    /// (module, raw range) of each import statement ([`scan_imports`]).
+    /// (dotted module, raw range) of each import that runs (from the parse).
     pub imports: Vec<(String, TextRange)>,
     /// Notebooks: distributions installed by `%pip install` (normalised).
     pub installs: Vec<String>,
+    /// Notebooks: modules the notebook writes itself (`%%writefile helper.py`).
+    pub written: Vec<String>,
     /// Notebooks: the Python version in `metadata.language_info` (the interpreter that last
     /// ran it), with the raw range of the JSON value.
     pub python_version: Option<(String, TextRange)>,
@@ -89,16 +96,44 @@ pub struct CodeFile {
 
 impl CodeFile {
     pub fn load(path: &Path) -> Option<Self> {
+        count_read();
         Some(Self::of(&load_source(path)?))
     }
 
     /// The facts of a loaded file.
     pub fn of(file: &SourceFile) -> Self {
         let mut installs = HashSet::new();
+        let mut written = Vec::new();
         let mut python_version = None;
         if let Some(nb) = &file.notebook {
+            for cell in nb
+                .cells
+                .iter()
+                .filter(|c| c.kind == crate::source::notebook::CellKind::Markdown)
+            {
+                // "Run `%pip install -U pandas numpy` first": an install the reader is told to do.
+                for line in cell.source.text.lines() {
+                    for (i, _) in line.match_indices("pip install ") {
+                        let rest = &line[i..];
+                        let end = rest.find(['`', '\n']).unwrap_or(rest.len());
+                        pip_installs(&format!("%{}", &rest[..end]), &mut installs);
+                    }
+                }
+            }
             for cell in nb.code_cells() {
                 pip_installs(&cell.source.text, &mut installs);
+                let first = cell.source.text.trim_start().lines().next().unwrap_or("");
+                if let Some(target) = first
+                    .strip_prefix("%%writefile")
+                    .or_else(|| first.strip_prefix("%%file"))
+                    && let Some(name) = target
+                        .split_whitespace()
+                        .rfind(|w| !w.starts_with('-'))
+                        .and_then(|w| Path::new(w).file_stem())
+                        .and_then(|s| s.to_str())
+                {
+                    written.push(name.to_string());
+                }
             }
             let text = file.text.as_str();
             if let Some(li) = nb
@@ -121,6 +156,7 @@ impl CodeFile {
             is_notebook: file.notebook.is_some(),
             imports: file_imports(file),
             installs,
+            written,
             python_version,
         }
     }
@@ -177,24 +213,41 @@ pub fn load_source(path: &Path) -> Option<SourceFile> {
     Some(SourceFile::new(path.to_path_buf(), text, kind))
 }
 
-/// The [`CodeFile`]s of the files the per-file stage loaded, so that the project stage does
-/// not read and parse them a second time.
+/// What the per-file stage loaded that the project stage reads, so that it reads and parses
+/// nothing a second time: the [`CodeFile`] facts of Python files and notebooks, and the
+/// loaded text of MLproject and environment files.
 #[derive(Debug, Default)]
-pub struct CodeFacts(std::sync::Mutex<HashMap<PathBuf, Arc<CodeFile>>>);
+pub struct CodeFacts(
+    std::sync::Mutex<HashMap<PathBuf, Arc<CodeFile>>>,
+    pub(crate) Preloaded,
+);
+
+pub use crate::project::{DISK_READS, Preloaded, count_read};
 
 impl CodeFacts {
-    /// Keep the facts of a Python file or notebook (other kinds are ignored).
-    pub fn record(&self, file: &SourceFile) {
+    /// Keep what the project stage needs of a loaded file: the facts of a Python file or
+    /// notebook, the text of an MLproject or environment file (other files are ignored).
+    pub fn record(&self, file: &Arc<SourceFile>) {
         if matches!(file.kind, SourceKind::Python | SourceKind::Notebook) {
             let facts = Arc::new(CodeFile::of(file));
             if let Ok(mut map) = self.0.lock() {
                 map.insert(file.path.clone(), facts);
             }
         }
+        // A file that is not UTF-8 is kept too (its bad bytes read as `?`): the per-file
+        // stage reports the encoding (MLC002), the project stage reads what it can.
+        if file.kind == SourceKind::MlProject || crate::pipeline::is_environment_name(&file.path) {
+            self.1.insert(file);
+        }
     }
 
     fn get(&self, path: &Path) -> Option<Arc<CodeFile>> {
         self.0.lock().ok()?.get(path).cloned()
+    }
+
+    /// The MLproject and environment files the per-file stage loaded.
+    pub fn preloaded(&self) -> Preloaded {
+        self.1.clone()
     }
 }
 
@@ -216,84 +269,37 @@ impl Context<'_> {
     }
 }
 
-/// (module, decoded range) of each import statement in Python text; optional imports
-/// (inside `try:`) and relative imports are skipped.
-pub fn scan_imports(text: &str) -> Vec<(String, (usize, usize))> {
-    let mut out = Vec::new();
-    let mut offset = 0;
-    let mut in_string: Option<&str> = None;
-    let mut try_indent: Option<usize> = None;
-    for line in text.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        let content = line.trim_end_matches(['\n', '\r']);
-        if let Some(q) = in_string {
-            if content.matches(q).count() % 2 == 1 {
-                in_string = None;
+/// Packages a notebook installs for itself (`%pip install x`, `!pip install -q x==1`).
+fn pip_installs(text: &str, out: &mut HashSet<String>) {
+    // Join `\` continuations first: `!pip install -qU \` / `    langchain openai`.
+    let mut logical: Vec<String> = Vec::new();
+    let mut pending = String::new();
+    for line in text.lines() {
+        match line.trim_end().strip_suffix('\\') {
+            Some(head) => {
+                pending.push_str(head);
+                pending.push(' ');
             }
-            continue;
-        }
-        for q in ["\"\"\"", "'''"] {
-            if content.matches(q).count() % 2 == 1 {
-                in_string = Some(q);
-            }
-        }
-        let trimmed = content.trim_start();
-        let indent = content.len() - trimmed.len();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        if let Some(t) = try_indent
-            && indent <= t
-            && !trimmed.starts_with("try:")
-        {
-            try_indent = None;
-        }
-        if trimmed.starts_with("try:") {
-            try_indent = Some(indent);
-            continue;
-        }
-        if try_indent.is_some() {
-            continue;
-        }
-        let stmt = trimmed.split('#').next().unwrap_or("");
-        let base = start + indent;
-        if let Some(rest) = stmt.strip_prefix("import ") {
-            let mut pos = base + "import ".len();
-            for part in rest.split(',') {
-                let name = part.split_whitespace().next().unwrap_or("");
-                let lead = part.len() - part.trim_start().len();
-                if valid_module(name) {
-                    out.push((name.to_string(), (pos + lead, pos + lead + name.len())));
-                }
-                pos += part.len() + 1;
-            }
-        } else if let Some(rest) = stmt.strip_prefix("from ") {
-            let name = rest.split_whitespace().next().unwrap_or("");
-            let lead = rest.len() - rest.trim_start().len();
-            if valid_module(name) && rest.contains(" import") {
-                let s = base + "from ".len() + lead;
-                out.push((name.to_string(), (s, s + name.len())));
+            None => {
+                pending.push_str(line);
+                logical.push(std::mem::take(&mut pending));
             }
         }
     }
-    out
-}
-
-fn valid_module(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with('.')
-        && name.split('.').all(|p| {
-            !p.is_empty()
-                && p.chars().all(|c| c.is_alphanumeric() || c == '_')
-                && !p.starts_with(|c: char| c.is_ascii_digit())
-        })
-}
-
-/// Packages a notebook installs for itself (`%pip install x`, `!pip install -q x==1`).
-fn pip_installs(text: &str, out: &mut HashSet<String>) {
-    for line in text.lines() {
+    if !pending.is_empty() {
+        logical.push(pending);
+    }
+    for line in &logical {
+        // `! pip install x` (a space after the bang) is the same command.
         let t = line.trim_start();
+        let spaced;
+        let t = match t.strip_prefix(['!', '%']) {
+            Some(rest) if rest.starts_with(' ') => {
+                spaced = format!("{}{}", &t[..1], rest.trim_start());
+                spaced.as_str()
+            }
+            _ => t,
+        };
         let Some(rest) = t
             .strip_prefix("%pip install")
             .or_else(|| t.strip_prefix("!pip install"))
@@ -301,10 +307,34 @@ fn pip_installs(text: &str, out: &mut HashSet<String>) {
             .or_else(|| t.strip_prefix("%conda install"))
             .or_else(|| t.strip_prefix("!conda install"))
             .or_else(|| t.strip_prefix("!python -m pip install"))
+            .or_else(|| t.strip_prefix("!python3 -m pip install"))
+            .or_else(|| t.strip_prefix("%pip3 install"))
+            .or_else(|| t.strip_prefix("!uv pip install"))
+            .or_else(|| t.strip_prefix("%uv pip install"))
+            .or_else(|| t.strip_prefix("%mamba install"))
+            .or_else(|| t.strip_prefix("pip install"))
+            .or_else(|| t.strip_prefix("!mamba install"))
         else {
             continue;
         };
         for w in rest.split_whitespace() {
+            if w.starts_with('#') {
+                break;
+            }
+            // `git+https://github.com/openai/whisper.git@v1` installs `whisper`.
+            if w.contains("://") {
+                let path = w.split(['@', '#']).next().unwrap_or(w);
+                let path = w
+                    .strip_prefix("git+")
+                    .map_or(path, |rest| rest.split('@').next().unwrap_or(rest));
+                if let Some(last) = path.trim_end_matches('/').rsplit('/').next() {
+                    let name = last.trim_end_matches(".git");
+                    if !name.is_empty() && !name.contains('.') {
+                        out.insert(normalize(name));
+                    }
+                }
+                continue;
+            }
             if w.starts_with('-') || w.contains("://") || w.starts_with('$') || w.starts_with('{') {
                 continue;
             }
@@ -320,28 +350,15 @@ fn pip_installs(text: &str, out: &mut HashSet<String>) {
     }
 }
 
-/// Imports of one loaded file: (module, raw range).
+/// Imports of one loaded file: (dotted module, raw range), read from the parsed code (the
+/// same reader as `mlcheck imports`); optional (`try: … except ImportError`) and
+/// type-checking-only imports are left out, as are cells run by a cell magic.
 fn file_imports(file: &SourceFile) -> Vec<(String, TextRange)> {
-    match &file.notebook {
-        Some(nb) => {
-            let mut out = Vec::new();
-            for cell in nb.code_cells() {
-                let text = &cell.source.text;
-                if text.trim_start().starts_with("%%") {
-                    continue;
-                }
-                for (m, (s, e)) in scan_imports(text) {
-                    out.push((m, cell.to_raw(TextRange::new(s, e))));
-                }
-            }
-            out
-        }
-        None if file.kind == SourceKind::Python => scan_imports(&file.text)
-            .into_iter()
-            .map(|(m, (s, e))| (m, TextRange::new(s, e)))
-            .collect(),
-        None => Vec::new(),
-    }
+    crate::imports::imports_of(file)
+        .into_iter()
+        .filter(|i| !i.optional && !i.type_checking)
+        .map(|i| (i.name, i.range))
+        .collect()
 }
 
 /// The first `import mlflow` / `from mlflow…` in the project's code.
@@ -378,17 +395,54 @@ pub fn find_mlflow_import(cx: &Context<'_>) -> Option<(Arc<SourceFile>, TextRang
     None
 }
 
-/// Where a module could be a local file or package, relative to `dirs`.
-fn is_local(module: &str, dirs: &[PathBuf], stems: &HashSet<String>) -> bool {
+/// Where a module could be a local file or package, relative to `dirs` (answers cached per
+/// folder and name: a project's files share a few folders and many imports).
+fn is_local(
+    module: &str,
+    dirs: &[PathBuf],
+    stems: &HashSet<String>,
+    cache: &mut HashMap<(PathBuf, String), bool>,
+) -> bool {
     let top = module.split('.').next().unwrap_or(module);
     if stems.contains(top) {
         return true;
     }
     dirs.iter().any(|d| {
-        d.join(format!("{top}.py")).is_file()
-            || d.join(top).is_dir()
-            || d.join("src").join(top).is_dir()
+        *cache
+            .entry((d.clone(), top.to_string()))
+            .or_insert_with(|| {
+                d.join(format!("{top}.py")).is_file()
+                    || d.join(top).is_dir()
+                    || d.join("src").join(top).is_dir()
+            })
     })
+}
+
+/// Whether `top` is a module or package in a folder at or above `file`'s folder
+/// (`top.py`, `top/`, `src/top/`), up to the folder holding `.git` or the filesystem root.
+fn local_above(file: &Path, top: &str, cache: &mut HashMap<(PathBuf, String), bool>) -> bool {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        let eff = if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        };
+        let key = (eff.to_path_buf(), top.to_string());
+        let hit = *cache.entry(key).or_insert_with(|| {
+            eff.join(format!("{top}.py")).is_file()
+                || eff.join(top).is_dir()
+                || eff.join("src").join(top).is_dir()
+        });
+        if hit {
+            return true;
+        }
+        if d.as_os_str().is_empty() || eff.join(".git").exists() {
+            break;
+        }
+        dir = d.parent();
+    }
+    false
 }
 
 /// Resolve a local module to its file, if any.
@@ -439,6 +493,21 @@ pub fn collect(cx: &Context<'_>) -> Usage {
         stems.insert(n.clone());
     }
     let code = cx.code();
+    // Modules a notebook writes itself (`%%writefile helper.py`), and folders of Python
+    // files (namespace packages need no `__init__.py`).
+    for f in code {
+        stems.extend(f.written.iter().cloned());
+        if !f.is_notebook
+            && let Some(dir) = f
+                .path
+                .parent()
+                .and_then(|p| p.file_name())
+                .and_then(|n| n.to_str())
+            && !is_known_third_party(dir)
+        {
+            stems.insert(dir.to_string());
+        }
+    }
     let by_path: HashMap<&Path, &Arc<CodeFile>> =
         code.iter().map(|f| (f.path.as_path(), f)).collect();
 
@@ -496,10 +565,16 @@ pub fn collect(cx: &Context<'_>) -> Usage {
         scope.extend(code.iter().cloned());
     }
     usage.any_code = !scope.is_empty();
+    let mut above_cache: HashMap<(PathBuf, String), bool> = HashMap::new();
+    let mut local_cache: HashMap<(PathBuf, String), bool> = HashMap::new();
     for file in &scope {
         usage
             .notebook_installs
             .extend(file.installs.iter().cloned());
+        // `setup.py` imports its build backend (setuptools), not a runtime dependency.
+        if file.path.file_name().is_some_and(|n| n == "setup.py") {
+            continue;
+        }
         let dirs = [
             file.path
                 .parent()
@@ -510,7 +585,19 @@ pub fn collect(cx: &Context<'_>) -> Usage {
         for (m, range) in &file.imports {
             let (m, range) = (m.clone(), *range);
             let top = m.split('.').next().unwrap_or(&m);
-            if is_stdlib(top) || top == "__future__" || is_local(&m, &dirs, &stems) {
+            if is_stdlib(top)
+                || top == "__future__"
+                || is_local(&m, &dirs, &stems, &mut local_cache)
+            {
+                continue;
+            }
+            // A notebook runs in a Jupyter kernel, which brings IPython along.
+            if file.is_notebook && matches!(top, "IPython" | "ipykernel") {
+                continue;
+            }
+            // A module in a folder above the file (code run with that folder on its path),
+            // up to the repository: first-party, unless it is a known distribution.
+            if !is_known_third_party(top) && local_above(&file.path, top, &mut above_cache) {
                 continue;
             }
             if builtin()
@@ -528,20 +615,6 @@ pub fn collect(cx: &Context<'_>) -> Usage {
         }
     }
     usage
-}
-
-fn normalize_path(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 fn find_loaded(code: &[Arc<CodeFile>], p: &Path) -> Option<Arc<CodeFile>> {
@@ -582,14 +655,28 @@ pub fn declared(cx: &Context<'_>) -> Option<(BTreeSet<String>, Vec<usize>)> {
     } else {
         (0..cx.env.files.len())
             .filter(|&i| {
-                !matches!(
-                    cx.env.files[i].kind,
-                    EnvKind::PythonVersionFile | EnvKind::RuntimeTxt
-                )
+                let f = &cx.env.files[i];
+                // A version file, or a file of tool settings with no dependency, declares
+                // no package.
+                let tool_only = matches!(
+                    f.kind,
+                    EnvKind::Pyproject | EnvKind::SetupCfg | EnvKind::SetupPy | EnvKind::Dockerfile
+                ) && f.deps.is_empty()
+                    && !f.opaque;
+                !matches!(f.kind, EnvKind::PythonVersionFile | EnvKind::RuntimeTxt) && !tool_only
             })
             .collect()
     };
     if files.is_empty() {
+        return None;
+    }
+    // Dependencies computed by code (`dynamic`, a variable): what is declared is unknown.
+    // When that file is the only one, nothing can be said.
+    if files.iter().any(|&f| cx.env.files[f].opaque)
+        && files
+            .iter()
+            .all(|&f| cx.env.files[f].opaque || cx.env.files[f].deps.is_empty())
+    {
         return None;
     }
     let mut names = BTreeSet::new();
@@ -604,9 +691,43 @@ pub fn declared(cx: &Context<'_>) -> Option<(BTreeSet<String>, Vec<usize>)> {
             if !n.is_empty() {
                 names.insert(n);
             }
+            // `neo4j-graphrag[qdrant]`, `kedro-datasets[pandas-csvdataset]`: an extra named
+            // after a package installs it on purpose, so that package is declared too.
+            for extra in requirement_extras(cx.env.files[d.file].source.slice(d.range)) {
+                for token in extra.split(['-', '_', '.']).filter(|t| !t.is_empty()) {
+                    names.insert(format!("{EXTRA}{}", normalize(token)));
+                }
+            }
         }
     }
     Some((names, files))
+}
+
+/// Marks, in the declared set, a word of an extra of a declared requirement (a name no
+/// distribution can have: `:` is not allowed in one).
+const EXTRA: &str = "extra:";
+
+/// The extras of one requirement as written (`pkg[a,b-c]>=1` gives `a`, `b-c`).
+fn requirement_extras(text: &str) -> Vec<&str> {
+    let Some(open) = text.find('[') else {
+        return Vec::new();
+    };
+    // The extras follow the name: nothing but name characters before the bracket.
+    if !text[..open]
+        .trim()
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        return Vec::new();
+    }
+    let Some(close) = text[open..].find(']') else {
+        return Vec::new();
+    };
+    text[open + 1..open + close]
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .collect()
 }
 
 /// Import names the declared distributions provide (for `python -m` checks): each
@@ -643,9 +764,28 @@ pub fn satisfied(
         normalize(&format!("py{top}")),
         normalize(&format!("{top}-python")),
         normalize(&format!("py-{top}")),
+        normalize(&format!("{top}-sdk")),
+        normalize(&format!("{top}-client")),
     ];
     let has = |n: &String| declared.contains(n) || extra.contains(n);
     if cands.iter().any(has) || variants.iter().any(has) {
+        return true;
+    }
+    // Named by an extra of a declared requirement (`neo4j-graphrag[qdrant]` declares
+    // `qdrant-client`): the distribution's first word, or the module's, is a word of it.
+    let first_word = |n: &str| n.split('-').next().unwrap_or(n).to_string();
+    if cands
+        .iter()
+        .map(|c| first_word(c))
+        .chain(std::iter::once(first_word(&normalize(top))))
+        .any(|w| declared.contains(&format!("{EXTRA}{w}")))
+    {
+        return true;
+    }
+    // Namespace packages: `azure.search.documents` is `azure-search-documents`,
+    // `google.cloud.storage` is `google-cloud-storage`.
+    let parts: Vec<&str> = module.split('.').collect();
+    if (2..=parts.len()).any(|n| has(&normalize(&parts[..n].join("-")))) {
         return true;
     }
     // Brought along by a declared distribution.
@@ -661,19 +801,29 @@ pub fn satisfied(
 mod tests {
     use super::*;
 
+    /// The shipped import map parses and is not empty (it never silently becomes empty).
     #[test]
-    fn scans_imports_and_skips_optional_ones() {
-        let src = "import os, numpy as np\nfrom sklearn.linear_model import Ridge\nfrom . import x\ntry:\n    import torch\nexcept ImportError:\n    pass\n\"\"\"\nimport fake\n\"\"\"\nimport pandas\n";
-        let got: Vec<String> = scan_imports(src).into_iter().map(|(m, _)| m).collect();
-        assert_eq!(got, ["os", "numpy", "sklearn.linear_model", "pandas"]);
-        let (m, (s, e)) = &scan_imports(src)[1];
-        assert_eq!(&src[*s..*e], m);
+    fn the_shipped_import_map_loads() {
+        let map: ImportMap = toml::from_str(BUILTIN_MAP).expect("rules/import_map.toml parses");
+        assert!(map.imports.len() > 50, "{} imports", map.imports.len());
+        assert!(!map.conda.is_empty());
+        assert_eq!(map.imports.get("sklearn"), Some(&vec!["scikit-learn".to_string()]));
+    }
+
+    #[test]
+    fn reads_imports_from_the_parse_and_skips_optional_ones() {
+        let src = "import os, numpy as np\nfrom sklearn.linear_model import Ridge\nfrom . import x\ntry:\n    import torch\nexcept ImportError:\n    pass\n\"\"\"\nimport fake\n\"\"\"\nimport pandas\nif TYPE_CHECKING:\n    import polars\n";
+        let file = SourceFile::new(PathBuf::from("a.py"), src.to_string(), SourceKind::Python);
+        let got = file_imports(&file);
+        let names: Vec<&str> = got.iter().map(|(m, _)| m.as_str()).collect();
+        assert_eq!(names, ["os", "numpy", "sklearn.linear_model", "pandas"]);
+        let (m, r) = &got[1];
+        assert!(src[r.start()..r.end()].starts_with(m.as_str()));
     }
 
     #[test]
     fn builtin_table_loads() {
         let m = builtin();
-        assert!(m.stdlib.len() > 150);
         assert!(m.imports.len() + m.identity.len() > 200);
         assert_eq!(
             m.imports.get("sklearn").map(Vec::as_slice),

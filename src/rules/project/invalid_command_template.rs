@@ -11,7 +11,9 @@ crate::declare_rule! {
     /// ## What it does
     /// Reports braces in a `command` that Python's `str.format` cannot fill: literal braces
     /// (`${HOME}`, JSON, awk programs), `{}` or `{0}`, format specs (`{alpha:.2f}`),
-    /// attribute/index access (`{cfg.lr}`), and unbalanced `{` or `}`.
+    /// attribute/index access (`{cfg.lr}`), and unbalanced `{` or `}`. Also a placeholder
+    /// glued to the next option (`--step {step}--video_path`), which a line folded with `\`
+    /// inside a double-quoted YAML string produces.
     ///
     /// ## Why is this bad?
     /// MLflow formats the command with the parameter values *as strings*: these raise
@@ -32,7 +34,7 @@ crate::declare_rule! {
         severity: Error,
         default: true,
         fix: None,
-        summary: "literal braces, `{}` or format specs in a command template",
+        summary: "literal braces, `{}` or format specs in a command template, or a placeholder glued to the next option",
     }
 }
 
@@ -76,7 +78,32 @@ pub(super) fn check(cx: &mut Context<'_>) {
                     "unbalanced brace in the command: `str.format` raises `ValueError`".to_string(),
                     "double a literal brace (`{{` or `}}`) or close the placeholder".to_string(),
                 ),
-                Field::Name { .. } => continue,
+                Field::Name { name, range } => {
+                    // `--step {step}--video_path …`: a line folded with `\` in a
+                    // double-quoted YAML string joins the lines without a space, and the
+                    // value swallows the next option.
+                    let text = cmd.as_str().unwrap_or("");
+                    let after = text.get(range.1..).unwrap_or("");
+                    if after.starts_with("--")
+                        && after[2..].starts_with(|c: char| c.is_ascii_alphabetic())
+                    {
+                        let option: String =
+                            after.chars().take_while(|c| !c.is_whitespace()).collect();
+                        out.push(
+                            Diagnostic::new(
+                                &INVALID_COMMAND_TEMPLATE,
+                                &file,
+                                scalar_subrange(&file, cmd, (range.1, range.1 + option.len())),
+                                format!(
+                                    "`{{{name}}}` is glued to `{option}`: the two arguments become one (entry point `{}`)",
+                                    ep.name
+                                ),
+                            )
+                            .with_help("put a space before the option; a line folded with `\\` in a double-quoted string joins the lines without one"),
+                        );
+                    }
+                    continue;
+                }
             };
             out.push(
                 Diagnostic::new(

@@ -8,7 +8,8 @@ use super::Context;
 
 crate::declare_rule! {
     /// ## What it does
-    /// Checks `docker_env`: `image` must be a string, `volumes` a list of strings, and
+    /// Checks `docker_env`: `image` must be a valid image reference (`[registry/]name[:tag]`,
+    /// a lower-case name, no spaces), `volumes` a list of strings, and
     /// `environment` a list whose items are a variable name (copied from the host) or a
     /// `[NAME, value]` pair.
     ///
@@ -93,7 +94,19 @@ pub(super) fn check(cx: &mut Context<'_>) {
             )
             .with_help("write the image as `name:tag`"),
         ),
-        Some(_) => {}
+        Some(img) => {
+            if let Some(problem) = img.as_str().and_then(image_reference_problem) {
+                out.push(
+                    Diagnostic::new(
+                        &INVALID_DOCKER_ENV,
+                        &file,
+                        img.range,
+                        format!("`image` is not a valid image reference: {problem}"),
+                    )
+                    .with_help("write the image as `[registry/]name[:tag]` with a lowercase name and no spaces"),
+                );
+            }
+        }
     }
     if let Some(vols) = docker.get("volumes") {
         match vols.as_seq() {
@@ -152,5 +165,70 @@ pub(super) fn check(cx: &mut Context<'_>) {
     }
     for d in out {
         cx.push(d);
+    }
+}
+
+/// Why `image` is not a Docker image reference (`[registry[:port]/]path[:tag][@digest]`),
+/// or `None` when it is one (or is a template Docker cannot judge).
+fn image_reference_problem(image: &str) -> Option<String> {
+    if image.contains("{{") || image.contains('$') {
+        return None;
+    }
+    if image.trim() != image || image.contains(char::is_whitespace) {
+        return Some("it contains a space".into());
+    }
+    let name = image.split('@').next().unwrap_or(image);
+    // The tag is after the last `:` that follows the last `/`.
+    let slash = name.rfind('/').map_or(0, |i| i + 1);
+    let path = match name[slash..].rfind(':') {
+        Some(i) => &name[..slash + i],
+        None => name,
+    };
+    // A registry host (`localhost:5000`, `ghcr.io`) may use upper case; the path may not.
+    let mut parts: Vec<&str> = path.split('/').collect();
+    if parts.len() > 1 && (parts[0].contains(['.', ':']) || parts[0] == "localhost") {
+        parts.remove(0);
+    }
+    if parts
+        .iter()
+        .any(|p| p.chars().any(|c| c.is_ascii_uppercase()))
+    {
+        return Some(format!(
+            "`{path}` has upper-case letters (repository names are lower case)"
+        ));
+    }
+    if parts.iter().any(|p| {
+        p.is_empty()
+            || !p.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')
+            })
+    }) {
+        return Some(format!(
+            "`{path}` has characters Docker does not allow in a name"
+        ));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::image_reference_problem;
+
+    #[test]
+    fn image_references() {
+        for ok in [
+            "python:3.10",
+            "ghcr.io/org/img:latest",
+            "Registry.Example.com:5000/img",
+            "localhost:5000/team/img:v1.2",
+            "mlflow-docker-example",
+            "repo/img@sha256:abc",
+            "{{ cookiecutter.image }}",
+        ] {
+            assert_eq!(image_reference_problem(ok), None, "{ok}");
+        }
+        assert!(image_reference_problem("My-Image:latest").is_some());
+        assert!(image_reference_problem("my image:latest").is_some());
+        assert!(image_reference_problem("docker.io/Team/img").is_some());
     }
 }

@@ -8,7 +8,10 @@ crate::declare_rule! {
     /// Checks that environment files parse and have the shape their tools expect: a conda
     /// file is a mapping with `channels` (a list of strings) and `dependencies` (a list of
     /// specs plus at most a `pip:` list); `pyproject.toml` is valid TOML; `.python-version`
-    /// and `runtime.txt` hold a version.
+    /// and `runtime.txt` hold a version. A YAML key written twice (the loader keeps the last
+    /// and drops the first silently) and a file that cannot be read (unreadable, not UTF-8,
+    /// too large) are reported too: an environment file is never skipped without a word (a
+    /// file the walk loads itself has its encoding reported by MLC002 instead, once).
     ///
     /// ## Why is this bad?
     /// `conda env create` and MLflow fail on these only when the environment is built, or

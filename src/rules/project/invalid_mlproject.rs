@@ -8,7 +8,9 @@ use super::Context;
 
 crate::declare_rule! {
     /// ## What it does
-    /// Checks that `MLproject` is valid YAML whose top level is a mapping.
+    /// Checks that `MLproject` is valid YAML whose top level is a mapping, with no key written
+    /// twice in one mapping (two entry points named `main`: the YAML loader keeps the last
+    /// and drops the first without a word).
     ///
     /// ## Why is this bad?
     /// MLflow reads the file with `yaml.safe_load` and has no schema: a syntax error stops
@@ -33,7 +35,7 @@ crate::declare_rule! {
         severity: Error,
         default: true,
         fix: None,
-        summary: "MLproject is not YAML that parses to a mapping",
+        summary: "MLproject is not YAML that parses to a mapping, or repeats a key",
     }
 }
 
@@ -82,7 +84,29 @@ pub(super) fn check(cx: &mut Context<'_>) {
             )
             .with_help("write MLproject as `key: value` pairs (`name`, `entry_points` …)"),
         ),
-        Ok(_) => None,
+        Ok(root) => {
+            // A key written twice: the YAML loader keeps the last and drops the first.
+            let found: Vec<Diagnostic> = root
+                .duplicate_keys()
+                .into_iter()
+                .map(|(first, dup)| {
+                    let key = dup.scalar_text().unwrap_or("");
+                    let line = file.location(first.range.start()).raw.line;
+                    Diagnostic::new(
+                        &INVALID_MLPROJECT,
+                        &file,
+                        dup.range,
+                        format!("duplicate key `{key}`: MLflow keeps this one and silently drops the one on line {line}"),
+                    )
+                    .with_label(crate::diagnostic::Label::new(&file, first.range).with_message("dropped"))
+                    .with_help("rename one of them, or merge them into one entry")
+                })
+                .collect();
+            for d in found {
+                cx.push(d);
+            }
+            None
+        }
     };
     if let Some(d) = diag {
         cx.push(d);

@@ -9,9 +9,10 @@ use super::{Context, imports};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports a repository (a git root, or the folder of the mlcheck config file) that holds
-    /// notebooks or Python code but no file declaring its
-    /// environment: no `conda.yaml`/`environment.yml`, `python_env.yaml`,
+    /// Reports a checked folder (or the repository it is in) whose notebooks or Python code
+    /// import a third-party module but that holds no file declaring its environment
+    /// (the same with or without `.git`; code that imports only the standard library
+    /// needs none): no `conda.yaml`/`environment.yml`, `python_env.yaml`,
     /// `requirements*.txt`, `pyproject.toml`, `setup.py`, `Pipfile` or `Dockerfile`.
     ///
     /// ## Why is this bad?
@@ -67,17 +68,6 @@ pub(super) fn check(cx: &mut Context<'_>) {
     } else {
         cx.root
     };
-    // Only a repository (a git root or the config file's folder) is expected to declare its
-    // environment; a loose folder of notebooks checked on its own is not.
-    let config_here = cx
-        .settings
-        .config_path
-        .as_deref()
-        .and_then(Path::parent)
-        .is_some_and(|p| p == dir || (p.as_os_str().is_empty() && dir == Path::new(".")));
-    if !dir.join(".git").exists() && !config_here {
-        return;
-    }
     if OTHER_DECLARATIONS.iter().any(|n| dir.join(n).exists()) {
         return;
     }
@@ -96,7 +86,11 @@ pub(super) fn check(cx: &mut Context<'_>) {
             || name == "pyproject.toml"
             || name == "dockerfile"
     });
-    if declared_below {
+    if declared_below || cx.has_nested {
+        return;
+    }
+    // Code that imports only the standard library (or nothing) needs no environment file.
+    if imports::collect(cx).imports.is_empty() {
         return;
     }
     let Some((src, n)) = imports::first_code_file(cx) else {

@@ -4,15 +4,17 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
-use crate::source::{SourceFile, SourceKind, TextRange};
+use crate::source::TextRange;
 
 use super::{Context, EnvKind, imports};
 
 crate::declare_rule! {
     /// ## What it does
     /// Reports a project without an `MLproject` file when it shows it is an MLflow project:
-    /// its code imports `mlflow`, it holds an `mlruns/` folder, or it has a `conda.yaml` or
-    /// `python_env.yaml` (the files MLflow projects use).
+    /// it has a `python_env.yaml` (MLflow's own environment format), or a `conda.yaml` while
+    /// its code imports `mlflow`. `import mlflow` alone (tracking, tracing) or an `mlruns/`
+    /// folder does not make a folder a Project, nor does an MLflow Recipe (`recipe.yaml`) or
+    /// a saved model (`MLmodel`).
     ///
     /// ## Why is this bad?
     /// Without an MLproject there is no reproducible entry point: `mlflow run . -P alpha=0.5`
@@ -32,7 +34,7 @@ crate::declare_rule! {
         severity: Warning,
         default: true,
         fix: None,
-        summary: "MLflow is used (imports, `mlruns/`, conda.yaml/python_env.yaml) but there is no MLproject",
+        summary: "an MLflow environment file (`python_env.yaml`, or `conda.yaml` with code importing mlflow) but no MLproject",
     }
 }
 
@@ -45,6 +47,10 @@ pub(super) fn check(cx: &mut Context<'_>) {
     } else {
         cx.root
     };
+    // An MLflow Recipe (`recipe.yaml`) or a saved model (`MLmodel`) is not a Project.
+    if dir.join("recipe.yaml").is_file() || dir.join("MLmodel").is_file() {
+        return;
+    }
     let help = "add an MLproject with `name`, an environment and a `main` entry point";
     // An env file MLflow projects use.
     if let Some(i) = cx.env.files.iter().position(|f| {
@@ -72,7 +78,9 @@ pub(super) fn check(cx: &mut Context<'_>) {
                 .with_label(cx.env_label(i, TextRange::empty(0), "MLflow environment file"))
                 .with_help(help),
             );
-        } else {
+        } else if name.starts_with("python_env") {
+            // `python_env.yaml` is MLflow's own format; a `conda.yaml` alone is any conda
+            // environment.
             cx.push(
                 Diagnostic::new(
                     &MISSING_MLPROJECT,
@@ -85,34 +93,7 @@ pub(super) fn check(cx: &mut Context<'_>) {
                 .with_help(help),
             );
         }
-        return;
     }
-    if let Some((src, range)) = imports::find_mlflow_import(cx) {
-        cx.push(
-            Diagnostic::new(
-                &MISSING_MLPROJECT,
-                &src,
-                range,
-                "the code imports `mlflow`, but the project has no MLproject",
-            )
-            .with_help(help),
-        );
-        return;
-    }
-    if dir.join("mlruns").is_dir() {
-        let src = Arc::new(SourceFile::new(
-            cx.shown("mlruns"),
-            String::new(),
-            SourceKind::Text,
-        ));
-        cx.push(
-            Diagnostic::new(
-                &MISSING_MLPROJECT,
-                &src,
-                TextRange::empty(0),
-                "the project holds MLflow runs (`mlruns/`) but no MLproject",
-            )
-            .with_help(help),
-        );
-    }
+    // `import mlflow` alone is tracking or tracing, and `mlruns/` holds tracked runs: neither
+    // makes a folder an MLflow Project.
 }

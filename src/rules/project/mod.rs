@@ -11,6 +11,7 @@ mod imports;
 mod mlproject;
 
 mod conda_only_dependency;
+mod conda_python_not_pinned;
 mod conflicting_pins;
 mod deprecated_package;
 mod duplicate_dependency;
@@ -34,6 +35,7 @@ mod multiple_environments;
 mod no_mlproject;
 mod non_portable_environment_path;
 mod pip_without_pip;
+mod platform_specific_environment;
 mod python_version_mismatch;
 mod required_parameter;
 mod requirements_include_not_found;
@@ -43,6 +45,7 @@ mod unknown_mlproject_key;
 mod unknown_parameter_type;
 mod unpinned_dependency;
 mod unquoted_python_version;
+mod unresolvable_local_version;
 mod unused_dependency;
 mod unused_parameter;
 
@@ -59,7 +62,8 @@ use crate::source::yaml::{self, YamlNode};
 use crate::source::{SourceFile, SourceKind, TextRange};
 
 pub use env_files::{EnvFile, EnvKind, EnvSet};
-pub use imports::CodeFacts;
+pub(crate) use imports::count_read;
+pub use imports::{CodeFacts, DISK_READS, Preloaded};
 
 pub const RULES: &[&RuleMeta] = &[
     &invalid_mlproject::INVALID_MLPROJECT,
@@ -97,6 +101,9 @@ pub const RULES: &[&RuleMeta] = &[
     &duplicate_dependency::DUPLICATE_DEPENDENCY,
     &undeclared_import::UNDECLARED_IMPORT,
     &unused_dependency::UNUSED_DEPENDENCY,
+    &conda_python_not_pinned::CONDA_PYTHON_NOT_PINNED,
+    &unresolvable_local_version::UNRESOLVABLE_LOCAL_VERSION,
+    &platform_specific_environment::PLATFORM_SPECIFIC_ENVIRONMENT,
 ];
 
 /// Options from the `[project]` table of the config file.
@@ -133,6 +140,9 @@ pub(crate) struct Context<'a> {
     pub code_cache: std::sync::OnceLock<Vec<Arc<imports::CodeFile>>>,
     /// Facts the per-file stage already took from code files.
     pub known: Option<&'a CodeFacts>,
+    /// Folders below the root are projects of their own (they declare an environment):
+    /// their files are not in `files`.
+    pub has_nested: bool,
 }
 
 impl Context<'_> {
@@ -180,7 +190,44 @@ const ENV_FILE_NAMES: &[(&str, EnvKind)] = &[
     ("pyproject.toml", EnvKind::Pyproject),
     (".python-version", EnvKind::PythonVersionFile),
     ("runtime.txt", EnvKind::RuntimeTxt),
+    ("Pipfile", EnvKind::Pipfile),
+    ("setup.cfg", EnvKind::SetupCfg),
+    ("setup.py", EnvKind::SetupPy),
+    ("Dockerfile", EnvKind::Dockerfile),
 ];
+
+/// Whether a `pyproject.toml` declares an environment (dependencies of the project, its
+/// extras or groups, Poetry's or uv's), rather than only configuring tools.
+pub fn pyproject_declares_dependencies(text: &str) -> bool {
+    let Ok(value) = toml::from_str::<toml::Table>(text) else {
+        return false;
+    };
+    let non_empty = |v: Option<&toml::Value>| match v {
+        Some(toml::Value::Array(a)) => !a.is_empty(),
+        Some(toml::Value::Table(t)) => !t.is_empty(),
+        _ => false,
+    };
+    let project = value.get("project");
+    let tool = value.get("tool");
+    let poetry = tool.and_then(|t| t.get("poetry"));
+    non_empty(project.and_then(|p| p.get("dependencies")))
+        || non_empty(project.and_then(|p| p.get("optional-dependencies")))
+        || project
+            .and_then(|p| p.get("dynamic"))
+            .and_then(|d| d.as_array())
+            .is_some_and(|d| d.iter().any(|v| v.as_str() == Some("dependencies")))
+        || non_empty(value.get("dependency-groups"))
+        || non_empty(
+            tool.and_then(|t| t.get("uv"))
+                .and_then(|u| u.get("dev-dependencies")),
+        )
+        || poetry
+            .and_then(|p| p.get("dependencies"))
+            .and_then(|d| d.as_table())
+            .is_some_and(|d| d.keys().any(|k| k != "python"))
+        || non_empty(poetry.and_then(|p| p.get("dev-dependencies")))
+        || non_empty(poetry.and_then(|p| p.get("group")))
+}
 
 /// Run the project rules for the project rooted at `root`. `files` are all the files that
 /// discovery found under `root` (already filtered by excludes and `.gitignore`), relative
@@ -200,6 +247,18 @@ pub fn check_project_with(
     settings: &Settings,
     known: Option<&CodeFacts>,
 ) -> (Vec<Diagnostic>, Vec<FileError>) {
+    check_project_in(root, files, settings, known, false)
+}
+
+/// [`check_project_with`] for one project of several: `has_nested` when folders below
+/// `root` are projects of their own (their files are not among `files`).
+pub fn check_project_in(
+    root: &Path,
+    files: &[PathBuf],
+    settings: &Settings,
+    known: Option<&CodeFacts>,
+    has_nested: bool,
+) -> (Vec<Diagnostic>, Vec<FileError>) {
     if !RULES.iter().any(|r| settings.enabled(r)) {
         return (Vec::new(), Vec::new());
     }
@@ -217,8 +276,14 @@ pub fn check_project_with(
         .filter(|f| !nested.iter().any(|n| f.starts_with(n)))
         .collect();
 
-    let mlproject =
-        find_mlproject(root, &own).and_then(|path| match std::fs::read_to_string(&path) {
+    let preloaded = known.map(CodeFacts::preloaded).unwrap_or_default();
+    let mlproject = find_mlproject(root, &own).and_then(|path| {
+        if let Some(file) = preloaded.get(&path) {
+            let root = yaml::parse(&file.text).ok();
+            return Some(MlProjectFile { source: file, root });
+        }
+        imports::count_read();
+        match std::fs::read_to_string(&path) {
             Ok(text) => {
                 let root = yaml::parse(&text).ok();
                 Some(MlProjectFile {
@@ -233,18 +298,23 @@ pub fn check_project_with(
                 });
                 None
             }
-        });
+        }
+    });
 
     let mut cx = Context {
         root,
         files: own,
         settings,
         mlproject,
-        env: EnvSet::default(),
+        env: EnvSet {
+            preloaded,
+            ..EnvSet::default()
+        },
         selected_env: None,
         diagnostics: Vec::new(),
         code_cache: std::sync::OnceLock::new(),
         known,
+        has_nested,
     };
     load_env_files(&mut cx);
 
@@ -287,6 +357,9 @@ pub fn check_project_with(
     conda_only_dependency::check(&mut cx);
     deprecated_package::check(&mut cx);
     duplicate_dependency::check(&mut cx);
+    conda_python_not_pinned::check(&mut cx);
+    unresolvable_local_version::check(&mut cx);
+    platform_specific_environment::check(&mut cx);
     // Imports against declarations.
     if (cx.enabled(&undeclared_import::UNDECLARED_IMPORT)
         || cx.enabled(&unused_dependency::UNUSED_DEPENDENCY))
@@ -403,6 +476,21 @@ fn load_env_files(cx: &mut Context<'_>) {
     for f in extra {
         let disk = f.to_path_buf();
         cx.env.load(&disk, f, EnvKind::Requirements);
+    }
+    // A `requirements/` folder at the root (`requirements/base.txt`, `requirements/dev.txt`).
+    let mut folder: Vec<(PathBuf, PathBuf)> = std::fs::read_dir(dir.join("requirements"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_str()?.to_string();
+            (name.ends_with(".txt") && e.path().is_file())
+                .then(|| (e.path(), cx.shown(&format!("requirements/{name}"))))
+        })
+        .collect();
+    folder.sort();
+    for (disk, shown) in folder {
+        cx.env.load(&disk, &shown, EnvKind::Requirements);
     }
     // MLflow's default pick when the MLproject has no env key.
     if cx.selected_env.is_none()

@@ -11,13 +11,26 @@ crate::declare_rule! {
     /// Checks every third-party import of the code the MLproject runs (its entry-point
     /// scripts and the local modules they import) and of the project's notebooks against the
     /// environment MLflow uses (the file `conda_env`/`python_env` names, with its `pip:` list
-    /// and `-r` includes). Without an MLproject, all environment files of the project count.
-    /// Import names are mapped to distributions (`sklearn` → `scikit-learn`, `cv2` →
-    /// `opencv-python`, `PIL` → `pillow`, conda `pytorch` → `torch`); a module that is in no
-    /// table and matches no declared name is reported as *unmapped* (severity info), not as
-    /// undeclared. Packages a notebook installs itself (`%pip install x`) count as declared.
-    /// Each module is reported once, at its first import, naming the other files that
-    /// import it.
+    /// and `-r` includes). Without an MLproject, each code file is governed by the nearest
+    /// folder above it that declares an environment (never above its repository), and every
+    /// environment file there counts: `requirements*.txt` and `requirements/*.txt`, conda and
+    /// python_env files, `pyproject.toml` (project dependencies, extras, PEP 735 groups,
+    /// Poetry groups, uv dev dependencies), `Pipfile`, `setup.cfg`, a literal
+    /// `install_requires` in `setup.py`, and `RUN pip install` lines of a `Dockerfile`. A
+    /// `pyproject.toml` that only configures tools declares nothing.
+    ///
+    /// Imports are read from the parsed code (as `mlcheck imports` reads them); optional
+    /// imports (`try: … except ImportError`) and `if TYPE_CHECKING:` imports are skipped.
+    /// Import names are mapped to distributions (`sklearn` → `scikit-learn`, `pylab` →
+    /// `matplotlib`, `azure.search.documents` → `azure-search-documents`, conda `pytorch` →
+    /// `torch`); a module in no table that matches no declared name is reported with
+    /// severity info. First-party code is not reported: modules and packages of the project
+    /// (namespace folders too), modules in a folder above the file, and modules a notebook
+    /// writes itself (`%%writefile helper.py`). Packages a notebook installs
+    /// (`%pip install x`, `!pip install -qU \` continued lines, `git+…/x.git`, an install
+    /// the markdown tells the reader to run) count as declared, and so does IPython in a
+    /// notebook. Each module is reported once, at its first import, naming the other files
+    /// that import it.
     ///
     /// ## Why is this bad?
     /// The run fails with `ModuleNotFoundError` after the environment was built
@@ -120,7 +133,7 @@ pub(super) fn check(cx: &mut Context<'_>, usage: &Usage) {
                 &UNDECLARED_IMPORT,
                 &file,
                 imp.range,
-                format!("`{top}` is imported{also} but unmapped: no declared distribution provides it as far as mlcheck knows"),
+                format!("`{top}` is imported{also} but no declared distribution provides it (none is named `{top}`, and mlcheck knows no other distribution that installs it)"),
             )
             .with_help("declare the distribution that provides it, or map it in `[project] import-map` (or `known-first-party`)");
             d.severity = Severity::Info;

@@ -64,16 +64,23 @@ pub(super) fn check(cx: &mut Context<'_>) {
                 continue;
             }
             let sug = suggestion(name);
-            let msg = format!(
-                "`{name}` is not an MLflow parameter type (parameter `{}`): MLflow accepts it but checks nothing{}",
-                p.name,
+            let integer = matches!(name, "int" | "integer");
+            // MLflow has no integer type: `float` is not what the author meant for `epochs`,
+            // only the type MLflow can check a number with.
+            let tail = if integer {
+                "; MLflow has no integer type (`float` checks that the value is a number; the script converts it)".to_string()
+            } else {
                 sug.map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_default()
+            };
+            let msg = format!(
+                "`{name}` is not an MLflow parameter type (parameter `{}`): MLflow accepts it but checks nothing{tail}",
+                p.name,
             );
             let mut d = Diagnostic::new(&UNKNOWN_PARAMETER_TYPE, &file, t.range, msg).with_help(
                 "use one of `string`, `float`, `path`, `uri` and validate the value in the script",
             );
-            if matches!(name, "int" | "integer") {
+            if integer {
                 // Common (even in MLflow's own examples) and harmless for integer defaults:
                 // informational. `str`, `bool`, typos … stay warnings.
                 d.severity = crate::diagnostic::Severity::Info;

@@ -47,6 +47,15 @@ pub(super) fn check(cx: &mut Context<'_>) {
         if d.is_pinned() || TOOLS.contains(&d.name.as_str()) {
             continue;
         }
+        // A requirement that does not parse (`numpy=1.26.2` in a pip list) is ENV005's:
+        // calling it unversioned would be wrong.
+        if cx.env.problems.iter().any(|p| {
+            p.kind == super::env_files::ProblemKind::InvalidRequirement
+                && p.file == d.file
+                && p.range == d.range
+        }) {
+            continue;
+        }
         let file = &cx.env.files[d.file].source;
         let how = if d.spec.is_some() {
             format!("`{}` allows a range of versions", d.raw_name)
@@ -68,23 +77,32 @@ pub(super) fn check(cx: &mut Context<'_>) {
             && f.python.is_none()
             && f.yaml.as_ref().is_some_and(|y| y.as_map().is_some())
         {
-            let at = f
-                .yaml
-                .as_ref()
-                .and_then(|y| y.entry("dependencies"))
-                .map_or(TextRange::empty(0), |(k, _)| k.range);
-            out.push(
-                Diagnostic::new(
-                    &UNPINNED_DEPENDENCY,
-                    &f.source,
-                    at,
+            let deps = f.yaml.as_ref().and_then(|y| y.entry("dependencies"));
+            // A bare `- python` is the line to fix; else the `dependencies:` key.
+            let bare = deps.and_then(|(_, v)| v.as_seq()).and_then(|items| {
+                items.iter().find(|i| {
+                    i.as_str()
+                        .is_some_and(|t| super::env_files::parse_conda_spec(t).0 == "python")
+                })
+            });
+            let (at, message) = match bare {
+                Some(item) => (
+                    item.range,
+                    "`python` has no version: the environment uses whatever Python is current",
+                ),
+                None => (
+                    deps.map_or(TextRange::empty(0), |(k, _)| k.range),
                     "no Python version: the environment uses whatever Python is current",
-                )
-                .with_help(if f.kind == EnvKind::Conda {
-                    "add `- python=3.10` (your version) to `dependencies`"
-                } else {
-                    "add `python: \"3.10\"` (your version)"
-                }),
+                ),
+            };
+            out.push(
+                Diagnostic::new(&UNPINNED_DEPENDENCY, &f.source, at, message).with_help(
+                    if f.kind == EnvKind::Conda {
+                        "add `- python=3.10` (your version) to `dependencies`"
+                    } else {
+                        "add `python: \"3.10\"` (your version)"
+                    },
+                ),
             );
         }
     }

@@ -79,6 +79,11 @@ pub(super) fn check(cx: &mut Context<'_>, usage: &Usage) {
         }
         for &i in &cx.env.files[f].deps {
             let d = &cx.env.deps[i];
+            // Development and test tools (a dev group, `requirements-dev.txt`) are run, not
+            // imported.
+            if d.dev {
+                continue;
+            }
             let n = if d.syntax == Syntax::Conda {
                 conda_to_pypi(&d.name)
             } else {

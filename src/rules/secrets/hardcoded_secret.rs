@@ -17,10 +17,20 @@ crate::declare_rule! {
     /// Google, AWS, Azure, Databricks, Weights & Biases, Cohere, Mistral, Groq, Replicate,
     /// Pinecone, Perplexity, LangSmith, OpenRouter, DeepSeek and other OpenAI-compatible
     /// `sk-` keys, ElevenLabs, NVIDIA, Langfuse, LlamaCloud, Together, Kaggle, GitHub,
-    /// GitLab, Slack, Stripe, PyPI, npm, PEM private keys, GCP service-account JSON, JWTs
-    /// and database URLs with passwords, among others (`rules/secrets.toml`). The pattern id (`openai-api-key` …) is in the message
+    /// GitLab, Slack (tokens and webhooks), Discord (bot tokens and webhooks), Telegram,
+    /// Twilio, SendGrid, Stripe, PyPI, npm (`.npmrc` `_authToken=`), Azure SAS URLs and
+    /// DevOps PATs, Prefect, Supabase, Figma, Netlify, Dropbox, Atlassian, PEM private keys,
+    /// GCP service-account JSON, JWTs and database URLs with passwords, among others
+    /// (`rules/secrets.toml`). Tokens with an unmistakable prefix are found with no key
+    /// name (in a log line, a tuple, a call argument); others by the name they are assigned
+    /// to, also through a type annotation (`aws_secret_access_key: str = "…"`) or a
+    /// Kubernetes `- name:` / `value:` pair. Documented example keys (AWS's `…EXAMPLE`,
+    /// Azurite's account key), default credentials (`guest:guest@`, `scott:tiger@`) and the
+    /// key id of a presigned URL are not reported. One secret is reported once per cell
+    /// source, output or line. The pattern id (`openai-api-key` …) is in the message
     /// and in the JSON/SARIF `properties`; `mlcheck` never prints the secret itself, only a
-    /// short prefix and its length.
+    /// short prefix and its length: code frames, `fix --diff`, error messages and paths
+    /// (a key in a file or folder name) are masked, for the user's own patterns too.
     ///
     /// ## Why is this bad?
     /// A key committed to git stays in its history after it is deleted, and notebooks are
@@ -66,7 +76,11 @@ crate::declare_rule! {
     /// as a lookup's default (`os.getenv("API_KEY", "…")`) is not. In Python files and code
     /// cells an unquoted value that reads as a name (`key = cfg.api_key`,
     /// `TestAPI_UseIPv4Sockets`) is one, except on `%env`, `!shell` and comment lines.
-    /// Passwords may hold any character (`generic-password`).
+    /// Passwords may hold any character (`generic-password`). The keyword must be a word of
+    /// the name (`resourcekey=`, `rlkey=` of share links and `authlib->` of pip logs are not
+    /// names of secrets), the value ends at its line (a YAML block scalar aside), and file
+    /// names, pinned versions (`pkg==1.2.0`), API resource names (`files/abc123`) and
+    /// GitHub node ids are not secrets.
     ///
     /// ## Why is this bad?
     /// It is most likely a credential for a service without a dedicated pattern, and it

@@ -7,6 +7,7 @@
 
 pub mod hardcoded_secret;
 pub mod pattern_set;
+pub mod redact;
 pub mod scan;
 pub mod service_account;
 
@@ -57,12 +58,15 @@ impl Options {
                 if self.extend_patterns.is_empty() && self.disable_patterns.is_empty() {
                     PatternSet::builtin()
                 } else {
-                    PatternSet::from_toml(
+                    let set = PatternSet::from_toml(
                         pattern_set::BUILTIN_TOML,
                         &self.extend_patterns,
                         &self.disable_patterns,
                     )
-                    .map(Arc::new)
+                    .map(Arc::new)?;
+                    // What is hidden in output is what this configuration finds.
+                    redact::set_active(&set);
+                    Ok(set)
                 }
             })
             .clone()
@@ -93,6 +97,7 @@ pub fn check(checker: &mut FileChecker<'_>) {
         return;
     };
     let findings = scan_file(checker.file, &set, &settings.secrets);
+    redact::record(checker.file, &findings);
     for finding in &findings {
         let rule = if finding.generic {
             &GENERIC_SECRET
@@ -107,23 +112,16 @@ pub fn check(checker: &mut FileChecker<'_>) {
 }
 
 /// Byte ranges of `text` to hide wherever source text is shown (code frames): every secret
-/// the built-in patterns find, minus its short visible prefix. Callers pass the excerpt
+/// the configured patterns find, minus its short visible prefix (added to the ranges of the
+/// secrets the run reported, [`redact::reported_ranges`]). Callers pass the excerpt
 /// they show plus some context (see [`last_multiline_keyword`] for how far back to reach).
 pub fn redaction_ranges(text: &str) -> Vec<crate::source::TextRange> {
-    let Ok(set) = PatternSet::builtin() else {
+    let Some(set) = redact::active_patterns() else {
         return Vec::new();
     };
     scan_text(text, &set, true)
         .into_iter()
-        .filter_map(|f| {
-            let shown = text.get(f.range.start()..f.range.end())?;
-            let keep_chars = (shown.chars().count() / 4).min(4);
-            let keep: usize = shown.chars().take(keep_chars).map(char::len_utf8).sum();
-            Some(crate::source::TextRange::new(
-                f.range.start() + keep,
-                f.range.end(),
-            ))
-        })
+        .filter_map(|f| redact::hidden_part(text, f.range))
         .collect()
 }
 

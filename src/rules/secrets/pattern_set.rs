@@ -55,6 +55,10 @@ pub struct RawPattern {
     /// Regexes on the secret that mark it as not a secret.
     #[serde(default)]
     pub allow: Vec<String>,
+    /// Regexes on the text of the secret's line before it: a match means the value is not
+    /// a secret where it stands (an access key id as a presigned URL's `X-Amz-Credential=`).
+    #[serde(default)]
+    pub allow_before: Vec<String>,
     /// A regex that must match within a few lines of the finding.
     #[serde(default)]
     pub context: Option<String>,
@@ -183,6 +187,7 @@ pub struct Pattern {
     pub keywords: Vec<String>,
     pub entropy: Option<f64>,
     pub allow: Vec<LazyRegex>,
+    pub allow_before: Vec<LazyRegex>,
     pub context: Option<LazyRegex>,
     pub multiline: bool,
     pub severity: Option<Severity>,
@@ -257,8 +262,12 @@ fn pattern_regex(raw: &RawPattern) -> Result<String, String> {
         (None, Some(token)) => Ok(format!(
             concat!(
                 r"(?i:{ids})(?:[\w \t.-]{{0,20}})(?:\\*['{q}\]]{{0,3}})?[ \t]{{0,5}}",
-                r"(?:[<>?+]?=|:{{1,3}}=|>|=>|:|\(|,|\||\s)",
-                r"(?:\\*(?:'|{q})|[`\s=|>]){{0,5}}((?-i:{token})){suffix}"
+                // Operators; a type annotation (`key: str = "…"`) counts as one.
+                r"(?:[<>?+]?=|:{{1,3}}=|>|=>|",
+                r":[ \t]*[A-Za-z_][\w.\[\]]*(?:[ \t]*\|[ \t]*[A-Za-z_][\w.\[\]]*)?[ \t]*=",
+                r"|:|\(|,|\||[ \t])",
+                // Quotes and spaces; a line break only before an indented value (YAML).
+                r"(?:\\*(?:'|{q})|[` \t=|>]|\r?\n[ \t]+){{0,5}}((?-i:{token})){suffix}"
             ),
             ids = raw.identifiers.join("|"),
             q = '"',
@@ -303,6 +312,11 @@ fn compile_pattern(raw: &RawPattern, eager: bool) -> Result<Pattern, String> {
         .iter()
         .map(|a| LazyRegex::new(id, "allow regex", a.clone(), true))
         .collect();
+    let allow_before = raw
+        .allow_before
+        .iter()
+        .map(|a| LazyRegex::new(id, "allow-before regex", a.clone(), true))
+        .collect();
     let context = raw
         .context
         .as_ref()
@@ -323,6 +337,7 @@ fn compile_pattern(raw: &RawPattern, eager: bool) -> Result<Pattern, String> {
         keywords: raw.keywords.clone(),
         entropy: raw.entropy,
         allow,
+        allow_before,
         context,
         multiline: raw.multiline,
         severity: raw.severity,
@@ -352,6 +367,7 @@ impl Pattern {
             .prefilter
             .iter()
             .chain(&self.allow)
+            .chain(&self.allow_before)
             .chain(&self.context)
         {
             r.compiled()?;
@@ -650,6 +666,22 @@ impl PatternSet {
         if pattern.allow.iter().any(|a| matches(a, s)) {
             return false;
         }
+        // A password equal to its user name (`airflow:airflow@`, `guest:guest@`) is a
+        // service's default, not a secret.
+        let before = &text[line_start(text, secret.start())..secret.start()];
+        if let Some(user) = before
+            .strip_suffix(':')
+            .and_then(|b| b.rsplit(['/', '@', ' ', '"', '\'', '=']).next())
+            && user.eq_ignore_ascii_case(s)
+        {
+            return false;
+        }
+        if !pattern.allow_before.is_empty() {
+            let before = &text[line_start(text, secret.start())..secret.start()];
+            if pattern.allow_before.iter().any(|a| matches(a, before)) {
+                return false;
+            }
+        }
         // PEM bodies are checked by length, not by the placeholder list (a body may hold
         // `EXAMPLE`-like runs); a body of one repeated character is a placeholder all the same.
         if mostly_one_char(s)
@@ -692,8 +724,21 @@ impl PatternSet {
             return false;
         }
         // Dotted or path-like names (`settings.OPENAI_KEY`, `models/bert-base`), and
-        // `host:port` addresses.
-        if looks_like_name(s) || host_port(s) || timestamp(s) {
+        // `host:port` addresses; file names (`model-00001-of-00003.safetensors`, the value
+        // of every sharded checkpoint's index) and pinned versions (`arize-phoenix==7.2.0`
+        // in a pip log line).
+        if looks_like_name(s) || host_port(s) || timestamp(s) || file_name(s) || version_pin(s) {
+            return false;
+        }
+        // An API resource name (`files/d9jsb1hxh364`, `operations/…`): a lower-case word
+        // and a slash; a keyword argument printed in a repr (`prompt_tokens=20771`): a
+        // name and `=` inside the value (base64 pads only at its end).
+        if resource_name(s) || assignment(s) {
+            return false;
+        }
+        // The keyword must stand as a word of the name (`resourcekey=` and `rlkey=` of
+        // share links, `authlib->…` of pip logs are not credentials' names).
+        if !names_a_secret_word(ident) {
             return false;
         }
         // The assigned name: group 1 of the generic regex.
@@ -778,9 +823,13 @@ impl PatternSet {
         if let Some(end) = lookup_end {
             let tail = &before_lower[end..];
             let default = tail.contains(',');
-            let assigned = tail
-                .find('=')
-                .is_some_and(|eq| tail[..eq].contains([']', ')']));
+            // Assigned after the lookup (`os.environ["K"] = "…"`) or to an attribute of
+            // the settings object (`aai.settings.api_key = "…"`), not compared (`==`).
+            let assigned = !tail.contains("==")
+                && tail.find('=').is_some_and(|eq| {
+                    let head = &tail[..eq];
+                    head.contains([']', ')']) || !head.contains('(')
+                });
             if !default && !assigned {
                 return false;
             }
@@ -793,6 +842,143 @@ impl PatternSet {
 /// nothing.
 fn matches(re: &LazyRegex, text: &str) -> bool {
     re.get().is_some_and(|r| r.is_match(text))
+}
+
+/// Whether some word of `ident` (split at non-alphanumerics, case changes and digits) is a
+/// credential word: `password`, `secret`, `token`, `credentials` with any word glued before
+/// (`dbpassword`, `clientsecret`, `hftoken`), or `key`, `auth`, `api`, `access`, `pwd`,
+/// `pass` alone or glued to a credential's qualifier (`apikey`, `secretaccesskey`), never
+/// to another word (`resourcekey`, `rlkey`, `monkey`, `authlib`).
+fn names_a_secret_word(ident: &str) -> bool {
+    static WORD: OnceLock<Regex> = OnceLock::new();
+    let word = WORD.get_or_init(|| {
+        Regex::new(concat!(
+            r"^(?:[a-z]*(?:passw(?:or)?ds?|passphrase|secrets?|tokens?|credentials?|creds)",
+            r"|authorization|authentication|",
+            r"(?:[a-z]*(?:api|access|secret|private|auth|client|master|account|service|app|",
+            r"user|bearer|refresh|session|consumer|admin|dev|signing|encryption|shared|",
+            r"storage|sas|license|subscription|webhook|bot|oauth|personal|db|database|root|",
+            r"login|ssh|hmac|jwt|deploy|upload|write|read|cloud|integration|project|org|",
+            r"team|svc|rsa|gpg|pgp|aes|crypt|cipher|server|host|mail|smtp|ftp|git|hub|",
+            r"sec|priv|pub|pass|passw(?:or)?d|token|id|my|x|basic|http|proxy|",
+            // Providers whose name is glued to `key` (`openaikey`, `HFKEY`).
+            r"openai|anthropic|claude|gemini|google|groq|mistral|cohere|hf|huggingface|",
+            r"wandb|pinecone|replicate|together|kaggle|aws|azure|gcp|github|gh|gitlab|slack|",
+            r"discord|telegram|twilio|stripe|sendgrid|mailgun|notion|mapbox|serp|tavily|",
+            r"langsmith|langchain|llama|deepseek|perplexity|elevenlabs|voyage|jina|qdrant|",
+            r"weaviate|supabase|firebase|comet|neptune|mlflow|roboflow|ngrok|nvidia))?",
+            r"(?:keys?|auth|apis?|access|pwd|pass)|oauth\d*)$"
+        ))
+        .expect("a valid regex")
+    });
+    let bytes = ident.as_bytes();
+    let mut start = None;
+    for i in 0..=bytes.len() {
+        let boundary = i == bytes.len()
+            || !bytes[i].is_ascii_alphabetic()
+            || (i > 0 && bytes[i].is_ascii_uppercase() && bytes[i - 1].is_ascii_lowercase());
+        if boundary {
+            if let Some(st) = start
+                && word.is_match(&ident[st..i].to_ascii_lowercase())
+            {
+                return true;
+            }
+            start = None;
+        }
+        if i < bytes.len() && bytes[i].is_ascii_alphabetic() && start.is_none() {
+            start = Some(i);
+        }
+    }
+    false
+}
+
+/// `model-00001-of-00003.safetensors`, `weights.bin`: a file name with a common extension.
+fn file_name(s: &str) -> bool {
+    const EXTENSIONS: &[&str] = &[
+        "safetensors",
+        "bin",
+        "pt",
+        "pth",
+        "ckpt",
+        "onnx",
+        "gguf",
+        "h5",
+        "hdf5",
+        "pkl",
+        "pickle",
+        "npz",
+        "npy",
+        "json",
+        "jsonl",
+        "yaml",
+        "yml",
+        "toml",
+        "txt",
+        "csv",
+        "tsv",
+        "parquet",
+        "arrow",
+        "zip",
+        "gz",
+        "tgz",
+        "tar",
+        "bz2",
+        "xz",
+        "zst",
+        "py",
+        "ipynb",
+        "md",
+        "html",
+        "xml",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "svg",
+        "wav",
+        "mp3",
+        "mp4",
+        "log",
+        "model",
+        "msgpack",
+        "joblib",
+        "tflite",
+        "pb",
+        "keras",
+        "whl",
+    ];
+    s.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty() && EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e))
+    })
+}
+
+/// `files/d9jsb1hxh364`, `operations/abc123`: a collection (a lower-case word of four or
+/// more letters) and an id.
+fn resource_name(s: &str) -> bool {
+    s.split_once('/')
+        .is_some_and(|(head, _)| head.len() >= 4 && head.bytes().all(|b| b.is_ascii_lowercase()))
+}
+
+/// `prompt_tokens=20771`: a name (letters and underscores) assigned a number inside the
+/// value (`_gitlab_session=<random>` is a cookie, still a secret).
+fn assignment(s: &str) -> bool {
+    s.split_once('=').is_some_and(|(name, rest)| {
+        !name.is_empty()
+            && rest.starts_with(|c: char| c.is_ascii_digit())
+            && rest.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && name.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
+    })
+}
+
+/// `arize-phoenix==7.2.0`, `torch==2.1`: a package pinned to a version.
+fn version_pin(s: &str) -> bool {
+    s.split_once("==").is_some_and(|(name, version)| {
+        !name.is_empty()
+            && version.starts_with(|c: char| c.is_ascii_digit())
+            && version
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'+')
+    })
 }
 
 /// Shannon entropy in bits per byte.

@@ -172,7 +172,31 @@ pub fn scan_file(file: &SourceFile, set: &PatternSet, options: &Options) -> Vec<
         out = scan_plain(text, set, sa, file.kind == SourceKind::Python);
     }
     dedupe(&mut out);
+    once_per_place(&mut out, text);
     out
+}
+
+/// One finding per secret per cell source, cell output, metadata or line: a URL printed
+/// twice by `!wget`, a pip log repeating one requirement, a key echoed in two outputs of a
+/// cell are one finding each (the first).
+fn once_per_place(out: &mut Vec<Finding>, text: &str) {
+    if out.len() < 2 {
+        return;
+    }
+    let mut seen = std::collections::HashSet::new();
+    let (mut line, mut counted) = (0usize, 0usize);
+    out.retain(|f| {
+        let place = if f.cell.is_some() || f.in_metadata {
+            usize::MAX
+        } else {
+            // Findings are sorted by position: count line breaks incrementally.
+            let at = f.range.start().min(text.len()).max(counted);
+            line += memchr::memchr_iter(b'\n', &text.as_bytes()[counted..at]).count();
+            counted = at;
+            line
+        };
+        seen.insert((f.cell, f.in_output, f.in_metadata, place, f.secret.clone()))
+    });
 }
 
 /// Every secret in a plain text (ranges are ranges of `text`).
