@@ -807,7 +807,10 @@ mod tests {
         let map: ImportMap = toml::from_str(BUILTIN_MAP).expect("rules/import_map.toml parses");
         assert!(map.imports.len() > 50, "{} imports", map.imports.len());
         assert!(!map.conda.is_empty());
-        assert_eq!(map.imports.get("sklearn"), Some(&vec!["scikit-learn".to_string()]));
+        assert_eq!(
+            map.imports.get("sklearn"),
+            Some(&vec!["scikit-learn".to_string()])
+        );
     }
 
     #[test]
