@@ -17,6 +17,7 @@ use super::Context;
 use super::env_files::{EnvKind, Syntax, normalize};
 use super::mlproject::{command_scripts, entry_points};
 use crate::project::normalize_path;
+use crate::source::python::ParsedFile;
 use crate::source::{SourceFile, SourceKind, TextRange};
 
 #[derive(Debug, Default, Deserialize)]
@@ -95,6 +96,11 @@ impl CodeFile {
 
     /// The facts of a loaded file.
     pub fn of(file: &SourceFile) -> Self {
+        Self::of_parsed(file, None)
+    }
+
+    /// [`CodeFile::of`], reading the imports from `parsed` (the file's parse) when given.
+    pub fn of_parsed(file: &SourceFile, parsed: Option<&ParsedFile>) -> Self {
         let mut installs = HashSet::new();
         let mut written = Vec::new();
         let mut python_version = None;
@@ -105,6 +111,9 @@ impl CodeFile {
                 .filter(|c| c.kind == crate::source::notebook::CellKind::Markdown)
             {
                 // "Run `%pip install -U pandas numpy` first": an install the reader is told to do.
+                if memchr::memmem::find(cell.source.text.as_bytes(), b"pip install ").is_none() {
+                    continue;
+                }
                 for line in cell.source.text.lines() {
                     for (i, _) in line.match_indices("pip install ") {
                         let rest = &line[i..];
@@ -147,7 +156,10 @@ impl CodeFile {
         Self {
             path: file.path.clone(),
             is_notebook: file.notebook.is_some(),
-            imports: file_imports(file),
+            imports: match parsed {
+                Some(parsed) => imports_from(crate::imports::imports_in(file, parsed)),
+                None => file_imports(file),
+            },
             installs,
             written,
             python_version,
@@ -220,9 +232,11 @@ pub use crate::project::{DISK_READS, Preloaded, count_read};
 impl CodeFacts {
     /// Keep what the project stage needs of a loaded file: the facts of a Python file or
     /// notebook, the text of an MLproject or environment file (other files are ignored).
-    pub fn record(&self, file: &Arc<SourceFile>) {
+    /// `parsed` is the per-file stage's parse of the file, if it made one: its imports are
+    /// used when it collected them (else the file is parsed for its imports).
+    pub fn record(&self, file: &Arc<SourceFile>, parsed: Option<&ParsedFile>) {
         if matches!(file.kind, SourceKind::Python | SourceKind::Notebook) {
-            let facts = Arc::new(CodeFile::of(file));
+            let facts = Arc::new(CodeFile::of_parsed(file, parsed));
             if let Ok(mut map) = self.0.lock() {
                 map.insert(file.path.clone(), facts);
             }
@@ -264,6 +278,10 @@ impl Context<'_> {
 
 /// Packages a notebook installs for itself (`%pip install x`, `!pip install -q x==1`).
 fn pip_installs(text: &str, out: &mut HashSet<String>) {
+    // Every command read below spells `install`: a text without it installs nothing.
+    if memchr::memmem::find(text.as_bytes(), b"install").is_none() {
+        return;
+    }
     // Join `\` continuations first: `!pip install -qU \` / `    langchain openai`.
     let mut logical: Vec<String> = Vec::new();
     let mut pending = String::new();
@@ -347,7 +365,11 @@ fn pip_installs(text: &str, out: &mut HashSet<String>) {
 /// same reader as `mlcheck imports`); optional (`try: … except ImportError`) and
 /// type-checking-only imports are left out, as are cells run by a cell magic.
 fn file_imports(file: &SourceFile) -> Vec<(String, TextRange)> {
-    crate::imports::imports_of(file)
+    imports_from(crate::imports::imports_of(file))
+}
+
+fn imports_from(imports: Vec<crate::imports::Import>) -> Vec<(String, TextRange)> {
+    imports
         .into_iter()
         .filter(|i| !i.optional && !i.type_checking)
         .map(|i| (i.name, i.range))
