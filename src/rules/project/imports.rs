@@ -828,6 +828,49 @@ mod tests {
     }
 
     #[test]
+    fn imports_from_the_rules_parse_are_those_of_a_parse_of_their_own() {
+        // The per-file stage hands its parse (made for the enabled rules, plus imports) to
+        // the project stage: it must find exactly what an imports-only parse finds.
+        let cells = [
+            "import os, numpy as np\nx = 1",
+            "%%time\nimport timed_only",
+            "try:\n    import torch\nexcept ImportError:\n    torch = None",
+            "!pip install -q seaborn==0.13\nfrom sklearn.linear_model import Ridge",
+            "print('no imports here')",
+            "def f(:\n    import broken",
+            "from . import local\nimport pandas as pd",
+        ];
+        let cells: Vec<String> = cells
+            .iter()
+            .map(|c| {
+                let src = serde_json::to_string(c).unwrap();
+                format!(r#"{{"cell_type":"code","metadata":{{}},"execution_count":null,"outputs":[],"source":{src}}}"#)
+            })
+            .collect();
+        let text = format!(
+            r#"{{"cells":[{}],"metadata":{{"kernelspec":{{"language":"python","name":"python3"}}}},"nbformat":4,"nbformat_minor":5}}"#,
+            cells.join(",")
+        );
+        let file = SourceFile::new(PathBuf::from("a.ipynb"), text, SourceKind::Notebook);
+        let alone = CodeFile::of(&file);
+        assert!(alone.imports.iter().any(|(m, _)| m == "pandas"));
+        let settings = crate::settings::Settings::default();
+        let mut needs = crate::rules::python::needs(&settings, SourceKind::Notebook);
+        needs.imports = true;
+        let parsed = ParsedFile::parse_with(&file, needs);
+        let shared = CodeFile::of_parsed(&file, Some(&parsed));
+        let pairs = |f: &CodeFile| {
+            f.imports
+                .iter()
+                .map(|(m, r)| (m.clone(), *r))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(pairs(&shared), pairs(&alone));
+        assert_eq!(shared.installs, alone.installs);
+        assert_eq!(shared.installs, ["seaborn"]);
+    }
+
+    #[test]
     fn builtin_table_loads() {
         let m = builtin();
         assert!(m.imports.len() + m.identity.len() > 200);
