@@ -6,13 +6,18 @@
 # (so about 3 × COMMITS distinct blobs), and one early commit adds a key that a later one
 # deletes. mlcheck must find that key and nothing else.
 #
-# usage: bench/history.sh            env: COMMITS (default 3000), RUNS (default 5)
+# It also times the object-read floor (`git rev-list --objects --all | git cat-file --batch`:
+# every reachable object read once) alternately with mlcheck, and prints the ratio and both
+# peaks (/usr/bin/time).
+#
+# usage: bench/history.sh    env: COMMITS (default 3000), RUNS (default 5), MLCHECK (a binary;
+#        default: build target/release/mlcheck), REPO (time an existing repository instead)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 commits="${COMMITS:-3000}"
 runs="${RUNS:-5}"
-repo="${TMPDIR:-/tmp}/mlcheck-bench-history-$commits"
-cargo build -q --release --manifest-path "$here/Cargo.toml"
+repo="${REPO:-${TMPDIR:-/tmp}/mlcheck-bench-history-$commits}"
+if [ -z "${MLCHECK:-}" ]; then cargo build -q --release --manifest-path "$here/Cargo.toml"; fi
 mlcheck="${MLCHECK:-$here/target/release/mlcheck}"
 
 if [ ! -d "$repo/.git" ]; then
@@ -59,12 +64,21 @@ fi
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 blobs=$(git -C "$repo" rev-list --all --objects | cut -d' ' -f1 | git -C "$repo" cat-file --batch-check='%(objecttype)' | grep -c blob)
-echo "repository: $repo ($(git -C "$repo" rev-list --all --count) commits, $blobs blobs), $runs runs, $(nproc) cores"
-found=$("$mlcheck" check --history --select SEC --output-format json "$repo" | grep -c '"code": "SEC001"' || true)
-echo "findings: $found (expected 1: the deleted key)"
-times=$(for _ in $(seq "$runs"); do
-  s=$(date +%s.%N); "$mlcheck" check --history --select SEC --exit-zero "$repo" >/dev/null 2>&1; e=$(date +%s.%N)
-  echo "$e - $s" | bc -l
-done)
-peak=$(/usr/bin/time -f %M "$mlcheck" check --history --select SEC --exit-zero "$repo" 2>&1 >/dev/null | tail -1)
-printf 'mlcheck check --history --select SEC: median %.2f s, peak %.1f MiB\n' "$(echo "$times" | median)" "$(echo "$peak / 1024" | bc -l)"
+echo "repository: $repo ($(git -C "$repo" rev-list --all --count) commits, $blobs blobs), $runs runs, $(nproc) cores, load $(uptime | sed 's/.*load average: //')"
+if [ -z "${REPO:-}" ]; then
+  found=$("$mlcheck" check --history --select SEC --output-format json "$repo" | grep -c '"code": "SEC001"' || true)
+  echo "findings: $found (expected 1: the deleted key)"
+fi
+# The floor: read every reachable object once (commits, trees, blobs), like `git cat-file`.
+floor_cmd="git -C '$repo' rev-list --objects --all | cut -d' ' -f1 | git -C '$repo' cat-file --batch >/dev/null"
+mlcheck_cmd="'$mlcheck' check --history --select SEC --exit-zero '$repo' >/dev/null 2>&1"
+secs() { local s e; s=$(date +%s.%N); eval "$1" || true; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
+eval "$floor_cmd"; eval "$mlcheck_cmd"  # warm-up
+fs=(); ms=()
+for _ in $(seq "$runs"); do fs+=("$(secs "$floor_cmd")"); ms+=("$(secs "$mlcheck_cmd")"); done
+f=$(printf '%s\n' "${fs[@]}" | median); m=$(printf '%s\n' "${ms[@]}" | median)
+fpeak=$(/usr/bin/time -f %M bash -c "$floor_cmd" 2>&1 >/dev/null | tail -1)
+mpeak=$(/usr/bin/time -f %M "$mlcheck" check --history --select SEC --exit-zero "$repo" 2>&1 >/dev/null | tail -1)
+printf 'object-read floor: median %.2f s, peak %.1f MiB\n' "$f" "$(echo "$fpeak / 1024" | bc -l)"
+printf 'mlcheck check --history --select SEC: median %.2f s (%.2f × floor), peak %.1f MiB\n' \
+  "$m" "$(echo "$m / $f" | bc -l)" "$(echo "$mpeak / 1024" | bc -l)"

@@ -109,10 +109,23 @@ pub fn check_paths_with<T: Item>(
         .par_iter()
         .map(|path| {
             let loaded = read_source(path);
-            if let (Some(facts), Ok(Some(file))) = (&facts, &loaded) {
-                facts.record(file);
+            match (&facts, loaded) {
+                (Some(facts), Ok(Some(file))) => {
+                    // The project stage takes the file's imports from the rules' parse.
+                    let mut checker = FileChecker::new(&file, settings);
+                    checker.with_imports = true;
+                    rules::check_file(&mut checker);
+                    facts.record(&file, checker.parsed().map(Arc::as_ref));
+                    let diags = crate::suppress::apply(checker.diagnostics, settings);
+                    let found = if diags.is_empty() {
+                        Vec::new()
+                    } else {
+                        resolve(diags)
+                    };
+                    (found, None)
+                }
+                (_, loaded) => check_loaded(loaded, settings, resolve),
             }
-            check_loaded(loaded, settings, resolve)
         })
         .collect();
     outcome.absorb(results);

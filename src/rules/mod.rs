@@ -34,6 +34,9 @@ pub struct FileChecker<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// The file's Python, parsed on first use and shared by every rule that reads code.
     python: std::cell::OnceCell<Arc<crate::source::python::ParsedFile>>,
+    /// Whether that parse also collects imports (for the project stage, which then reads
+    /// them from it instead of parsing the file a second time).
+    pub(crate) with_imports: bool,
 }
 
 impl<'a> FileChecker<'a> {
@@ -43,6 +46,7 @@ impl<'a> FileChecker<'a> {
             settings,
             diagnostics: Vec::new(),
             python: std::cell::OnceCell::new(),
+            with_imports: false,
         }
     }
 
@@ -51,11 +55,17 @@ impl<'a> FileChecker<'a> {
     /// (`python::needs`).
     pub fn python(&self) -> Arc<crate::source::python::ParsedFile> {
         Arc::clone(self.python.get_or_init(|| {
+            let mut needs = python::needs(self.settings, self.file.kind);
+            needs.imports |= self.with_imports;
             Arc::new(crate::source::python::ParsedFile::parse_with(
-                self.file,
-                python::needs(self.settings, self.file.kind),
+                self.file, needs,
             ))
         }))
+    }
+
+    /// The parse [`FileChecker::python`] made, if a rule asked for it.
+    pub fn parsed(&self) -> Option<&Arc<crate::source::python::ParsedFile>> {
+        self.python.get()
     }
 
     pub fn enabled(&self, rule: &RuleMeta) -> bool {

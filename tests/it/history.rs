@@ -75,3 +75,49 @@ fn an_empty_repository_is_clean() {
     assert_eq!(code, Some(0), "{text}");
     assert_eq!(json, serde_json::json!([]));
 }
+
+/// Each leaked key is reported once, at the commit that introduced it, however many later
+/// commits still carry it unchanged (deep in a folder no later commit touches); `--since` a
+/// commit that already held it reports nothing, even when later commits change its folder.
+#[test]
+fn a_key_is_reported_once_at_the_commit_that_added_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    let key = "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";
+    std::fs::create_dir_all(root.join("src/deep/er")).unwrap();
+    std::fs::write(root.join("src/deep/er/conf.py"), format!("T = \"{key}\"\n")).unwrap();
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "add the key"]);
+    let added = git2::Repository::open(root)
+        .unwrap()
+        .head()
+        .unwrap()
+        .peel_to_commit()
+        .unwrap()
+        .id()
+        .to_string();
+    for i in 0..3 {
+        std::fs::write(root.join("src/deep/other.py"), format!("x = {i}\n")).unwrap();
+        git(root, &["add", "."]);
+        git(root, &["commit", "-q", "-m", "change a sibling"]);
+    }
+
+    let (code, json, text) = history_json(root);
+    assert_eq!(code, Some(1), "{text}");
+    let found = json.as_array().expect("a JSON array");
+    assert_eq!(found.len(), 1, "{text}");
+    assert_eq!(found[0]["path"], "src/deep/er/conf.py", "{text}");
+    assert_eq!(found[0]["properties"]["commit"], added.as_str(), "{text}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_mlcheck"))
+        .args(["check", "--select", "SEC", "--history", "--since"])
+        .arg(&added)
+        .args(["--output-format", "json"])
+        .arg(root)
+        .output()
+        .expect("mlcheck runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(!text.contains("hf_"), "{text}");
+}

@@ -17,6 +17,7 @@ use super::Context;
 use super::env_files::{EnvKind, Syntax, normalize};
 use super::mlproject::{command_scripts, entry_points};
 use crate::project::normalize_path;
+use crate::source::python::ParsedFile;
 use crate::source::{SourceFile, SourceKind, TextRange};
 
 #[derive(Debug, Default, Deserialize)]
@@ -102,6 +103,11 @@ impl CodeFile {
 
     /// The facts of a loaded file.
     pub fn of(file: &SourceFile) -> Self {
+        Self::of_parsed(file, None)
+    }
+
+    /// [`CodeFile::of`], reading the imports from `parsed` (the file's parse) when given.
+    pub fn of_parsed(file: &SourceFile, parsed: Option<&ParsedFile>) -> Self {
         let mut installs = HashSet::new();
         let mut written = Vec::new();
         let mut python_version = None;
@@ -112,6 +118,9 @@ impl CodeFile {
                 .filter(|c| c.kind == crate::source::notebook::CellKind::Markdown)
             {
                 // "Run `%pip install -U pandas numpy` first": an install the reader is told to do.
+                if memchr::memmem::find(cell.source.text.as_bytes(), b"pip install ").is_none() {
+                    continue;
+                }
                 for line in cell.source.text.lines() {
                     for (i, _) in line.match_indices("pip install ") {
                         let rest = &line[i..];
@@ -154,7 +163,10 @@ impl CodeFile {
         Self {
             path: file.path.clone(),
             is_notebook: file.notebook.is_some(),
-            imports: file_imports(file),
+            imports: match parsed {
+                Some(parsed) => imports_from(crate::imports::imports_in(file, parsed)),
+                None => file_imports(file),
+            },
             installs,
             written,
             python_version,
@@ -227,9 +239,11 @@ pub use crate::project::{DISK_READS, Preloaded, count_read};
 impl CodeFacts {
     /// Keep what the project stage needs of a loaded file: the facts of a Python file or
     /// notebook, the text of an MLproject or environment file (other files are ignored).
-    pub fn record(&self, file: &Arc<SourceFile>) {
+    /// `parsed` is the per-file stage's parse of the file, if it made one: its imports are
+    /// used when it collected them (else the file is parsed for its imports).
+    pub fn record(&self, file: &Arc<SourceFile>, parsed: Option<&ParsedFile>) {
         if matches!(file.kind, SourceKind::Python | SourceKind::Notebook) {
-            let facts = Arc::new(CodeFile::of(file));
+            let facts = Arc::new(CodeFile::of_parsed(file, parsed));
             if let Ok(mut map) = self.0.lock() {
                 map.insert(file.path.clone(), facts);
             }
@@ -271,6 +285,10 @@ impl Context<'_> {
 
 /// Packages a notebook installs for itself (`%pip install x`, `!pip install -q x==1`).
 fn pip_installs(text: &str, out: &mut HashSet<String>) {
+    // Every command read below spells `install`: a text without it installs nothing.
+    if memchr::memmem::find(text.as_bytes(), b"install").is_none() {
+        return;
+    }
     // Join `\` continuations first: `!pip install -qU \` / `    langchain openai`.
     let mut logical: Vec<String> = Vec::new();
     let mut pending = String::new();
@@ -354,7 +372,11 @@ fn pip_installs(text: &str, out: &mut HashSet<String>) {
 /// same reader as `mlcheck imports`); optional (`try: … except ImportError`) and
 /// type-checking-only imports are left out, as are cells run by a cell magic.
 fn file_imports(file: &SourceFile) -> Vec<(String, TextRange)> {
-    crate::imports::imports_of(file)
+    imports_from(crate::imports::imports_of(file))
+}
+
+fn imports_from(imports: Vec<crate::imports::Import>) -> Vec<(String, TextRange)> {
+    imports
         .into_iter()
         .filter(|i| !i.optional && !i.type_checking)
         .map(|i| (i.name, i.range))
@@ -822,6 +844,49 @@ mod tests {
         assert_eq!(names, ["os", "numpy", "sklearn.linear_model", "pandas"]);
         let (m, r) = &got[1];
         assert!(src[r.start()..r.end()].starts_with(m.as_str()));
+    }
+
+    #[test]
+    fn imports_from_the_rules_parse_are_those_of_a_parse_of_their_own() {
+        // The per-file stage hands its parse (made for the enabled rules, plus imports) to
+        // the project stage: it must find exactly what an imports-only parse finds.
+        let cells = [
+            "import os, numpy as np\nx = 1",
+            "%%time\nimport timed_only",
+            "try:\n    import torch\nexcept ImportError:\n    torch = None",
+            "!pip install -q seaborn==0.13\nfrom sklearn.linear_model import Ridge",
+            "print('no imports here')",
+            "def f(:\n    import broken",
+            "from . import local\nimport pandas as pd",
+        ];
+        let cells: Vec<String> = cells
+            .iter()
+            .map(|c| {
+                let src = serde_json::to_string(c).unwrap();
+                format!(r#"{{"cell_type":"code","metadata":{{}},"execution_count":null,"outputs":[],"source":{src}}}"#)
+            })
+            .collect();
+        let text = format!(
+            r#"{{"cells":[{}],"metadata":{{"kernelspec":{{"language":"python","name":"python3"}}}},"nbformat":4,"nbformat_minor":5}}"#,
+            cells.join(",")
+        );
+        let file = SourceFile::new(PathBuf::from("a.ipynb"), text, SourceKind::Notebook);
+        let alone = CodeFile::of(&file);
+        assert!(alone.imports.iter().any(|(m, _)| m == "pandas"));
+        let settings = crate::settings::Settings::default();
+        let mut needs = crate::rules::python::needs(&settings, SourceKind::Notebook);
+        needs.imports = true;
+        let parsed = ParsedFile::parse_with(&file, needs);
+        let shared = CodeFile::of_parsed(&file, Some(&parsed));
+        let pairs = |f: &CodeFile| {
+            f.imports
+                .iter()
+                .map(|(m, r)| (m.clone(), *r))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(pairs(&shared), pairs(&alone));
+        assert_eq!(shared.installs, alone.installs);
+        assert_eq!(shared.installs, ["seaborn"]);
     }
 
     #[test]
