@@ -596,11 +596,15 @@ pub fn find_quoted(text: &str, value: &str, from: usize) -> TextRange {
     TextRange::empty(from.min(text.len()))
 }
 
-/// How Python prints the float a plain scalar resolves to (`3.10` → `3.1`).
+/// How Python prints the float a plain scalar resolves to (`3.10` → `3.1`): the one
+/// Python float repr, the stripper's (`strip::pyrepr`).
 pub fn float_repr(text: &str) -> String {
     match text.parse::<f64>() {
-        Ok(f) if f.fract() == 0.0 && f.abs() < 1e16 => format!("{f:.1}"),
-        Ok(f) => format!("{f}"),
+        Ok(f) => {
+            let mut out = String::new();
+            crate::strip::pyrepr::push_float_repr(&mut out, f);
+            out
+        }
         Err(_) => text.to_string(),
     }
 }
@@ -669,5 +673,8 @@ mod tests {
         assert_eq!(float_repr("3.10"), "3.1");
         assert_eq!(float_repr("3.9"), "3.9");
         assert_eq!(float_repr("3"), "3.0");
+        // Python's repr, not Rust's Display: exponents past 1e16, and no spurious digits.
+        assert_eq!(float_repr("1e16"), "1e+16");
+        assert_eq!(float_repr("0.00001"), "1e-05");
     }
 }
