@@ -367,6 +367,41 @@ impl EnvSet {
         }
     }
 
+    /// A TOML environment file (`pyproject.toml`, `Pipfile`) as a table; `None` after
+    /// recording why it is not TOML.
+    pub(super) fn parse_toml(&mut self, idx: usize, text: &str) -> Option<toml::Table> {
+        match toml::from_str(text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let at = e.span().map_or(0, |s| s.start);
+                self.problem(
+                    idx,
+                    TextRange::empty(at.min(text.len())),
+                    ProblemKind::Invalid,
+                    format!("invalid TOML: {}", first_line(e.message())),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    /// A dependency known only by its name (a template line, an egg, a requirement that
+    /// does not parse): declared, unversioned.
+    pub(super) fn push_bare_dep(&mut self, idx: usize, range: TextRange, name: &str, url: bool) {
+        self.push_dep(Dep {
+            file: idx,
+            range,
+            raw_name: name.to_string(),
+            name: normalize(name),
+            syntax: Syntax::Pip,
+            spec: None,
+            spec_text: String::new(),
+            url,
+            dev: false,
+        });
+    }
+
     pub(super) fn push_dep(&mut self, mut dep: Dep) {
         let file = dep.file;
         dep.dev = dep.dev || self.dev_context || is_dev_file(&self.files[file].disk_path);

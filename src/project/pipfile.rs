@@ -1,25 +1,13 @@
 //! Pipenv's `Pipfile`: `[packages]`, `[dev-packages]`, `[requires] python_version`.
 
 use super::environment::*;
-use crate::source::TextRange;
 
 impl EnvSet {
     pub(super) fn read_pipfile(&mut self, idx: usize) {
         let src = self.text(idx);
         let text = src.text.as_str();
-        let value: toml::Table = match toml::from_str(text) {
-            Ok(v) => v,
-            Err(e) => {
-                let at = e.span().map_or(0, |s| s.start);
-                self.problem(
-                    idx,
-                    TextRange::empty(at.min(text.len())),
-                    ProblemKind::Invalid,
-                    format!("invalid TOML: {}", first_line(e.message())),
-                    None,
-                );
-                return;
-            }
+        let Some(value) = self.parse_toml(idx, text) else {
+            return;
         };
         for key in ["packages", "dev-packages"] {
             if let Some(t) = value.get(key).and_then(|v| v.as_table()) {

@@ -6,25 +6,13 @@ use std::str::FromStr;
 use pep508_rs::pep440_rs::VersionSpecifiers;
 
 use super::environment::*;
-use crate::source::TextRange;
 
 impl EnvSet {
     pub(super) fn read_pyproject(&mut self, idx: usize) {
         let src = self.text(idx);
         let text = src.text.as_str();
-        let value: toml::Table = match toml::from_str(text) {
-            Ok(v) => v,
-            Err(e) => {
-                let at = e.span().map_or(0, |s| s.start);
-                self.problem(
-                    idx,
-                    TextRange::empty(at.min(text.len())),
-                    ProblemKind::Invalid,
-                    format!("invalid TOML: {}", first_line(e.message())),
-                    None,
-                );
-                return;
-            }
+        let Some(value) = self.parse_toml(idx, text) else {
+            return;
         };
         let project = value.get("project").and_then(|p| p.as_table());
         let mut search_from = 0;

@@ -65,17 +65,7 @@ impl EnvSet {
                 .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
                 .collect();
             if !name.is_empty() {
-                self.push_dep(Dep {
-                    file: idx,
-                    range,
-                    raw_name: name.clone(),
-                    name: normalize(&name),
-                    syntax: Syntax::Pip,
-                    spec: None,
-                    spec_text: String::new(),
-                    url: true,
-                    dev: false,
-                });
+                self.push_bare_dep(idx, range, &name, true);
             }
             return;
         }
@@ -147,17 +137,7 @@ impl EnvSet {
             if let Some(egg) = req.split("#egg=").nth(1) {
                 let name = egg.split(['&', ' ', '[']).next().unwrap_or("");
                 if !name.is_empty() {
-                    self.push_dep(Dep {
-                        file: idx,
-                        range,
-                        raw_name: name.to_string(),
-                        name: normalize(name),
-                        syntax: Syntax::Pip,
-                        spec: None,
-                        spec_text: String::new(),
-                        url: true,
-                        dev: false,
-                    });
+                    self.push_bare_dep(idx, range, name, true);
                 }
             }
             return;
@@ -213,17 +193,7 @@ impl EnvSet {
                     .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
                     .collect();
                 if !name.is_empty() {
-                    self.push_dep(Dep {
-                        file: idx,
-                        range,
-                        raw_name: name.clone(),
-                        name: normalize(&name),
-                        syntax: Syntax::Pip,
-                        spec: None,
-                        spec_text: String::new(),
-                        url: false,
-                        dev: false,
-                    });
+                    self.push_bare_dep(idx, range, &name, false);
                 }
             }
         }
