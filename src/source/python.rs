@@ -573,7 +573,7 @@ fn last_segment(expr: &Expr) -> &str {
 }
 
 /// The dotted name of an expression (`pd.read_csv`), `_` for non-name parts.
-fn dotted(expr: &Expr) -> String {
+pub(crate) fn dotted(expr: &Expr) -> String {
     fn push(expr: &Expr, out: &mut String) {
         match expr {
             Expr::Name(n) => out.push_str(n.id.as_str()),

@@ -84,23 +84,6 @@ fn range(r: ruff_text_size::TextRange) -> TextRange {
     TextRange::new(r.start().to_usize(), r.end().to_usize())
 }
 
-fn dotted(expr: &Expr) -> String {
-    fn push(expr: &Expr, out: &mut String) {
-        match expr {
-            Expr::Name(n) => out.push_str(n.id.as_str()),
-            Expr::Attribute(a) => {
-                push(&a.value, out);
-                out.push('.');
-                out.push_str(a.attr.id.as_str());
-            }
-            _ => out.push('_'),
-        }
-    }
-    let mut out = String::new();
-    push(expr, &mut out);
-    out
-}
-
 /// Lower-case callee names the `REP` rules read (besides classes, `random.*` paths, names
 /// starting with `rand` or `make_`, `nn.init`-style `…_` functions and anything naming a
 /// seed): training calls, draws imported by name, scikit-learn functions.
@@ -257,7 +240,7 @@ impl<'a> Visitor<'a> for CallCollector {
                 }
             }
             Expr::Call(call) => {
-                let callee = dotted(&call.func);
+                let callee = super::python::dotted(&call.func);
                 let mut keywords = Vec::with_capacity(call.arguments.keywords.len());
                 let mut star_kwargs = false;
                 for kw in &call.arguments.keywords {
