@@ -1,15 +1,20 @@
 //! The project model, below the rules: what a project declares, read once.
 //!
 //! A project is a folder that declares an environment (or an `MLproject`); each code file
-//! belongs to the nearest one above it (`pipeline::project_roots`). The model of one project
-//! is its root, its MLproject, its environment files ([`environment::EnvSet`], one reader
-//! module per format) and the facts of its code (`rules::project::CodeFacts`), all built
+//! belongs to the nearest one above it ([`roots`]). The model of one project
+//! ([`model::Project`]) is its root, its MLproject, its environment files
+//! ([`environment::EnvSet`], one reader module per format) and the facts of its code
+//! ([`code::CodeFacts`]), all built
 //! from what the per-file stage already loaded ([`Preloaded`]): the project stage reads from
 //! disk only files the walk does not load (a `Pipfile`, a `.python-version`), once, and
 //! counts every such read ([`DISK_READS`]). The `PRJ`/`ENV` rules (`rules::project`) take
 //! the model and emit diagnostics; nothing here reports anything itself.
 
+pub mod code;
 pub mod environment;
+pub mod model;
+pub mod roots;
+pub mod spelling;
 
 mod conda;
 mod dockerfile;

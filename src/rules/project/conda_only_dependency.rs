@@ -40,22 +40,24 @@ crate::declare_rule! {
 }
 
 pub(super) fn check(cx: &mut Context<'_>) {
-    if !cx.enabled(&CONDA_ONLY_DEPENDENCY) || cx.mlproject.is_none() {
+    if !cx.enabled(&CONDA_ONLY_DEPENDENCY) || cx.project.mlproject.is_none() {
         return;
     }
-    let Some(sel) = cx.selected_env else { return };
-    if cx.env.files[sel].kind != EnvKind::Conda {
+    let Some(sel) = cx.project.selected_env else {
+        return;
+    };
+    if cx.project.env.files[sel].kind != EnvKind::Conda {
         return;
     }
     let mut out = Vec::new();
-    for &i in &cx.env.files[sel].deps {
-        let d = &cx.env.deps[i];
+    for &i in &cx.project.env.files[sel].deps {
+        let d = &cx.project.env.deps[i];
         if d.syntax != Syntax::Conda
             || matches!(d.name.as_str(), "python" | "pip" | "setuptools" | "wheel")
         {
             continue;
         }
-        out.push(Diagnostic::new(&CONDA_ONLY_DEPENDENCY, &cx.env.files[sel].source, d.range, format!("conda package `{}` is dropped when MLflow runs with `--env-manager virtualenv` or `uv`", d.raw_name))
+        out.push(Diagnostic::new(&CONDA_ONLY_DEPENDENCY, &cx.project.env.files[sel].source, d.range, format!("conda package `{}` is dropped when MLflow runs with `--env-manager virtualenv` or `uv`", d.raw_name))
             .with_help("move it to the `pip:` list so every env manager installs it"));
     }
     for d in out {

@@ -39,11 +39,13 @@ crate::declare_rule! {
 }
 
 pub(super) fn check(cx: &mut Context<'_>) {
-    if !cx.enabled(&CONDA_PYTHON_NOT_PINNED) || cx.mlproject().is_none() {
+    if !cx.enabled(&CONDA_PYTHON_NOT_PINNED) || cx.project.mlproject().is_none() {
         return;
     }
-    let Some(sel) = cx.selected_env else { return };
-    let file = &cx.env.files[sel];
+    let Some(sel) = cx.project.selected_env else {
+        return;
+    };
+    let file = &cx.project.env.files[sel];
     if file.kind != EnvKind::Conda {
         return;
     }

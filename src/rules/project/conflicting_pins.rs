@@ -36,7 +36,7 @@ pub(super) fn check(cx: &mut Context<'_>) {
     if !cx.enabled(&CONFLICTING_PINS) {
         return;
     }
-    let deps = &cx.env.deps;
+    let deps = &cx.project.env.deps;
     let canon = |i: usize| -> String {
         let d = &deps[i];
         if d.syntax == Syntax::Conda {
@@ -68,8 +68,8 @@ pub(super) fn check(cx: &mut Context<'_>) {
                 continue;
             }
             reported.push((nb.clone(), deps[a].file, deps[b].file));
-            let fa = &cx.env.files[deps[a].file].source;
-            let fb = &cx.env.files[deps[b].file].source;
+            let fa = &cx.project.env.files[deps[a].file].source;
+            let fb = &cx.project.env.files[deps[b].file].source;
             out.push(
                 Diagnostic::new(
                     &CONFLICTING_PINS,

@@ -90,14 +90,14 @@ pub(super) fn check(cx: &mut Context<'_>) {
         return;
     }
     let mut out = Vec::new();
-    for d in &cx.env.deps {
+    for d in &cx.project.env.deps {
         let Some((_, repl, why, pip_only)) = DEPRECATED.iter().find(|(n, ..)| *n == d.name) else {
             continue;
         };
         if *pip_only && d.syntax == Syntax::Conda {
             continue;
         }
-        let file = &cx.env.files[d.file].source;
+        let file = &cx.project.env.files[d.file].source;
         out.push(
             Diagnostic::new(
                 &DEPRECATED_PACKAGE,

@@ -40,7 +40,7 @@ pub(super) fn check(cx: &mut Context<'_>) {
         return;
     }
     let mut out = Vec::new();
-    for f in &cx.env.files {
+    for f in &cx.project.env.files {
         // One list per file: TOML/INI files hold several (extras, groups) that may repeat
         // a package on purpose.
         if !matches!(
@@ -51,7 +51,7 @@ pub(super) fn check(cx: &mut Context<'_>) {
         }
         let ids = &f.deps;
         for (j, &b) in ids.iter().enumerate() {
-            let db = &cx.env.deps[b];
+            let db = &cx.project.env.deps[b];
             let cb = if db.syntax == Syntax::Conda {
                 imports::conda_to_pypi(&db.name)
             } else {
@@ -61,7 +61,7 @@ pub(super) fn check(cx: &mut Context<'_>) {
                 continue;
             }
             let Some(&a) = ids[..j].iter().find(|&&a| {
-                let da = &cx.env.deps[a];
+                let da = &cx.project.env.deps[a];
                 // Two conda packages are the same only by name: `pytorch` and `pytorch-gpu`
                 // are different builds, not one package twice.
                 if da.syntax == Syntax::Conda && db.syntax == Syntax::Conda {
@@ -76,7 +76,7 @@ pub(super) fn check(cx: &mut Context<'_>) {
             }) else {
                 continue;
             };
-            let da = &cx.env.deps[a];
+            let da = &cx.project.env.deps[a];
             // Environment markers (`; python_version < "3.10"`) make repeated lines legitimate.
             if f.source.slice(db.range).contains(';') {
                 continue;

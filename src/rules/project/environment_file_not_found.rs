@@ -35,14 +35,14 @@ crate::declare_rule! {
 }
 
 pub(super) fn check(cx: &mut Context<'_>) {
-    let Some((file, root)) = cx.mlproject() else {
+    let Some((file, root)) = cx.project.mlproject() else {
         return;
     };
     let file = Arc::clone(file);
-    let dir = if cx.root.as_os_str().is_empty() {
+    let dir = if cx.project.root.as_os_str().is_empty() {
         Path::new(".")
     } else {
-        cx.root
+        cx.project.root
     };
     let mut out = Vec::new();
     for key in ["conda_env", "python_env"] {

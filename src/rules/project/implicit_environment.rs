@@ -43,7 +43,7 @@ crate::declare_rule! {
 }
 
 pub(super) fn check(cx: &mut Context<'_>) {
-    let Some((file, root)) = cx.mlproject() else {
+    let Some((file, root)) = cx.project.mlproject() else {
         return;
     };
     if !env_keys(root).is_empty() {
@@ -54,13 +54,13 @@ pub(super) fn check(cx: &mut Context<'_>) {
         .as_map()
         .and_then(|m| m.first())
         .map_or(TextRange::empty(0), |(k, _)| k.range);
-    let dir = if cx.root.as_os_str().is_empty() {
+    let dir = if cx.project.root.as_os_str().is_empty() {
         Path::new(".")
     } else {
-        cx.root
+        cx.project.root
     };
-    let py = cx.env.find(&dir.join("python_env.yaml"));
-    let conda = cx.env.find(&dir.join("conda.yaml"));
+    let py = cx.project.env.find(&dir.join("python_env.yaml"));
+    let conda = cx.project.env.find(&dir.join("conda.yaml"));
     let d = match (py, conda) {
         (Some(p), Some(c)) => Diagnostic::new(
             &IMPLICIT_ENVIRONMENT,
@@ -72,8 +72,8 @@ pub(super) fn check(cx: &mut Context<'_>) {
         .with_label(cx.env_label(c, TextRange::empty(0), "ignored by MLflow"))
         .with_help("name the environment you mean: `python_env: python_env.yaml` or `conda_env: conda.yaml`"),
         (None, None) => {
-            let others: Vec<usize> = (0..cx.env.files.len())
-                .filter(|&i| matches!(cx.env.files[i].kind, EnvKind::Conda | EnvKind::Requirements | EnvKind::PythonEnv))
+            let others: Vec<usize> = (0..cx.project.env.files.len())
+                .filter(|&i| matches!(cx.project.env.files[i].kind, EnvKind::Conda | EnvKind::Requirements | EnvKind::PythonEnv))
                 .collect();
             let mut d = Diagnostic::new(
                 &IMPLICIT_ENVIRONMENT,

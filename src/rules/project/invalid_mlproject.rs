@@ -40,7 +40,7 @@ crate::declare_rule! {
 }
 
 pub(super) fn check(cx: &mut Context<'_>) {
-    let Some(m) = cx.mlproject.as_ref() else {
+    let Some(m) = cx.project.mlproject.as_ref() else {
         return;
     };
     let file = std::sync::Arc::clone(&m.source);

@@ -45,11 +45,13 @@ pub(super) fn check(cx: &mut Context<'_>) {
     if !cx.enabled(&INVALID_PYTHON_ENV) {
         return;
     }
-    let Some(sel) = cx.selected_env else { return };
-    if !cx.env.files[sel].conda_as_python_env {
+    let Some(sel) = cx.project.selected_env else {
+        return;
+    };
+    if !cx.project.env.files[sel].conda_as_python_env {
         return;
     }
-    let Some((file, root)) = cx.mlproject() else {
+    let Some((file, root)) = cx.project.mlproject() else {
         return;
     };
     let Some(value) = root.get("python_env") else {

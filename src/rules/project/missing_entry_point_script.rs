@@ -40,14 +40,14 @@ pub(super) fn check(cx: &mut Context<'_>) {
     if !cx.enabled(&MISSING_ENTRY_POINT_SCRIPT) {
         return;
     }
-    let Some((file, root)) = cx.mlproject() else {
+    let Some((file, root)) = cx.project.mlproject() else {
         return;
     };
     let file = Arc::clone(file);
-    let dir = if cx.root.as_os_str().is_empty() {
+    let dir = if cx.project.root.as_os_str().is_empty() {
         Path::new(".")
     } else {
-        cx.root
+        cx.project.root
     };
     let declared = imports::declared_import_names(cx);
     let installable = ["setup.py", "pyproject.toml", "setup.cfg"]

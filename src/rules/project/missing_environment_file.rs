@@ -51,28 +51,30 @@ const OTHER_DECLARATIONS: &[&str] = &[
 ];
 
 pub(super) fn check(cx: &mut Context<'_>) {
-    if !cx.enabled(&MISSING_ENVIRONMENT_FILE) || !cx.env.files.is_empty() {
+    if !cx.enabled(&MISSING_ENVIRONMENT_FILE) || !cx.project.env.files.is_empty() {
         return;
     }
     // With an MLproject, PRJ010 (implicit-environment) reports the same gap at its source.
-    if cx.mlproject.is_some() && cx.enabled(&super::implicit_environment::IMPLICIT_ENVIRONMENT) {
+    if cx.project.mlproject.is_some()
+        && cx.enabled(&super::implicit_environment::IMPLICIT_ENVIRONMENT)
+    {
         return;
     }
-    if let Some((_, root)) = cx.mlproject()
+    if let Some((_, root)) = cx.project.mlproject()
         && root.get("docker_env").is_some_and(|d| !d.is_null())
     {
         return;
     }
-    let dir = if cx.root.as_os_str().is_empty() {
+    let dir = if cx.project.root.as_os_str().is_empty() {
         Path::new(".")
     } else {
-        cx.root
+        cx.project.root
     };
     if OTHER_DECLARATIONS.iter().any(|n| dir.join(n).exists()) {
         return;
     }
     // Environment files further down (requirements/base.txt, env/environment.yml …).
-    let declared_below = cx.files.iter().any(|f| {
+    let declared_below = cx.project.files.iter().any(|f| {
         let name = f
             .file_name()
             .and_then(|n| n.to_str())
@@ -86,7 +88,7 @@ pub(super) fn check(cx: &mut Context<'_>) {
             || name == "pyproject.toml"
             || name == "dockerfile"
     });
-    if declared_below || cx.has_nested {
+    if declared_below || cx.project.has_nested {
         return;
     }
     // Code that imports only the standard library (or nothing) needs no environment file.
@@ -101,7 +103,7 @@ pub(super) fn check(cx: &mut Context<'_>) {
             &MISSING_ENVIRONMENT_FILE,
             &src,
             TextRange::empty(0),
-            format!("no environment file for the {n} notebook/Python file{} in `{}`: the environment cannot be rebuilt", if n == 1 { "" } else { "s" }, cx.root.display()),
+            format!("no environment file for the {n} notebook/Python file{} in `{}`: the environment cannot be rebuilt", if n == 1 { "" } else { "s" }, cx.project.root.display()),
         )
         .with_help("add a `requirements.txt` or `conda.yaml` listing the packages the code imports, with versions"),
     );

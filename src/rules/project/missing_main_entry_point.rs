@@ -39,7 +39,7 @@ crate::declare_rule! {
 }
 
 pub(super) fn check(cx: &mut Context<'_>) {
-    let Some((file, root)) = cx.mlproject() else {
+    let Some((file, root)) = cx.project.mlproject() else {
         return;
     };
     let file = Arc::clone(file);

@@ -39,13 +39,13 @@ crate::declare_rule! {
 }
 
 pub(super) fn check(cx: &mut Context<'_>) {
-    if cx.mlproject.is_some() || !cx.enabled(&MISSING_MLPROJECT) {
+    if cx.project.mlproject.is_some() || !cx.enabled(&MISSING_MLPROJECT) {
         return;
     }
-    let dir = if cx.root.as_os_str().is_empty() {
+    let dir = if cx.project.root.as_os_str().is_empty() {
         Path::new(".")
     } else {
-        cx.root
+        cx.project.root
     };
     // An MLflow Recipe (`recipe.yaml`) or a saved model (`MLmodel`) is not a Project.
     if dir.join("recipe.yaml").is_file() || dir.join("MLmodel").is_file() {
@@ -53,13 +53,13 @@ pub(super) fn check(cx: &mut Context<'_>) {
     }
     let help = "add an MLproject with `name`, an environment and a `main` entry point";
     // An env file MLflow projects use.
-    if let Some(i) = cx.env.files.iter().position(|f| {
+    if let Some(i) = cx.project.env.files.iter().position(|f| {
         matches!(f.kind, EnvKind::Conda | EnvKind::PythonEnv)
             && f.disk_path
                 .file_name()
                 .is_some_and(|n| n == "conda.yaml" || n == "python_env.yaml")
     }) {
-        let file = Arc::clone(&cx.env.files[i].source);
+        let file = Arc::clone(&cx.project.env.files[i].source);
         let name = file
             .path
             .file_name()

@@ -1,9 +1,9 @@
 //! Project rules: `PRJ…` for the MLproject file, `ENV…` for environment files.
 //!
-//! These run once per project, not per file ([`check_project`]): the MLproject and every
-//! environment file of the project are read and parsed exactly once, whatever the number of
-//! notebooks. A project is the folder holding an MLproject (or the config/git root the
-//! pipeline hands us). Every finding points at the key or line it concerns; where two files
+//! These run once per project, not per file ([`check`]), on the project model
+//! ([`crate::project::model::Project`]): the MLproject and every environment file of the
+//! project are read and parsed exactly once, whatever the number of notebooks, and no rule
+//! reads a file or walks the tree itself. Every finding points at the key or line it concerns; where two files
 //! disagree, the other file gets a secondary label.
 
 mod env_files;
@@ -51,19 +51,19 @@ mod unused_parameter;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, FileError, Label};
 use crate::registry::RuleMeta;
 use crate::settings::Settings;
-use crate::source::yaml::{self, YamlNode};
-use crate::source::{SourceFile, SourceKind, TextRange};
+use crate::source::TextRange;
 
+pub use crate::project::code::CodeFacts;
+pub use crate::project::model::{Project, env_keys};
+pub use crate::project::spelling::did_you_mean;
+pub use crate::project::{DISK_READS, Preloaded};
 pub use env_files::{EnvFile, EnvKind, EnvSet};
-pub(crate) use imports::count_read;
-pub use imports::{CodeFacts, DISK_READS, Preloaded};
 
 pub const RULES: &[&RuleMeta] = &[
     &invalid_mlproject::INVALID_MLPROJECT,
@@ -117,32 +117,11 @@ pub struct Options {
     pub known_first_party: Vec<String>,
 }
 
-/// The MLproject of a project, read once.
-pub(crate) struct MlProjectFile {
-    pub source: Arc<SourceFile>,
-    /// `None` when the YAML does not parse.
-    pub root: Option<YamlNode>,
-}
-
-/// Everything the project rules look at, built once per project.
+/// What a project rule sees: the project (read-only), the settings, and where findings go.
 pub(crate) struct Context<'a> {
-    /// The project root as the user sees it.
-    pub root: &'a Path,
-    /// Files under the root (minus nested projects), as the user sees them.
-    pub files: Vec<&'a Path>,
+    pub project: &'a Project<'a>,
     pub settings: &'a Settings,
-    pub mlproject: Option<MlProjectFile>,
-    pub env: EnvSet,
-    /// The environment file MLflow will use (index into `env.files`), when known.
-    pub selected_env: Option<usize>,
     pub diagnostics: Vec<Diagnostic>,
-    /// What the project's Python files and notebooks hold, read on first use.
-    pub code_cache: std::sync::OnceLock<Vec<Arc<imports::CodeFile>>>,
-    /// Facts the per-file stage already took from code files.
-    pub known: Option<&'a CodeFacts>,
-    /// Folders below the root are projects of their own (they declare an environment):
-    /// their files are not in `files`.
-    pub has_nested: bool,
 }
 
 impl Context<'_> {
@@ -156,77 +135,9 @@ impl Context<'_> {
         }
     }
 
-    /// The MLproject's source and parsed root, when it parsed to a mapping.
-    pub fn mlproject(&self) -> Option<(&Arc<SourceFile>, &YamlNode)> {
-        let m = self.mlproject.as_ref()?;
-        let root = m.root.as_ref()?;
-        root.as_map()?;
-        Some((&m.source, root))
-    }
-
-    /// A path relative to the project root, as shown to the user.
-    pub fn shown(&self, rel: &str) -> PathBuf {
-        if self.root == Path::new(".") || self.root.as_os_str().is_empty() {
-            PathBuf::from(rel)
-        } else {
-            self.root.join(rel)
-        }
-    }
-
     pub fn env_label(&self, file: usize, range: TextRange, message: impl Into<String>) -> Label {
-        Label::new(&self.env.files[file].source, range).with_message(message)
+        Label::new(&self.project.env.files[file].source, range).with_message(message)
     }
-}
-
-/// Names MLflow and conda look for at the project root, with how to read them.
-const ENV_FILE_NAMES: &[(&str, EnvKind)] = &[
-    ("python_env.yaml", EnvKind::PythonEnv),
-    ("python_env.yml", EnvKind::PythonEnv),
-    ("conda.yaml", EnvKind::Conda),
-    ("conda.yml", EnvKind::Conda),
-    ("environment.yml", EnvKind::Conda),
-    ("environment.yaml", EnvKind::Conda),
-    ("requirements.txt", EnvKind::Requirements),
-    ("pyproject.toml", EnvKind::Pyproject),
-    (".python-version", EnvKind::PythonVersionFile),
-    ("runtime.txt", EnvKind::RuntimeTxt),
-    ("Pipfile", EnvKind::Pipfile),
-    ("setup.cfg", EnvKind::SetupCfg),
-    ("setup.py", EnvKind::SetupPy),
-    ("Dockerfile", EnvKind::Dockerfile),
-];
-
-/// Whether a `pyproject.toml` declares an environment (dependencies of the project, its
-/// extras or groups, Poetry's or uv's), rather than only configuring tools.
-pub fn pyproject_declares_dependencies(text: &str) -> bool {
-    let Ok(value) = toml::from_str::<toml::Table>(text) else {
-        return false;
-    };
-    let non_empty = |v: Option<&toml::Value>| match v {
-        Some(toml::Value::Array(a)) => !a.is_empty(),
-        Some(toml::Value::Table(t)) => !t.is_empty(),
-        _ => false,
-    };
-    let project = value.get("project");
-    let tool = value.get("tool");
-    let poetry = tool.and_then(|t| t.get("poetry"));
-    non_empty(project.and_then(|p| p.get("dependencies")))
-        || non_empty(project.and_then(|p| p.get("optional-dependencies")))
-        || project
-            .and_then(|p| p.get("dynamic"))
-            .and_then(|d| d.as_array())
-            .is_some_and(|d| d.iter().any(|v| v.as_str() == Some("dependencies")))
-        || non_empty(value.get("dependency-groups"))
-        || non_empty(
-            tool.and_then(|t| t.get("uv"))
-                .and_then(|u| u.get("dev-dependencies")),
-        )
-        || poetry
-            .and_then(|p| p.get("dependencies"))
-            .and_then(|d| d.as_table())
-            .is_some_and(|d| d.keys().any(|k| k != "python"))
-        || non_empty(poetry.and_then(|p| p.get("dev-dependencies")))
-        || non_empty(poetry.and_then(|p| p.get("group")))
 }
 
 /// Run the project rules for the project rooted at `root`. `files` are all the files that
@@ -247,76 +158,23 @@ pub fn check_project_with(
     settings: &Settings,
     known: Option<&CodeFacts>,
 ) -> (Vec<Diagnostic>, Vec<FileError>) {
-    check_project_in(root, files, settings, known, false)
-}
-
-/// [`check_project_with`] for one project of several: `has_nested` when folders below
-/// `root` are projects of their own (their files are not among `files`).
-pub fn check_project_in(
-    root: &Path,
-    files: &[PathBuf],
-    settings: &Settings,
-    known: Option<&CodeFacts>,
-    has_nested: bool,
-) -> (Vec<Diagnostic>, Vec<FileError>) {
     if !RULES.iter().any(|r| settings.enabled(r)) {
         return (Vec::new(), Vec::new());
     }
-    let mut errors = Vec::new();
-    // Files of nested projects (a sub-folder with its own MLproject) belong to those.
-    let nested: Vec<&Path> = files
-        .iter()
-        .filter(|f| SourceKind::from_path(f) == Some(SourceKind::MlProject))
-        .filter_map(|f| f.parent())
-        .filter(|d| !same_dir(d, root))
-        .collect();
-    let own: Vec<&Path> = files
-        .iter()
-        .map(PathBuf::as_path)
-        .filter(|f| !nested.iter().any(|n| f.starts_with(n)))
-        .collect();
+    let (project, errors) = Project::build(root, files, known, false);
+    (check(&project, settings), errors)
+}
 
-    let preloaded = known.map(CodeFacts::preloaded).unwrap_or_default();
-    let mlproject = find_mlproject(root, &own).and_then(|path| {
-        if let Some(file) = preloaded.get(&path) {
-            let root = yaml::parse(&file.text).ok();
-            return Some(MlProjectFile { source: file, root });
-        }
-        imports::count_read();
-        match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                let root = yaml::parse(&text).ok();
-                Some(MlProjectFile {
-                    source: Arc::new(SourceFile::new(path, text, SourceKind::MlProject)),
-                    root,
-                })
-            }
-            Err(e) => {
-                errors.push(FileError {
-                    path,
-                    message: format!("cannot read: {e}"),
-                });
-                None
-            }
-        }
-    });
-
+/// Run every enabled project rule on one project.
+pub fn check(project: &Project<'_>, settings: &Settings) -> Vec<Diagnostic> {
+    if !RULES.iter().any(|r| settings.enabled(r)) {
+        return Vec::new();
+    }
     let mut cx = Context {
-        root,
-        files: own,
+        project,
         settings,
-        mlproject,
-        env: EnvSet {
-            preloaded,
-            ..EnvSet::default()
-        },
-        selected_env: None,
         diagnostics: Vec::new(),
-        code_cache: std::sync::OnceLock::new(),
-        known,
-        has_nested,
     };
-    load_env_files(&mut cx);
 
     // MLproject structure.
     invalid_mlproject::check(&mut cx);
@@ -369,7 +227,7 @@ pub fn check_project_in(
         undeclared_import::check(&mut cx, &usage);
         unused_dependency::check(&mut cx, &usage);
     }
-    (cx.diagnostics, errors)
+    cx.diagnostics
 }
 
 /// ` (also imported in 2 other files: `a.py`, `b.ipynb`)`: the other places of a finding
@@ -395,178 +253,6 @@ pub(crate) fn others_named(lead: &str, noun: &str, others: &[&Path]) -> String {
     )
 }
 
-fn same_dir(a: &Path, b: &Path) -> bool {
-    let norm = |p: &Path| {
-        if p.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            p.to_path_buf()
-        }
-    };
-    norm(a) == norm(b)
-}
-
-/// The MLproject at the root: from the files, else from disk (any case of the name).
-fn find_mlproject(root: &Path, files: &[&Path]) -> Option<PathBuf> {
-    if let Some(f) = files.iter().find(|f| {
-        SourceKind::from_path(f) == Some(SourceKind::MlProject)
-            && f.parent().is_some_and(|p| same_dir(p, root))
-    }) {
-        return Some(f.to_path_buf());
-    }
-    let dir = if root.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        root
-    };
-    std::fs::read_dir(dir).ok()?.flatten().find_map(|e| {
-        let name = e.file_name();
-        let name = name.to_str()?;
-        (name.eq_ignore_ascii_case("mlproject") && e.path().is_file()).then(|| {
-            if root.as_os_str().is_empty() {
-                PathBuf::from(name)
-            } else {
-                root.join(name)
-            }
-        })
-    })
-}
-
-/// Read the env files: the ones MLproject names, then the usual names at the root.
-fn load_env_files(cx: &mut Context<'_>) {
-    let dir = if cx.root.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        cx.root.to_path_buf()
-    };
-    // Referenced by MLproject.
-    let mut referenced: Option<(String, EnvKind)> = None;
-    if let Some((_, root)) = cx.mlproject() {
-        for (key, kind) in [
-            ("python_env", EnvKind::PythonEnv),
-            ("conda_env", EnvKind::Conda),
-        ] {
-            if let Some(v) = root.get(key).and_then(YamlNode::as_str) {
-                referenced = Some((v.to_string(), kind));
-            }
-        }
-    }
-    if let Some((rel, kind)) = &referenced {
-        let disk = dir.join(rel);
-        if disk.is_file() && !Path::new(rel).is_absolute() {
-            cx.selected_env = cx.env.load(&disk, &cx.shown(rel), *kind);
-        }
-    }
-    for (name, kind) in ENV_FILE_NAMES {
-        let disk = dir.join(name);
-        if disk.is_file() {
-            cx.env.load(&disk, &cx.shown(name), *kind);
-        }
-    }
-    // Other requirements files at the root (requirements-dev.txt …).
-    let extra: Vec<&Path> = cx
-        .files
-        .iter()
-        .copied()
-        .filter(|f| {
-            SourceKind::from_path(f) == Some(SourceKind::Requirements)
-                && f.parent().is_some_and(|p| same_dir(p, cx.root))
-        })
-        .collect();
-    for f in extra {
-        let disk = f.to_path_buf();
-        cx.env.load(&disk, f, EnvKind::Requirements);
-    }
-    // A `requirements/` folder at the root (`requirements/base.txt`, `requirements/dev.txt`).
-    let mut folder: Vec<(PathBuf, PathBuf)> = std::fs::read_dir(dir.join("requirements"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|e| {
-            let name = e.file_name().to_str()?.to_string();
-            (name.ends_with(".txt") && e.path().is_file())
-                .then(|| (e.path(), cx.shown(&format!("requirements/{name}"))))
-        })
-        .collect();
-    folder.sort();
-    for (disk, shown) in folder {
-        cx.env.load(&disk, &shown, EnvKind::Requirements);
-    }
-    // MLflow's default pick when the MLproject has no env key.
-    if cx.selected_env.is_none()
-        && let Some((_, root)) = cx.mlproject()
-        && env_keys(root).is_empty()
-    {
-        for name in ["python_env.yaml", "conda.yaml"] {
-            if let Some(i) = cx.env.find(&dir.join(name)) {
-                cx.selected_env = Some(i);
-                break;
-            }
-        }
-    }
-}
-
-/// The environment keys present in an MLproject, in order, null ones included.
-pub(crate) fn env_keys(root: &YamlNode) -> Vec<&(YamlNode, YamlNode)> {
-    root.as_map()
-        .unwrap_or(&[])
-        .iter()
-        .filter(|(k, _)| {
-            matches!(
-                k.scalar_text(),
-                Some("conda_env" | "python_env" | "docker_env")
-            )
-        })
-        .collect()
-}
-
-/// The closest candidate to a misspelt key (edit distance ≤ 2, or equal once `-`/case are
-/// folded), for "did you mean" hints.
-pub fn did_you_mean<'c>(key: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    let fold = |s: &str| s.to_ascii_lowercase().replace(['-', ' '], "_");
-    let k = fold(key);
-    let mut best: Option<(usize, &str)> = None;
-    for c in candidates {
-        let fc = fold(c);
-        let d = if fc == k || fc.trim_end_matches('s') == k.trim_end_matches('s') {
-            0
-        } else {
-            levenshtein(&k, &fc)
-        };
-        let limit = if c.len() <= 4 { 1 } else { 2 };
-        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, c));
-        }
-    }
-    best.map(|(_, c)| c)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    // Optimal string alignment distance: a swap of two neighbours counts as one edit.
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[a.len()][b.len()]
-}
-
 /// Report the reader problems of one kind under `rule`.
 pub(crate) fn report_problems(
     cx: &mut Context<'_>,
@@ -577,6 +263,7 @@ pub(crate) fn report_problems(
         return;
     }
     let found: Vec<Diagnostic> = cx
+        .project
         .env
         .problems
         .iter()
@@ -584,7 +271,7 @@ pub(crate) fn report_problems(
         .map(|p| {
             let d = Diagnostic::new(
                 rule,
-                &cx.env.files[p.file].source,
+                &cx.project.env.files[p.file].source,
                 p.range,
                 p.message.clone(),
             );
@@ -607,28 +294,4 @@ pub(crate) fn disjoint(
     let ra = pep508_rs::pep440_rs::release_specifiers_to_ranges(a.clone());
     let rb = pep508_rs::pep440_rs::release_specifiers_to_ranges(b.clone());
     ra.intersection(&rb).is_empty()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn did_you_mean_finds_typos() {
-        let keys = [
-            "name",
-            "conda_env",
-            "python_env",
-            "docker_env",
-            "entry_points",
-        ];
-        assert_eq!(did_you_mean("entry_point", &keys), Some("entry_points"));
-        assert_eq!(did_you_mean("conda-env", &keys), Some("conda_env"));
-        assert_eq!(
-            did_you_mean("defualt", &["type", "default"]),
-            Some("default")
-        );
-        assert_eq!(did_you_mean("kubernetes", &keys), None);
-        assert_eq!(did_you_mean("mian", &["main"]), Some("main"));
-    }
 }

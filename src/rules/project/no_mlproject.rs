@@ -33,7 +33,7 @@ crate::declare_rule! {
 }
 
 pub(super) fn check(cx: &mut Context<'_>) {
-    if cx.mlproject.is_some() || !cx.enabled(&NO_MLPROJECT) {
+    if cx.project.mlproject.is_some() || !cx.enabled(&NO_MLPROJECT) {
         return;
     }
     let Some((src, n)) = imports::first_code_file(cx) else {
@@ -46,7 +46,7 @@ pub(super) fn check(cx: &mut Context<'_>) {
             TextRange::empty(0),
             format!(
                 "no MLproject in `{}` ({n} code file{}): there is no reproducible entry point",
-                cx.root.display(),
+                cx.project.root.display(),
                 if n == 1 { "" } else { "s" }
             ),
         )

@@ -53,7 +53,7 @@ pub(super) fn escapes(rel: &str) -> bool {
 }
 
 pub(super) fn check(cx: &mut Context<'_>) {
-    let Some((file, root)) = cx.mlproject() else {
+    let Some((file, root)) = cx.project.mlproject() else {
         return;
     };
     let file = Arc::clone(file);

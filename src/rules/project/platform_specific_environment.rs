@@ -66,7 +66,13 @@ pub(super) fn check(cx: &mut Context<'_>) {
         return;
     }
     let mut out = Vec::new();
-    for file in cx.env.files.iter().filter(|f| f.kind == EnvKind::Conda) {
+    for file in cx
+        .project
+        .env
+        .files
+        .iter()
+        .filter(|f| f.kind == EnvKind::Conda)
+    {
         let Some(items) = file
             .yaml
             .as_ref()

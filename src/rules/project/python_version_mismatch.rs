@@ -53,15 +53,15 @@ pub(super) fn check(cx: &mut Context<'_>) {
         return;
     }
     let mut sources: Vec<Source> = Vec::new();
-    let mut order: Vec<usize> = (0..cx.env.files.len()).collect();
-    if let Some(sel) = cx.selected_env {
+    let mut order: Vec<usize> = (0..cx.project.env.files.len()).collect();
+    if let Some(sel) = cx.project.selected_env {
         order.retain(|&i| i != sel);
         order.insert(0, sel);
     }
     for i in order {
-        if let Some(p) = &cx.env.files[i].python {
+        if let Some(p) = &cx.project.env.files[i].python {
             sources.push(Source {
-                file: Arc::clone(&cx.env.files[i].source),
+                file: Arc::clone(&cx.project.env.files[i].source),
                 range: p.range,
                 text: p.text.clone(),
                 spec: p.spec.clone(),
@@ -69,7 +69,7 @@ pub(super) fn check(cx: &mut Context<'_>) {
         }
     }
     // `docker_env: {image: python:3.10-slim}`.
-    if let Some((file, root)) = cx.mlproject()
+    if let Some((file, root)) = cx.project.mlproject()
         && let Some(img) = root.get("docker_env").and_then(|d| d.get("image"))
         && let Some(s) = img.as_str()
         && let Some((name, tag)) = s.rsplit_once(':')
@@ -118,7 +118,7 @@ pub(super) fn check(cx: &mut Context<'_>) {
     // notebook that ran on it, naming the others (a course repository has dozens).
     type Notebooks<'c> = Vec<(&'c Arc<super::imports::CodeFile>, TextRange)>;
     let mut by_version: Vec<(String, Notebooks<'_>)> = Vec::new();
-    for code in cx.code().iter().filter(|f| f.is_notebook) {
+    for code in cx.project.code().iter().filter(|f| f.is_notebook) {
         let Some((v, range)) = &code.python_version else {
             continue;
         };

@@ -39,7 +39,7 @@ pub(super) fn check(cx: &mut Context<'_>) {
     if !cx.enabled(&REQUIRED_PARAMETER) {
         return;
     }
-    let Some((file, root)) = cx.mlproject() else {
+    let Some((file, root)) = cx.project.mlproject() else {
         return;
     };
     let file = Arc::clone(file);

@@ -65,7 +65,7 @@ pub(super) fn check(cx: &mut Context<'_>, usage: &Usage) {
     let env_names: Vec<String> = files
         .iter()
         .take(2)
-        .map(|&f| format!("`{}`", cx.env.files[f].source.path_slash()))
+        .map(|&f| format!("`{}`", cx.project.env.files[f].source.path_slash()))
         .collect();
     let where_ = env_names.join(", ");
     // One finding per missing distribution (per top-level name when unmapped), at its first
@@ -141,14 +141,14 @@ pub(super) fn check(cx: &mut Context<'_>, usage: &Usage) {
         };
         if let Some(&f) = files.first() {
             d = d.with_label(
-                Label::new(&cx.env.files[f].source, TextRange::empty(0))
+                Label::new(&cx.project.env.files[f].source, TextRange::empty(0))
                     .with_message("environment used"),
             );
         }
         // Stable while other files start or stop importing it: not the message.
         let env = files
             .first()
-            .map(|&f| cx.env.files[f].source.path_slash())
+            .map(|&f| cx.project.env.files[f].source.path_slash())
             .unwrap_or_default();
         d = d.with_fingerprint(crate::fingerprint(&[UNDECLARED_IMPORT.code, &env, &key]));
         out.push(d.with_property("module", top));

@@ -51,7 +51,7 @@ pub(super) fn suggestion(t: &str) -> Option<&'static str> {
 }
 
 pub(super) fn check(cx: &mut Context<'_>) {
-    let Some((file, root)) = cx.mlproject() else {
+    let Some((file, root)) = cx.project.mlproject() else {
         return;
     };
     let file = Arc::clone(file);

@@ -43,20 +43,20 @@ pub(super) fn check(cx: &mut Context<'_>) {
         return;
     }
     let mut out = Vec::new();
-    for d in &cx.env.deps {
+    for d in &cx.project.env.deps {
         if d.is_pinned() || TOOLS.contains(&d.name.as_str()) {
             continue;
         }
         // A requirement that does not parse (`numpy=1.26.2` in a pip list) is ENV005's:
         // calling it unversioned would be wrong.
-        if cx.env.problems.iter().any(|p| {
+        if cx.project.env.problems.iter().any(|p| {
             p.kind == super::env_files::ProblemKind::InvalidRequirement
                 && p.file == d.file
                 && p.range == d.range
         }) {
             continue;
         }
-        let file = &cx.env.files[d.file].source;
+        let file = &cx.project.env.files[d.file].source;
         let how = if d.spec.is_some() {
             format!("`{}` allows a range of versions", d.raw_name)
         } else {
@@ -72,7 +72,7 @@ pub(super) fn check(cx: &mut Context<'_>) {
             .with_help("pin the version (`==` for pip, `=` for conda)"),
         );
     }
-    for f in &cx.env.files {
+    for f in &cx.project.env.files {
         if matches!(f.kind, EnvKind::Conda | EnvKind::PythonEnv)
             && f.python.is_none()
             && f.yaml.as_ref().is_some_and(|y| y.as_map().is_some())

@@ -39,7 +39,7 @@ pub(super) fn check_mlproject(cx: &mut Context<'_>) {
     if !cx.enabled(&UNQUOTED_PYTHON_VERSION) {
         return;
     }
-    let Some((file, root)) = cx.mlproject() else {
+    let Some((file, root)) = cx.project.mlproject() else {
         return;
     };
     let file = std::sync::Arc::clone(file);

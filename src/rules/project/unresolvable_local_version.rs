@@ -40,10 +40,11 @@ pub(super) fn check(cx: &mut Context<'_>) {
         return;
     }
     let mut out = Vec::new();
-    for (i, file) in cx.env.files.iter().enumerate() {
+    for (i, file) in cx.project.env.files.iter().enumerate() {
         // An index named in this file, or in a file that includes it.
         let indexed = file.index_options
             || cx
+                .project
                 .env
                 .files
                 .iter()
@@ -52,7 +53,7 @@ pub(super) fn check(cx: &mut Context<'_>) {
             continue;
         }
         for &d in &file.deps {
-            let dep = &cx.env.deps[d];
+            let dep = &cx.project.env.deps[d];
             let Some(local) = dep.spec_text.split_once('+').map(|(_, l)| l) else {
                 continue;
             };

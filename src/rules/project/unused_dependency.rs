@@ -72,13 +72,13 @@ pub(super) fn check(cx: &mut Context<'_>, usage: &Usage) {
     let mut out = Vec::new();
     for &f in &files {
         if matches!(
-            cx.env.files[f].kind,
+            cx.project.env.files[f].kind,
             EnvKind::PythonVersionFile | EnvKind::RuntimeTxt
         ) {
             continue;
         }
-        for &i in &cx.env.files[f].deps {
-            let d = &cx.env.deps[i];
+        for &i in &cx.project.env.files[f].deps {
+            let d = &cx.project.env.deps[i];
             // Development and test tools (a dev group, `requirements-dev.txt`) are run, not
             // imported.
             if d.dev {
@@ -103,7 +103,7 @@ pub(super) fn check(cx: &mut Context<'_>, usage: &Usage) {
             out.push(
                 Diagnostic::new(
                     &UNUSED_DEPENDENCY,
-                    &cx.env.files[f].source,
+                    &cx.project.env.files[f].source,
                     d.range,
                     format!(
                         "`{}` is declared but nothing in the project imports it",
