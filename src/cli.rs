@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::render::OutputFormat;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "mlcheck",
@@ -49,16 +51,6 @@ pub enum Command {
         /// The shell: bash, zsh, fish, powershell or elvish.
         shell: clap_complete::Shell,
     },
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    #[default]
-    Human,
-    Concise,
-    Json,
-    Sarif,
-    Github,
 }
 
 /// `--fail-on`: findings of this severity or worse make `check` exit 1.

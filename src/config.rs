@@ -97,7 +97,7 @@ pub fn load_config(path: &Path) -> Result<LoadedConfig, Error> {
         Error::msg(format!(
             "cannot read config file {}: {}",
             path.display(),
-            crate::discovery::io_reason(&e)
+            crate::source::io_reason(&e)
         ))
     })?;
     let is_pyproject = path.file_name().is_some_and(|n| n == "pyproject.toml");

@@ -2,12 +2,13 @@
 //! `render/human.rs` knows miette), so the core is tied to no output format.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use crate::registry::RuleMeta;
+pub use crate::source::FileError;
 use crate::source::{SourceFile, TextRange};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -164,23 +165,5 @@ impl Diagnostic {
             self.rule.code,
             self.primary.range.end,
         )
-    }
-}
-
-/// A path that could not be handled: for `check`, a named path that does not exist or a
-/// git blob that cannot be read (a file that cannot be fully read is an `MLC001`/`MLC002`
-/// finding instead); for `fix`, a notebook refused or not stripped. Reported on stderr;
-/// makes the exit code 2.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct FileError {
-    pub path: PathBuf,
-    pub message: String,
-}
-
-impl std::fmt::Display for FileError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Never a secret in a file or folder name printed whole.
-        let path = crate::rules::secrets::redact::mask_path(&self.path);
-        write!(f, "{}: {}", path.display(), self.message)
     }
 }

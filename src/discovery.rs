@@ -18,7 +18,7 @@ use ignore::{DirEntry, WalkBuilder, WalkState};
 
 use crate::diagnostic::FileError;
 use crate::settings::Settings;
-use crate::source::SourceKind;
+use crate::source::{SourceKind, io_reason, symlink_reason};
 
 /// Folder names never descended into.
 const SKIPPED_DIRS: &[&str] = &[
@@ -101,19 +101,6 @@ pub fn discover(paths: &[PathBuf], settings: &Settings) -> Discovered {
 
 /// Why a FIFO, socket or device is not read.
 pub const NOT_REGULAR: &str = "not a regular file (a FIFO, socket or device); not read";
-
-/// Why a symlink is not read: it names its target.
-pub fn symlink_reason(path: &Path) -> String {
-    match std::fs::read_link(path) {
-        Ok(target) => format!(
-            "a symbolic link (to `{}`); not followed: mlcheck never reads or writes through a link",
-            target.display()
-        ),
-        Err(_) => {
-            "a symbolic link; not followed: mlcheck never reads or writes through a link".into()
-        }
-    }
-}
 
 fn walk_dir(root: &Path, settings: &Settings, out: &mut Discovered) {
     let files = Mutex::new(Vec::new());
@@ -241,21 +228,4 @@ fn walk_reason(err: &ignore::Error) -> String {
         None => err.to_string(),
     };
     format!("cannot walk: {what}; nothing below it was checked")
-}
-
-/// A short human reason for an I/O error ("no such file or directory").
-pub fn io_reason(err: &std::io::Error) -> String {
-    use std::io::ErrorKind::*;
-    match err.kind() {
-        NotFound => "no such file or directory".into(),
-        PermissionDenied => "permission denied".into(),
-        _ => {
-            let s = err.to_string();
-            // Drop the " (os error N)" suffix std adds.
-            match s.find(" (os error") {
-                Some(i) => s[..i].to_string(),
-                None => s,
-            }
-        }
-    }
 }

@@ -292,8 +292,7 @@ fn scan_blob(
     if blob.is_binary() || blob.size() as u64 > settings.secrets.max_file_size.max(64 << 20) {
         return Ok(Vec::new());
     }
-    let file = match crate::pipeline::source_from_bytes(item.path.clone(), blob.content().to_vec())
-    {
+    let file = match crate::source::source_from_bytes(item.path.clone(), blob.content().to_vec()) {
         Ok(Some(file)) => file,
         Ok(None) | Err(_) => return Ok(Vec::new()),
     };

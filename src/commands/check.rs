@@ -5,8 +5,9 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use super::{ExitStatus, Result};
-use crate::cli::{CheckArgs, OutputFormat};
+use crate::cli::CheckArgs;
 use crate::pipeline::{self, Outcome};
+use crate::render::OutputFormat;
 use crate::render::{self, Finding, RenderOptions};
 
 pub fn run(args: CheckArgs) -> Result<ExitStatus> {

@@ -111,7 +111,7 @@ pub fn run(args: FixArgs) -> Result<ExitStatus> {
     refused.extend(discovered.links.iter().filter(|p| is_notebook(p)).map(|p| {
         crate::diagnostic::FileError {
             path: p.clone(),
-            message: crate::discovery::symlink_reason(p),
+            message: crate::source::symlink_reason(p),
         }
     }));
     refused.sort_by(|a, b| a.path.cmp(&b.path));
@@ -261,7 +261,7 @@ fn process_file(path: &Path, opts: &Options, mode: Mode) -> Verdict {
     };
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
     if let Err(e) = file.read_to_end(&mut bytes) {
-        return Verdict::Error(format!("cannot read: {}", crate::discovery::io_reason(&e)));
+        return Verdict::Error(format!("cannot read: {}", crate::source::io_reason(&e)));
     }
     drop(file);
     let Ok(text) = std::str::from_utf8(&bytes) else {
@@ -316,7 +316,7 @@ fn refuse_write(path: &Path, meta: &std::fs::Metadata) -> Option<String> {
         if let Err(e) = access_write(path) {
             return Some(format!(
                 "not writable by you ({}); not rewritten",
-                crate::discovery::io_reason(&e)
+                crate::source::io_reason(&e)
             ));
         }
         let dir = parent_dir(path);
@@ -332,7 +332,7 @@ fn refuse_write(path: &Path, meta: &std::fs::Metadata) -> Option<String> {
         if let Err(e) = access_write(dir) {
             return Some(format!(
                 "cannot write in its folder ({}); not rewritten",
-                crate::discovery::io_reason(&e)
+                crate::source::io_reason(&e)
             ));
         }
     }
@@ -463,7 +463,7 @@ fn write_atomically(
         .map_err(|e| {
             format!(
                 "cannot create a temporary file: {}",
-                crate::discovery::io_reason(&e)
+                crate::source::io_reason(&e)
             )
         })?;
     // Locked while it exists: a later run's clean-up of stale files leaves it alone.
@@ -492,7 +492,7 @@ fn write_atomically(
             // `e.file` drops here and removes the temporary file.
             format!(
                 "cannot replace the file: {}",
-                crate::discovery::io_reason(&e.error)
+                crate::source::io_reason(&e.error)
             )
         });
         drop(flight);
@@ -517,7 +517,7 @@ fn fill(
         let mine = tmp
             .as_file()
             .metadata()
-            .map_err(|e| crate::discovery::io_reason(&e))?;
+            .map_err(|e| crate::source::io_reason(&e))?;
         if (mine.uid(), mine.gid()) != (meta.uid(), meta.gid())
             && fchown(tmp.as_file(), Some(meta.uid()), Some(meta.gid())).is_err()
         {
@@ -537,17 +537,12 @@ fn fill(
     // After `fchown`, which may clear set-id bits.
     tmp.as_file()
         .set_permissions(meta.permissions())
-        .map_err(|e| {
-            format!(
-                "cannot set permissions: {}",
-                crate::discovery::io_reason(&e)
-            )
-        })?;
+        .map_err(|e| format!("cannot set permissions: {}", crate::source::io_reason(&e)))?;
     tmp.write_all(text.as_bytes())
         .and_then(|()| tmp.flush())
-        .map_err(|e| format!("cannot write: {}", crate::discovery::io_reason(&e)))?;
+        .map_err(|e| format!("cannot write: {}", crate::source::io_reason(&e)))?;
     // Re-read what reached the disk before it replaces the original.
-    let written = std::fs::read(tmp.path()).map_err(|e| crate::discovery::io_reason(&e))?;
+    let written = std::fs::read(tmp.path()).map_err(|e| crate::source::io_reason(&e))?;
     if written != text.as_bytes() {
         return Err(
             "the temporary file does not hold what was written; file left unchanged".into(),

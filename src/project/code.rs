@@ -111,7 +111,7 @@ impl CodeFile {
     /// The file, loaded again (for a diagnostic's location and snippet) the way the
     /// per-file stage read it: no size cap, non-UTF-8 bytes as `?`.
     pub fn source(&self) -> Option<Arc<SourceFile>> {
-        crate::pipeline::read_source(&self.path).ok().flatten()
+        crate::source::read_source(&self.path).ok().flatten()
     }
 }
 

@@ -24,10 +24,20 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::cli::OutputFormat;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, FileError, Label, Severity};
 use crate::registry::{FixAvailability, RuleMeta};
 use crate::source::{CellLocation, CellPart, LineCol};
+
+/// How findings are written: `--output-format`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    #[default]
+    Human,
+    Concise,
+    Json,
+    Sarif,
+    Github,
+}
 
 /// How to render. The caller decides `color` (a terminal, and neither `--no-color` nor
 /// `NO_COLOR`); only the human format uses it.

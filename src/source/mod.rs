@@ -2,6 +2,7 @@
 //! parsed [`Notebook`]. Every diagnostic points into one of these by raw byte range.
 
 pub mod json;
+mod load;
 pub mod notebook;
 pub mod python;
 pub mod python_calls;
@@ -11,6 +12,7 @@ pub mod yaml;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+pub use load::{FileError, io_reason, read_source, source_from_bytes, symlink_reason};
 pub use notebook::{CellKind, CellLocation, CellPart, Notebook, NotebookError};
 pub use span::{LineCol, LineIndex, TextRange};
 
@@ -175,14 +177,14 @@ impl ReadError {
     /// A plain reason for a person, naming the cause.
     pub fn reason(&self, path: &Path) -> String {
         match self {
-            ReadError::Link => crate::discovery::symlink_reason(path),
+            ReadError::Link => crate::source::symlink_reason(path),
             ReadError::NotRegular => crate::discovery::NOT_REGULAR.into(),
             ReadError::TooLarge(seen, limit) => format!(
                 "too large to read: {} MiB or more, over mlcheck's limit of {} MiB; not checked",
                 seen >> 20,
                 limit >> 20
             ),
-            ReadError::Io(e) => format!("cannot read: {}", crate::discovery::io_reason(e)),
+            ReadError::Io(e) => format!("cannot read: {}", crate::source::io_reason(e)),
         }
     }
 }

@@ -12,9 +12,10 @@ use std::process::{Command, Output};
 use std::sync::Arc;
 
 use mlcheck::diagnostic::Diagnostic;
-use mlcheck::pipeline::{check_source, read_source};
+use mlcheck::pipeline::check_source;
 use mlcheck::registry::{RuleMeta, rule};
 use mlcheck::settings::Settings;
+use mlcheck::source::read_source;
 use mlcheck::source::{CellPart, SourceFile};
 
 // ---- The binary and git, as a user runs them ---------------------------------------------

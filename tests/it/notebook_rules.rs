@@ -2,9 +2,10 @@
 
 use std::path::Path;
 
-use mlcheck::pipeline::{check_source, read_source};
+use mlcheck::pipeline::check_source;
 use mlcheck::registry::rule;
 use mlcheck::settings::Settings;
+use mlcheck::source::read_source;
 
 use crate::common::{files_under, findings};
 

@@ -6,8 +6,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use mlcheck::cli::OutputFormat;
 use mlcheck::diagnostic::{Applicability, Diagnostic, Edit, FileError, Fix, Label};
+use mlcheck::render::OutputFormat;
 use mlcheck::render::{RenderOptions, render};
 use mlcheck::source::{SourceFile, SourceKind, TextRange};
 

@@ -7,9 +7,9 @@ use std::process::Command;
 use std::sync::Arc;
 
 use mlcheck::baseline::{self, Baseline};
-use mlcheck::cli::OutputFormat;
 use mlcheck::diagnostic::Diagnostic;
 use mlcheck::pipeline;
+use mlcheck::render::OutputFormat;
 use mlcheck::rules::secrets::{self, GENERIC_SECRET, HARDCODED_SECRET};
 use mlcheck::settings::Settings;
 use mlcheck::source::{CellPart, SourceFile};
@@ -498,7 +498,7 @@ fn prefilters_never_change_findings() {
             let path = entry.path();
             if path.is_dir() {
                 dirs.push(path);
-            } else if let Ok(Some(file)) = pipeline::read_source(&path) {
+            } else if let Ok(Some(file)) = mlcheck::source::read_source(&path) {
                 files.push(file);
             }
         }

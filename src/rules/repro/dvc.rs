@@ -157,7 +157,7 @@ impl Project {
             if f.file_name().and_then(|n| n.to_str()) != Some("dvc.yaml") {
                 continue;
             }
-            let file = match crate::pipeline::read_source(f) {
+            let file = match crate::source::read_source(f) {
                 Ok(Some(file)) => file,
                 Ok(None) => continue,
                 Err(e) => {
