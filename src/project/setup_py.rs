@@ -1,4 +1,5 @@
-//! setuptools' `setup.py`: a literal `install_requires=[…]` and `python_requires=` (never run).
+//! setuptools' `setup.py`: a literal `install_requires=[…]`, `tests_require=[…]`,
+//! `extras_require={…}` and `python_requires=` (never run).
 
 use std::str::FromStr;
 
@@ -26,36 +27,17 @@ impl EnvSet {
             }
             return;
         };
-        let rest = &text[at..];
-        if !rest.starts_with('[') {
+        if self.read_setup_py_list(idx, text, at).is_none() {
             self.files[idx].opaque = true;
-        } else {
-            // String literals up to the closing bracket; anything else makes it computed.
-            let mut i = at + 1;
-            let bytes = text.as_bytes();
-            while i < text.len() {
-                let c = bytes[i];
-                match c {
-                    b']' => break,
-                    b'"' | b'\'' => {
-                        let Some(end) = text[i + 1..].find(c as char) else {
-                            break;
-                        };
-                        let value = &text[i + 1..i + 1 + end];
-                        let range = TextRange::new(i + 1, i + 1 + end);
-                        self.read_requirement_line(idx, value, range, None);
-                        i += end + 2;
-                    }
-                    b'#' => {
-                        i = text[i..].find('\n').map_or(text.len(), |n| i + n);
-                    }
-                    b',' | b' ' | b'\n' | b'\r' | b'\t' => i += 1,
-                    _ => {
-                        self.files[idx].opaque = true;
-                        break;
-                    }
-                }
-            }
+        }
+        // Test and extra dependencies: declared too (dev when the extra's name says so).
+        if let Some(at) = find_keyword_arg(text, "tests_require") {
+            self.dev_context = true;
+            self.read_setup_py_list(idx, text, at);
+            self.dev_context = false;
+        }
+        if let Some(at) = find_keyword_arg(text, "extras_require") {
+            self.read_setup_py_extras(idx, text, at);
         }
         if let Some((v, range)) = setup_py_string(text, "python_requires")
             && let Ok(spec) = VersionSpecifiers::from_str(&v)
@@ -66,6 +48,78 @@ impl EnvSet {
                 text: v,
                 spec,
             });
+        }
+    }
+
+    /// The string literals of the list literal at `at` (`["a", 'b>=1']`), each read as a
+    /// requirement; the offset just past the list, or `None` when the value is not such a
+    /// list (computed: a name, a call).
+    fn read_setup_py_list(&mut self, idx: usize, text: &str, at: usize) -> Option<usize> {
+        if !text[at..].starts_with('[') {
+            return None;
+        }
+        let bytes = text.as_bytes();
+        let mut i = at + 1;
+        while i < text.len() {
+            let c = bytes[i];
+            match c {
+                b']' => return Some(i + 1),
+                b'"' | b'\'' => {
+                    let end = text[i + 1..].find(c as char)?;
+                    let value = &text[i + 1..i + 1 + end];
+                    let range = TextRange::new(i + 1, i + 1 + end);
+                    self.read_requirement_line(idx, value, range, None);
+                    i += end + 2;
+                }
+                b'#' => {
+                    i = text[i..].find('\n').map_or(text.len(), |n| i + n);
+                }
+                b',' | b' ' | b'\n' | b'\r' | b'\t' => i += 1,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// A dict literal `{"extra": ["req", …], …}` at `at`: each list read as requirements,
+    /// dev when the extra's name is a development one (`test`, `dev`, `docs` …). Stops at
+    /// the first value that is not a literal list.
+    fn read_setup_py_extras(&mut self, idx: usize, text: &str, at: usize) {
+        if !text[at..].starts_with('{') {
+            return;
+        }
+        let bytes = text.as_bytes();
+        let mut i = at + 1;
+        while i < text.len() {
+            let c = bytes[i];
+            match c {
+                b'}' => return,
+                b'"' | b'\'' => {
+                    let Some(end) = text[i + 1..].find(c as char) else {
+                        return;
+                    };
+                    let key = &text[i + 1..i + 1 + end];
+                    i += end + 2;
+                    let rest = text[i..].trim_start_matches([' ', '\t', '\n', '\r']);
+                    let Some(value) = rest.strip_prefix(':') else {
+                        return;
+                    };
+                    let value = value.trim_start_matches([' ', '\t', '\n', '\r']);
+                    let list_at = text.len() - value.len();
+                    self.dev_context = is_dev_name(key);
+                    let end = self.read_setup_py_list(idx, text, list_at);
+                    self.dev_context = false;
+                    let Some(end) = end else {
+                        return;
+                    };
+                    i = end;
+                }
+                b'#' => {
+                    i = text[i..].find('\n').map_or(text.len(), |n| i + n);
+                }
+                b',' | b' ' | b'\n' | b'\r' | b'\t' => i += 1,
+                _ => return,
+            }
         }
     }
 }

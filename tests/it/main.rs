@@ -15,6 +15,7 @@ mod git_filter;
 mod git_staged;
 mod history;
 mod notebook_rules;
+mod one_fault;
 mod paths;
 mod patterns;
 mod project;

@@ -38,17 +38,21 @@ crate::declare_rule! {
     }
 }
 
-pub(super) fn check(cx: &mut Context<'_>) {
+/// The environment file this rule reads, when it runs: the conda file an MLproject uses.
+/// Its `python` entries are this rule's to report (ENV010 leaves them alone).
+pub(super) fn governed(cx: &Context<'_>) -> Option<usize> {
     if !cx.enabled(&CONDA_PYTHON_NOT_PINNED) || cx.project.mlproject().is_none() {
-        return;
+        return None;
     }
-    let Some(sel) = cx.project.selected_env else {
+    let sel = cx.project.selected_env?;
+    (cx.project.env.files[sel].kind == EnvKind::Conda).then_some(sel)
+}
+
+pub(super) fn check(cx: &mut Context<'_>) {
+    let Some(sel) = governed(cx) else {
         return;
     };
     let file = &cx.project.env.files[sel];
-    if file.kind != EnvKind::Conda {
-        return;
-    }
     let Some(items) = file
         .yaml
         .as_ref()

@@ -72,7 +72,10 @@ pub(super) fn check(cx: &mut Context<'_>) {
             .with_help("pin the version (`==` for pip, `=` for conda)"),
         );
     }
-    for f in &cx.project.env.files {
+    // The conda file of an MLflow project: its `python` entry is ENV016's (one finding for
+    // one fault).
+    let mlflow_conda = super::conda_python_not_pinned::governed(cx);
+    for (i, f) in cx.project.env.files.iter().enumerate() {
         if matches!(f.kind, EnvKind::Conda | EnvKind::PythonEnv)
             && f.python.is_none()
             && f.yaml.as_ref().is_some_and(|y| y.as_map().is_some())
@@ -86,6 +89,7 @@ pub(super) fn check(cx: &mut Context<'_>) {
                 })
             });
             let (at, message) = match bare {
+                Some(_) if mlflow_conda == Some(i) => continue,
                 Some(item) => (
                     item.range,
                     "`python` has no version: the environment uses whatever Python is current",
