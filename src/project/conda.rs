@@ -116,6 +116,7 @@ impl EnvSet {
                     spec_text,
                     url: false,
                     dev: false,
+                    group: None,
                 });
             } else if let Some(map) = item.as_map() {
                 for (k, v) in map {

@@ -80,10 +80,22 @@ pub struct Dep {
     /// A development or test dependency (`[dev-packages]`, a dependency group, a
     /// `requirements-dev.txt`). ENV014 counts them for every file: in ML repositories the
     /// training code is often what "dev" requirements install (measured on the ecosystem).
+    /// ENV019 reports runtime code that needs one declared only in a group named for
+    /// development ([`Dep::dev_only`]).
     pub dev: bool,
+    /// For a development dependency: the group, extra, table or file it is declared in
+    /// (`test`, `dev-packages`, `requirements-dev.txt`).
+    pub group: Option<String>,
 }
 
 impl Dep {
+    /// Declared only for development or tests: in a group, extra, table or file whose
+    /// name says so (`dev`, `test`, `lint`, `docs` …; a PEP 735 or Poetry group named
+    /// `train` is a development group to pip, but not by its name, and does not count).
+    pub fn dev_only(&self) -> bool {
+        self.dev && self.group.as_deref().is_some_and(is_dev_name)
+    }
+
     /// Pinned: an exact version or a prefix pin (`==`, `===`, `~=`, conda `=`).
     pub fn is_pinned(&self) -> bool {
         self.url
@@ -164,8 +176,9 @@ pub struct EnvFile {
 /// All environment files of one project, read once.
 #[derive(Debug, Default)]
 pub struct EnvSet {
-    /// Reading a development table (`[dev-packages]`, a dependency group): its deps are dev.
-    pub(crate) dev_context: bool,
+    /// Reading a development table (`[dev-packages]`, a dependency group): its name; its
+    /// deps are dev.
+    pub(crate) dev_context: Option<String>,
     /// Files the per-file stage already loaded: taken from here, not read again.
     pub preloaded: super::Preloaded,
     pub files: Vec<EnvFile>,
@@ -399,12 +412,20 @@ impl EnvSet {
             spec_text: String::new(),
             url,
             dev: false,
+            group: None,
         });
     }
 
     pub(super) fn push_dep(&mut self, mut dep: Dep) {
         let file = dep.file;
-        dep.dev = dep.dev || self.dev_context || is_dev_file(&self.files[file].disk_path);
+        let path = &self.files[file].disk_path;
+        if let Some(group) = &self.dev_context {
+            dep.dev = true;
+            dep.group.get_or_insert_with(|| group.clone());
+        } else if is_dev_file(path) {
+            dep.dev = true;
+            dep.group = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        }
         let i = self.deps.len();
         self.deps.push(dep);
         self.files[file].deps.push(i);

@@ -11,9 +11,9 @@ impl EnvSet {
         };
         for key in ["packages", "dev-packages"] {
             if let Some(t) = value.get(key).and_then(|v| v.as_table()) {
-                self.dev_context = key == "dev-packages";
+                self.dev_context = (key == "dev-packages").then(|| key.to_string());
                 self.read_toml_table(idx, t, false);
-                self.dev_context = false;
+                self.dev_context = None;
             }
         }
         if let Some(v) = value

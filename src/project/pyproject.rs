@@ -64,8 +64,14 @@ impl EnvSet {
                 .get("optional-dependencies")
                 .and_then(|v| v.as_table())
             {
-                for list in extras.values().filter_map(|v| v.as_array()) {
+                for (name, list) in extras.iter() {
+                    let Some(list) = list.as_array() else {
+                        continue;
+                    };
+                    // An extra named for development (`test`, `dev`) is a dev dependency.
+                    self.dev_context = is_dev_name(name).then(|| name.clone());
                     self.read_toml_list(idx, list, &mut search_from);
+                    self.dev_context = None;
                 }
             }
         }
@@ -79,9 +85,12 @@ impl EnvSet {
             self.files[idx].index_options = true;
         }
         // PEP 735 `[dependency-groups]` (`{include-group = …}` entries are skipped).
-        self.dev_context = true;
         if let Some(groups) = value.get("dependency-groups").and_then(|v| v.as_table()) {
-            for list in groups.values().filter_map(|v| v.as_array()) {
+            for (name, list) in groups.iter() {
+                let Some(list) = list.as_array() else {
+                    continue;
+                };
+                self.dev_context = Some(name.clone());
                 self.read_toml_list(idx, list, &mut search_from);
             }
         }
@@ -92,31 +101,34 @@ impl EnvSet {
             .and_then(|u| u.get("dev-dependencies"))
             .and_then(|d| d.as_array())
         {
+            self.dev_context = Some("dev-dependencies".into());
             self.read_toml_list(idx, list, &mut search_from);
         }
-        self.dev_context = false;
+        self.dev_context = None;
         // Poetry: `[tool.poetry.dependencies]`, the old `dev-dependencies`, and groups.
         if let Some(poetry) = value.get("tool").and_then(|t| t.get("poetry")) {
             if let Some(t) = poetry.get("dependencies").and_then(|v| v.as_table()) {
                 self.read_toml_table(idx, t, true);
             }
-            let mut dev: Vec<&toml::Table> = poetry
+            let mut dev: Vec<(&str, &toml::Table)> = poetry
                 .get("dev-dependencies")
                 .and_then(|v| v.as_table())
+                .map(|t| ("dev-dependencies", t))
                 .into_iter()
                 .collect();
             if let Some(groups) = poetry.get("group").and_then(|g| g.as_table()) {
-                dev.extend(
-                    groups
-                        .values()
-                        .filter_map(|g| g.get("dependencies").and_then(|d| d.as_table())),
-                );
+                dev.extend(groups.iter().filter_map(|(name, g)| {
+                    Some((
+                        name.as_str(),
+                        g.get("dependencies").and_then(|d| d.as_table())?,
+                    ))
+                }));
             }
-            self.dev_context = true;
-            for table in dev {
+            for (name, table) in dev {
+                self.dev_context = Some(name.to_string());
                 self.read_toml_table(idx, table, true);
             }
-            self.dev_context = false;
+            self.dev_context = None;
         }
         // Poetry's `python = "^3.10"`.
         if self.files[idx].python.is_none()
@@ -186,6 +198,7 @@ impl EnvSet {
                 spec,
                 url,
                 dev: false,
+                group: None,
             });
         }
     }

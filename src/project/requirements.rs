@@ -167,6 +167,7 @@ impl EnvSet {
                     spec_text,
                     url,
                     dev: false,
+                    group: None,
                 });
             }
             Err(e) => {

@@ -66,10 +66,11 @@ impl EnvSet {
                     self.files[idx].opaque = true;
                     continue;
                 }
-                self.dev_context = key == "tests_require"
-                    || section == "options.extras_require" && is_dev_name(&key);
+                self.dev_context = (key == "tests_require"
+                    || section == "options.extras_require" && is_dev_name(&key))
+                .then(|| key.clone());
                 self.read_requirement_line(idx, &value, range, None);
-                self.dev_context = false;
+                self.dev_context = None;
             } else if section == "options" && key == "python_requires" {
                 match VersionSpecifiers::from_str(&value) {
                     Ok(spec) => {

@@ -32,9 +32,9 @@ impl EnvSet {
         }
         // Test and extra dependencies: declared too (dev when the extra's name says so).
         if let Some(at) = find_keyword_arg(text, "tests_require") {
-            self.dev_context = true;
+            self.dev_context = Some("tests_require".into());
             self.read_setup_py_list(idx, text, at);
-            self.dev_context = false;
+            self.dev_context = None;
         }
         if let Some(at) = find_keyword_arg(text, "extras_require") {
             self.read_setup_py_extras(idx, text, at);
@@ -106,9 +106,9 @@ impl EnvSet {
                     };
                     let value = value.trim_start_matches([' ', '\t', '\n', '\r']);
                     let list_at = text.len() - value.len();
-                    self.dev_context = is_dev_name(key);
+                    self.dev_context = is_dev_name(key).then(|| key.to_string());
                     let end = self.read_setup_py_list(idx, text, list_at);
-                    self.dev_context = false;
+                    self.dev_context = None;
                     let Some(end) = end else {
                         return;
                     };

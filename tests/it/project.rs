@@ -153,6 +153,7 @@ const CASES: &[(&str, &[&str])] = &[
     ("ENV017_cuda", &["ENV017 conda.yaml:12:7"]),
     ("ENV018_export", &["ENV018 conda.yaml:5:5"]),
     ("ENV018_windows_packages", &["ENV018 conda.yaml:8:5"]),
+    ("ENV019_dev_group", &["ENV019 train.py:2:1"]),
     ("ENV008_setup_cfg", &["ENV008 setup.cfg:5:19"]),
     ("ENV008_dockerfile", &["ENV008 Dockerfile:1:13"]),
     ("ENV014_pipfile", &["ENV014 train.py:3:8"]),

@@ -381,6 +381,14 @@ pub fn providers(cx: &Context<'_>, module: &str) -> (Vec<String>, bool) {
 /// The declared distributions (normalised PyPI names) the code may rely on, with the file
 /// indices they come from; `None` when no environment applies (no file, or docker).
 pub fn declared(cx: &Context<'_>) -> Option<(BTreeSet<String>, Vec<usize>)> {
+    declared_where(cx, |_| true)
+}
+
+/// [`declared`], keeping only the dependencies `keep` accepts (the files are the same).
+pub fn declared_where(
+    cx: &Context<'_>,
+    keep: impl Fn(&super::env_files::Dep) -> bool,
+) -> Option<(BTreeSet<String>, Vec<usize>)> {
     let files: Vec<usize> = if cx.project.mlproject().is_some() {
         let sel = cx.project.selected_env?;
         let mut v = vec![sel];
@@ -418,6 +426,9 @@ pub fn declared(cx: &Context<'_>) -> Option<(BTreeSet<String>, Vec<usize>)> {
     for &f in &files {
         for i in cx.project.env.deps_with_includes(f) {
             let d = &cx.project.env.deps[i];
+            if !keep(d) {
+                continue;
+            }
             let n = if d.syntax == Syntax::Conda {
                 conda_to_pypi(&d.name)
             } else {

@@ -14,6 +14,7 @@ mod conda_only_dependency;
 mod conda_python_not_pinned;
 mod conflicting_pins;
 mod deprecated_package;
+mod dev_only_import;
 mod duplicate_dependency;
 mod environment_file_not_found;
 mod implicit_environment;
@@ -104,6 +105,7 @@ pub const RULES: &[&RuleMeta] = &[
     &conda_python_not_pinned::CONDA_PYTHON_NOT_PINNED,
     &unresolvable_local_version::UNRESOLVABLE_LOCAL_VERSION,
     &platform_specific_environment::PLATFORM_SPECIFIC_ENVIRONMENT,
+    &dev_only_import::DEV_ONLY_IMPORT,
 ];
 
 /// Options from the `[project]` table of the config file.
@@ -220,12 +222,14 @@ pub fn check(project: &Project<'_>, settings: &Settings) -> Vec<Diagnostic> {
     platform_specific_environment::check(&mut cx);
     // Imports against declarations.
     if (cx.enabled(&undeclared_import::UNDECLARED_IMPORT)
-        || cx.enabled(&unused_dependency::UNUSED_DEPENDENCY))
+        || cx.enabled(&unused_dependency::UNUSED_DEPENDENCY)
+        || cx.enabled(&dev_only_import::DEV_ONLY_IMPORT))
         && imports::declared(&cx).is_some()
     {
         let usage = imports::collect(&cx);
         undeclared_import::check(&mut cx, &usage);
         unused_dependency::check(&mut cx, &usage);
+        dev_only_import::check(&mut cx, &usage);
     }
     cx.diagnostics
 }
