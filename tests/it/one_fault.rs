@@ -69,6 +69,8 @@ const ROWS: &[(&str, &str, &str, u64)] = &[
     ("PRJ005_no_name", "PRJ005", "MLproject", 1),
     ("PRJ006_null_docker", "PRJ006", "MLproject", 4),
     ("PRJ007_no_image", "PRJ007", "MLproject", 3),
+    ("PRJ007_bad_volumes", "PRJ007", "MLproject", 5),
+    ("PRJ007_bad_environment", "PRJ007", "MLproject", 6),
     ("PRJ008_missing_env_file", "PRJ008", "MLproject", 3),
     ("PRJ009_absolute_env", "PRJ009", "MLproject", 3),
     ("PRJ010_both_defaults", "PRJ010", "MLproject", 1),
@@ -93,6 +95,8 @@ const ROWS: &[(&str, &str, &str, u64)] = &[
     ("ENV001_no_env", "ENV001", "helpers.py", 1),
     ("ENV002_channels_string", "ENV002", "conda.yaml", 2),
     ("ENV002_pip_not_list", "ENV002", "conda.yaml", 9),
+    ("ENV003_python_env_keys", "ENV003", "python_env.yaml", 2),
+    ("ENV003_python_env_number", "ENV003", "python_env.yaml", 1),
     ("ENV004_unquoted", "ENV004", "python_env.yaml", 1),
     ("ENV006_missing_include", "ENV006", "conda.yaml", 10),
     ("ENV007_pip_without_pip", "ENV007", "conda.yaml", 8),
@@ -103,6 +107,10 @@ const ROWS: &[(&str, &str, &str, u64)] = &[
     ("ENV013_duplicate", "ENV013", "conda.yaml", 11),
     ("ENV014_undeclared", "ENV014", "train.py", 6),
     ("ENV015_unused", "ENV015", "conda.yaml", 8),
+    // Not rows: fixtures where one mistake gives two findings by design (a misspelt
+    // `command`/`entry_points` is both missing and unknown: PRJ002_missing_command,
+    // PRJ004_entry_point; a path outside the project that does not exist either:
+    // PRJ009_outside_env) and ENV011_conda_only (each conda package is a finding).
 ];
 
 fn fixtures() -> PathBuf {
