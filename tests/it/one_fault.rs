@@ -61,6 +61,9 @@ const ROWS: &[(&str, &str, &str, u64)] = &[
     ("PRJ001_empty", "PRJ001", "MLproject", 1),
     ("PRJ001_invalid_yaml", "PRJ001", "MLproject", 13),
     ("PRJ002_entry_points_list", "PRJ002", "MLproject", 4),
+    // A misspelt required key is one finding, at the misspelling.
+    ("PRJ002_missing_command", "PRJ002", "MLproject", 17),
+    ("PRJ002_misspelt_entry_points", "PRJ002", "MLproject", 5),
     ("PRJ003_null_parameters", "PRJ003", "MLproject", 15),
     ("PRJ003_parameters_list", "PRJ003", "MLproject", 16),
     ("PRJ004_conda_dash", "PRJ004", "MLproject", 3),
@@ -107,10 +110,8 @@ const ROWS: &[(&str, &str, &str, u64)] = &[
     ("ENV013_duplicate", "ENV013", "conda.yaml", 11),
     ("ENV014_undeclared", "ENV014", "train.py", 6),
     ("ENV015_unused", "ENV015", "conda.yaml", 8),
-    // Not rows: fixtures where one mistake gives two findings by design (a misspelt
-    // `command`/`entry_points` is both missing and unknown: PRJ002_missing_command,
-    // PRJ004_entry_point; a path outside the project that does not exist either:
-    // PRJ009_outside_env) and ENV011_conda_only (each conda package is a finding).
+    // Not rows: PRJ009_outside_env (a path outside the project that does not exist either:
+    // two faults) and ENV011_conda_only (each conda package is a finding).
 ];
 
 fn fixtures() -> PathBuf {

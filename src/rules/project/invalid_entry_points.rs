@@ -4,13 +4,17 @@ use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::TextRange;
+use crate::source::yaml::YamlNode;
 
-use super::Context;
+use super::{Context, did_you_mean};
 
 crate::declare_rule! {
     /// ## What it does
     /// Checks that the MLproject has `entry_points`, that it is a mapping from entry-point
-    /// name to a mapping, and that each entry point has a `command` that is a string.
+    /// name to a mapping, and that each entry point has a `command` that is a string. When
+    /// the missing key is there but misspelt (`comand:`, `entry_point:`), the finding is at
+    /// the misspelt key and says so (PRJ004 then leaves that key alone: one mistake, one
+    /// finding).
     ///
     /// ## Why is this bad?
     /// MLflow never validates this part. A list, a null entry or a missing `command` crashes
@@ -39,6 +43,17 @@ crate::declare_rule! {
     }
 }
 
+/// A key of `map` that misspells the required key `missing` (which `map` lacks).
+pub(super) fn misspelt<'m>(map: &'m YamlNode, missing: &str) -> Option<&'m YamlNode> {
+    if map.entry(missing).is_some() {
+        return None;
+    }
+    map.as_map()?.iter().map(|(k, _)| k).find(|k| {
+        k.scalar_text()
+            .is_some_and(|t| t != missing && did_you_mean(t, &[missing]).is_some())
+    })
+}
+
 pub(super) fn check(cx: &mut Context<'_>) {
     let Some((file, root)) = cx.project.mlproject() else {
         return;
@@ -48,15 +63,25 @@ pub(super) fn check(cx: &mut Context<'_>) {
     match root.entry("entry_points") {
         None => {
             if root.get("databricks_spark_job").is_none() {
-                out.push(
-                    Diagnostic::new(
+                out.push(match misspelt(root, "entry_points") {
+                    Some(k) => {
+                        let typo = k.scalar_text().unwrap_or("");
+                        Diagnostic::new(
+                            &INVALID_ENTRY_POINTS,
+                            &file,
+                            k.range,
+                            format!("MLproject has no `entry_points` (`{typo}` is a misspelling, which MLflow ignores): `mlflow run` has no command to run"),
+                        )
+                        .with_help(format!("rename `{typo}` to `entry_points`"))
+                    }
+                    None => Diagnostic::new(
                         &INVALID_ENTRY_POINTS,
                         &file,
                         TextRange::empty(0),
                         "MLproject has no `entry_points`: `mlflow run` has no command to run",
                     )
                     .with_help("add `entry_points:` with a `main:` entry and its `command`"),
-                );
+                });
             }
         }
         Some((key, value)) => match value.as_map() {
@@ -88,15 +113,25 @@ pub(super) fn check(cx: &mut Context<'_>) {
                         continue;
                     }
                     match v.entry("command") {
-                        None => out.push(
-                            Diagnostic::new(
+                        None => out.push(match misspelt(v, "command") {
+                            Some(typo_key) => {
+                                let typo = typo_key.scalar_text().unwrap_or("");
+                                Diagnostic::new(
+                                    &INVALID_ENTRY_POINTS,
+                                    &file,
+                                    typo_key.range,
+                                    format!("entry point `{name}` has no `command` (`{typo}` is a misspelling, which MLflow ignores): MLflow fails with `'NoneType' object has no attribute 'format'`"),
+                                )
+                                .with_help(format!("rename `{typo}` to `command`"))
+                            }
+                            None => Diagnostic::new(
                                 &INVALID_ENTRY_POINTS,
                                 &file,
                                 k.range,
                                 format!("entry point `{name}` has no `command`: MLflow fails with `'NoneType' object has no attribute 'format'`"),
                             )
                             .with_help("add `command:` with the shell command to run"),
-                        ),
+                        }),
                         Some((ck, cv)) if cv.as_str().is_none() => out.push(
                             Diagnostic::new(
                                 &INVALID_ENTRY_POINTS,

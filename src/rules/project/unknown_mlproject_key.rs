@@ -51,9 +51,25 @@ fn unknown(
     place: &str,
     out: &mut Vec<Diagnostic>,
 ) {
+    unknown_but(file, map, known, tolerated, place, None, out);
+}
+
+/// [`unknown`], leaving out `reported`: a misspelt required key PRJ002 reports.
+fn unknown_but(
+    file: &Arc<crate::source::SourceFile>,
+    map: &YamlNode,
+    known: &[&str],
+    tolerated: &[&str],
+    place: &str,
+    reported: Option<&YamlNode>,
+    out: &mut Vec<Diagnostic>,
+) {
     for (k, _) in map.as_map().unwrap_or(&[]) {
         let Some(key) = k.scalar_text() else { continue };
-        if known.contains(&key) || tolerated.contains(&key) {
+        if known.contains(&key)
+            || tolerated.contains(&key)
+            || reported.is_some_and(|r| r.range == k.range)
+        {
             continue;
         }
         let hint = did_you_mean(key, known);
@@ -99,21 +115,33 @@ pub(super) fn check(cx: &mut Context<'_>) {
     };
     let file = Arc::clone(file);
     let mut out = Vec::new();
-    unknown(
+    // A misspelt `entry_points` or `command` is PRJ002's finding (the key is missing).
+    let prj002 = cx.enabled(&super::invalid_entry_points::INVALID_ENTRY_POINTS);
+    fn misspelt<'m>(on: bool, map: &'m YamlNode, key: &str) -> Option<&'m YamlNode> {
+        on.then(|| super::invalid_entry_points::misspelt(map, key))
+            .flatten()
+    }
+    unknown_but(
         &file,
         root,
         TOP_KEYS,
         TOLERATED_TOP_KEYS,
         "at the top of MLproject",
+        if root.get("databricks_spark_job").is_none() {
+            misspelt(prj002, root, "entry_points")
+        } else {
+            None
+        },
         &mut out,
     );
     for ep in entry_points(root) {
-        unknown(
+        unknown_but(
             &file,
             ep.node,
             ENTRY_POINT_KEYS,
             &[],
             &format!("in entry point `{}`", ep.name),
+            misspelt(prj002, ep.node, "command"),
             &mut out,
         );
         for p in ep.params() {
