@@ -17,7 +17,9 @@ crate::declare_rule! {
     /// python_env files, `pyproject.toml` (project dependencies, extras, PEP 735 groups,
     /// Poetry groups, uv dev dependencies), `Pipfile`, `setup.cfg`, a literal
     /// `install_requires` in `setup.py`, and `RUN pip install` lines of a `Dockerfile`. A
-    /// `pyproject.toml` that only configures tools declares nothing.
+    /// `pyproject.toml` that only configures tools declares nothing. Development and test
+    /// groups count as declared for every file here; runtime code that needs a package
+    /// declared only in one of them is reported by ENV019.
     ///
     /// Imports are read from the parsed code (as `mlcheck imports` reads them); optional
     /// imports (`try: … except ImportError`) and `if TYPE_CHECKING:` imports are skipped.
