@@ -40,6 +40,7 @@ pub mod docs;
 pub mod history;
 pub mod pipeline;
 pub mod project;
+pub mod suggest;
 pub mod suppress;
 
 /// A whole-command error: a message, shown as `mlcheck: error: …`, exit 2.

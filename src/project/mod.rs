@@ -14,7 +14,6 @@ pub mod code;
 pub mod environment;
 pub mod model;
 pub mod roots;
-pub mod spelling;
 
 mod conda;
 mod dockerfile;

@@ -153,7 +153,7 @@ impl EnvSet {
                     ),
                 },
                 _ => {
-                    let suggestion = super::spelling::did_you_mean(
+                    let suggestion = crate::suggest::did_you_mean(
                         key,
                         &["python", "build_dependencies", "dependencies"],
                     );

@@ -6,7 +6,8 @@ use crate::diagnostic::Diagnostic;
 use crate::source::TextRange;
 use crate::source::yaml::YamlNode;
 
-use super::{Context, did_you_mean};
+use super::Context;
+use crate::suggest::did_you_mean;
 
 crate::declare_rule! {
     /// ## What it does

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::diagnostic::Diagnostic;
 
 use super::Context;
-use super::did_you_mean;
+use crate::suggest::did_you_mean;
 
 crate::declare_rule! {
     /// ## What it does

@@ -62,7 +62,6 @@ use crate::source::TextRange;
 
 pub use crate::project::code::CodeFacts;
 pub use crate::project::model::{Project, env_keys};
-pub use crate::project::spelling::did_you_mean;
 pub use crate::project::{DISK_READS, Preloaded};
 pub use env_files::{EnvFile, EnvKind, EnvSet};
 

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use crate::diagnostic::Diagnostic;
 
 use super::Context;
-use super::did_you_mean;
 use super::mlproject::{Field, entry_points, scalar_subrange, template_fields};
+use crate::suggest::did_you_mean;
 
 crate::declare_rule! {
     /// ## What it does

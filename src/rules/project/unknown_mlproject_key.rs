@@ -5,11 +5,12 @@ use std::sync::Arc;
 use crate::diagnostic::Diagnostic;
 use crate::source::yaml::YamlNode;
 
+use super::Context;
 use super::mlproject::{
     DOCKER_KEYS, ENTRY_POINT_KEYS, PARAM_KEYS, TOLERATED_DOCKER_KEYS, TOLERATED_TOP_KEYS, TOP_KEYS,
     entry_points,
 };
-use super::{Context, did_you_mean};
+use crate::suggest::did_you_mean;
 
 crate::declare_rule! {
     /// ## What it does

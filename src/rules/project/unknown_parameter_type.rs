@@ -5,8 +5,8 @@ use std::sync::Arc;
 use crate::diagnostic::Diagnostic;
 
 use super::Context;
-use super::did_you_mean;
 use super::mlproject::{PARAM_TYPES, entry_points};
+use crate::suggest::did_you_mean;
 
 crate::declare_rule! {
     /// ## What it does

@@ -9,10 +9,10 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, FileError};
-use crate::rules::project::did_you_mean;
 use crate::settings::Settings;
 use crate::source::yaml::{self, YamlNode};
 use crate::source::{SourceFile, TextRange};
+use crate::suggest::did_you_mean;
 
 crate::declare_rule! {
     /// ## What it does

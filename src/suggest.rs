@@ -1,7 +1,9 @@
-//! "Did you mean" hints for misspelt keys and names.
+//! "Did you mean": the closest known name to a misspelt one, for config keys, MLproject
+//! and DVC keys, parameter types and entry points.
 
-/// The closest candidate to a misspelt key (edit distance ≤ 2, or equal once `-`/case are
-/// folded), for "did you mean" hints.
+/// The closest candidate to a misspelt key (optimal-string-alignment distance ≤ 2, ≤ 1 for
+/// candidates of four letters or fewer, or equal once `-`, spaces, case and a plural `s`
+/// are folded).
 pub fn did_you_mean<'c>(key: &str, candidates: &[&'c str]) -> Option<&'c str> {
     let fold = |s: &str| s.to_ascii_lowercase().replace(['-', ' '], "_");
     let k = fold(key);
@@ -11,7 +13,7 @@ pub fn did_you_mean<'c>(key: &str, candidates: &[&'c str]) -> Option<&'c str> {
         let d = if fc == k || fc.trim_end_matches('s') == k.trim_end_matches('s') {
             0
         } else {
-            levenshtein(&k, &fc)
+            strsim::osa_distance(&k, &fc)
         };
         let limit = if c.len() <= 4 { 1 } else { 2 };
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
@@ -19,32 +21,6 @@ pub fn did_you_mean<'c>(key: &str, candidates: &[&'c str]) -> Option<&'c str> {
         }
     }
     best.map(|(_, c)| c)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    // Optimal string alignment distance: a swap of two neighbours counts as one edit.
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = v;
-        }
-    }
-    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -68,5 +44,7 @@ mod tests {
         );
         assert_eq!(did_you_mean("kubernetes", &keys), None);
         assert_eq!(did_you_mean("mian", &["main"]), Some("main"));
+        // A swap of two neighbours is one edit, not two.
+        assert_eq!(did_you_mean("stgaes", &["stages"]), Some("stages"));
     }
 }
