@@ -21,11 +21,14 @@ crate::declare_rule! {
     /// what the training code needs, beside a "prod" file for serving.
     ///
     /// Test and development files may import such packages freely: files under a `tests/`,
-    /// `test/`, `testing/`, `docs/`, `doc/`, `examples/`, `scripts/`, `benchmarks/` or
-    /// `tools/` folder or a hidden one (`.github/`), `test_*.py`, `*_test.py`, `conftest.py`, `noxfile.py`, `setup.py`,
-    /// and notebooks in those folders. Optional imports (`try: … except ImportError`) are
-    /// skipped. A group not named for development (a PEP 735 group `train`) counts as
-    /// runtime. Each package is reported once, at its first runtime import.
+    /// `test/`, `testing/`, `docs/`, `doc/`, `examples/`, `scripts/`, `benchmarks/`,
+    /// `tools/` or `notebooks/` folder or a hidden one (`.github/`), `test_*.py`,
+    /// `*_test.py`, `test.py`, `conftest.py`, `noxfile.py` and `setup.py` (folders are
+    /// judged inside the project). Notebooks are judged by their folder like any file: a
+    /// `notebooks/` folder is exploration, never installed. Optional imports (`try: …
+    /// except ImportError`) are skipped. A group not named for development (a PEP 735
+    /// group `train`) counts as runtime. Each package is reported once, at its first
+    /// runtime import.
     ///
     /// Like deptry's DEP004 (a dev dependency used in non-dev code).
     ///
@@ -59,7 +62,10 @@ pub(super) fn is_dev_code(path: &Path) -> bool {
         .to_ascii_lowercase();
     if name.starts_with("test_")
         || name.ends_with("_test.py")
-        || matches!(name.as_str(), "conftest.py" | "noxfile.py" | "setup.py")
+        || matches!(
+            name.as_str(),
+            "conftest.py" | "noxfile.py" | "setup.py" | "test.py" | "tests.py"
+        )
     {
         return true;
     }
@@ -81,6 +87,8 @@ pub(super) fn is_dev_code(path: &Path) -> bool {
                         | "benchmarks"
                         | "benchmark"
                         | "tools"
+                        | "notebooks"
+                        | "notebook"
                 )
         })
     })
@@ -194,15 +202,12 @@ mod tests {
             "examples/demo.ipynb",
             "scripts/release.py",
             "benchmarks/run.py",
+            "notebooks/explore.ipynb",
+            ".github/actions/check.py",
         ] {
             assert!(is_dev_code(Path::new(p)), "{p}");
         }
-        for p in [
-            "train.py",
-            "src/pkg/model.py",
-            "notebooks/explore.ipynb",
-            "testdata.py",
-        ] {
+        for p in ["train.py", "src/pkg/model.py", "train.ipynb", "testdata.py"] {
             assert!(!is_dev_code(Path::new(p)), "{p}");
         }
     }
