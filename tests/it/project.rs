@@ -937,3 +937,62 @@ fn a_package_named_by_a_declared_extra_is_declared() {
     assert_eq!(got.len(), 1, "{got:#?}");
     assert!(got[0].contains("`numpy`"), "{got:#?}");
 }
+
+#[test]
+fn the_project_model_holds_each_environment_format_with_its_groups() {
+    use mlcheck::project::environment::EnvKind;
+    use mlcheck::project::model::Project;
+    // Built without the rules: root, files, environments and code are the model's own.
+    let model = |name: &str| {
+        let root = fixtures().join(name);
+        let mut files = files_under(&root);
+        files.sort();
+        (root, files)
+    };
+    let deps = |p: &Project<'_>| -> Vec<String> {
+        p.env
+            .deps
+            .iter()
+            .map(|d| match &d.group {
+                Some(g) => format!("{} ({g})", d.name),
+                None => d.name.clone(),
+            })
+            .collect()
+    };
+
+    let (root, files) = model("ENV014_pipfile");
+    let (p, errors) = Project::build(&root, &files, None, false);
+    assert!(errors.is_empty() && p.mlproject.is_none());
+    let kinds: Vec<EnvKind> = p.env.files.iter().map(|f| f.kind).collect();
+    assert_eq!(kinds, [EnvKind::Pipfile]);
+    assert_eq!(deps(&p), ["numpy", "pandas", "pytest (dev-packages)"]);
+    assert_eq!(p.env.files[0].python.as_ref().unwrap().text, "3.10");
+    let code: Vec<String> = p
+        .code()
+        .iter()
+        .map(|c| c.path.strip_prefix(&root).unwrap().display().to_string())
+        .collect();
+    assert_eq!(code, ["tests/test_train.py", "train.py"]);
+
+    let (root, files) = model("ENV019_dev_group");
+    let (p, _) = Project::build(&root, &files, None, false);
+    assert_eq!(
+        deps(&p),
+        ["numpy", "rich (dev)", "ruff (dev)", "pytest (test)"]
+    );
+    assert!(
+        p.env
+            .deps
+            .iter()
+            .filter(|d| d.name != "numpy")
+            .all(|d| d.dev_only())
+    );
+
+    // An MLflow project: the MLproject, and the environment it names selected.
+    let (root, files) = model("ok_complete");
+    let (p, _) = Project::build(&root, &files, None, false);
+    assert!(p.mlproject().is_some());
+    let selected = &p.env.files[p.selected_env.expect("conda.yaml selected")];
+    assert_eq!(selected.kind, EnvKind::Conda);
+    assert!(selected.source.path.ends_with("conda.yaml"));
+}
