@@ -58,6 +58,31 @@ pub fn count_read() {
     DISK_READS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
 }
 
+/// Whether two folders are the same folder: the one test every part of mlcheck uses.
+/// Paths as the walk writes them are compared as written (`""`, `.` and `./a` vs `a`
+/// folded); only when the two are written in different forms (one absolute, or one going
+/// up with `..`) is the file system asked, so the common case costs no system call.
+pub fn same_dir(a: &Path, b: &Path) -> bool {
+    let goes_up = |p: &Path| p.components().any(|c| c == Component::ParentDir);
+    if !goes_up(a) && !goes_up(b) {
+        if normalize_path(a) == normalize_path(b) {
+            return true;
+        }
+        if a.is_absolute() == b.is_absolute() {
+            return false;
+        }
+    }
+    let on_disk = |p: &Path| {
+        let p = if p.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            p
+        };
+        std::fs::canonicalize(p).ok()
+    };
+    matches!((on_disk(a), on_disk(b)), (Some(x), Some(y)) if x == y)
+}
+
 /// `./a/../b` → `b`: a path without `.` and `..` components, for lookups.
 pub fn normalize_path(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
@@ -71,4 +96,23 @@ pub fn normalize_path(p: &Path) -> PathBuf {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_dir_folds_spellings_and_asks_the_disk_only_across_forms() {
+        assert!(same_dir(Path::new(""), Path::new(".")));
+        assert!(same_dir(Path::new("./src"), Path::new("src")));
+        assert!(same_dir(Path::new("src/./a/"), Path::new("src/a")));
+        assert!(!same_dir(Path::new("src"), Path::new("tests")));
+        // Different forms of one folder: absolute against relative, and `..`.
+        let cwd = std::env::current_dir().unwrap();
+        assert!(same_dir(&cwd.join("src"), Path::new("src")));
+        assert!(same_dir(Path::new("src/../tests"), Path::new("tests")));
+        assert!(!same_dir(&cwd.join("src"), Path::new("tests")));
+        assert!(!same_dir(Path::new("../src"), Path::new("src")));
+    }
 }

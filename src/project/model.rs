@@ -7,6 +7,7 @@ use std::sync::{Arc, OnceLock};
 
 use super::code::{CodeFacts, CodeFile};
 use super::environment::{EnvKind, EnvSet};
+use super::same_dir;
 use crate::diagnostic::FileError;
 use crate::source::yaml::{self, YamlNode};
 use crate::source::{SourceFile, SourceKind};
@@ -269,18 +270,6 @@ pub fn env_keys(root: &YamlNode) -> Vec<&(YamlNode, YamlNode)> {
             )
         })
         .collect()
-}
-
-/// Whether two folders, as the user wrote them, are the same (`""` is `.`).
-fn same_dir(a: &Path, b: &Path) -> bool {
-    let norm = |p: &Path| {
-        if p.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            p.to_path_buf()
-        }
-    };
-    norm(a) == norm(b)
 }
 
 /// The MLproject at the root: from the files, else from disk (any case of the name).

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use super::Preloaded;
+use super::{Preloaded, same_dir};
 use crate::settings::Settings;
 
 /// The files of one project: its root, the discovered files it governs (nearest root), and
@@ -134,7 +134,7 @@ fn declaring_ancestor(
         if declares_project(&de, preloaded) {
             return Some(de);
         }
-        if de == boundary || same_dir(&de, &boundary) || d.as_os_str().is_empty() {
+        if same_dir(&de, &boundary) || d.as_os_str().is_empty() {
             return None;
         }
         cur = d.parent();
@@ -242,13 +242,6 @@ fn parent_or_dot(p: &Path) -> PathBuf {
     match p.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
-    }
-}
-
-fn same_dir(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
     }
 }
 
