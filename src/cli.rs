@@ -3,9 +3,10 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Arg, ArgAction, ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::render::OutputFormat;
+use crate::strip::{OPTIONS, StripOption, Value};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -168,43 +169,88 @@ pub struct FixArgs {
     pub quiet: bool,
 }
 
-/// nbstripout's options, with its names and meaning.
-#[derive(Clone, Debug, Default, Args)]
+/// nbstripout's options, with its names and meaning: one flag per row of
+/// [`crate::strip::OPTIONS`] (the table also gives their help), recorded as given so that
+/// `crate::config::strip_options` merges them over the config and `install` carries them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StripArgs {
-    /// Keep outputs.
-    #[arg(long)]
-    pub keep_output: bool,
-    /// Keep execution counts.
-    #[arg(long)]
-    pub keep_count: bool,
-    /// Keep cell ids (default: renumber them "0", "1", …).
-    #[arg(long)]
-    pub keep_id: bool,
-    /// More metadata keys to strip, space-separated dotted paths (`metadata.x cell.metadata.y`).
-    #[arg(long, value_name = "KEYS", allow_hyphen_values = true)]
-    pub extra_keys: Option<String>,
-    /// Metadata keys to keep although they are on the strip list.
-    #[arg(long, value_name = "KEYS", allow_hyphen_values = true)]
-    pub keep_metadata_keys: Option<String>,
-    /// Remove cells whose source is empty or whitespace.
-    #[arg(long)]
-    pub drop_empty_cells: bool,
-    /// Remove cells with any of these (space-separated) tags.
-    #[arg(long, value_name = "TAGS")]
-    pub drop_tagged_cells: Option<String>,
-    /// Strip the outputs of `init_cell` cells too.
-    #[arg(long)]
-    pub strip_init_cells: bool,
-    /// Keep outputs up to this size (`1K`, `2M`, `1G` suffixes).
-    #[arg(long, value_name = "SIZE")]
-    pub max_size: Option<String>,
-    /// Keep outputs of these types (`stream:stderr`, `error`, `display_data`…); repeat the
-    /// flag or separate with commas (one value per flag, so a path after it stays a path).
-    #[arg(long, value_name = "TYPE", value_delimiter = ',')]
-    pub keep_output_type: Vec<String>,
-    /// Drop outputs of these types even when outputs are kept (repeat or use commas).
-    #[arg(long, value_name = "TYPE", value_delimiter = ',')]
-    pub drop_output_type: Vec<String>,
+    /// The options given, in table order, with their values as written: none for a flag,
+    /// one for a value, one per value for a list.
+    given: Vec<(&'static str, Vec<String>)>,
+}
+
+impl StripArgs {
+    /// The options given on the command line, in table order, with their values as written.
+    pub fn given(&self) -> impl Iterator<Item = (&'static StripOption, &[String])> {
+        self.given.iter().filter_map(|(name, values)| {
+            crate::strip::options::find(name).map(|opt| (opt, values.as_slice()))
+        })
+    }
+
+    /// Parse strip flags alone (`["--keep-count", "--max-size", "1K"]`).
+    pub fn from_flags<I, T>(flags: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let cmd = Self::augment_args(clap::Command::new("strip").no_binary_name(true));
+        Self::from_arg_matches(&cmd.try_get_matches_from(flags)?)
+    }
+}
+
+/// The clap argument of one strip option.
+fn strip_arg(opt: &'static StripOption) -> Arg {
+    let arg = Arg::new(opt.name).long(opt.name).help(opt.help);
+    let valued = arg.clone().value_parser(clap::value_parser!(String));
+    match opt.value {
+        Value::Flag(_) => arg.action(ArgAction::SetTrue),
+        Value::Words {
+            value_name,
+            hyphens,
+            ..
+        } => valued
+            .action(ArgAction::Set)
+            .value_name(value_name)
+            .allow_hyphen_values(hyphens),
+        Value::Size { value_name, .. } => valued.action(ArgAction::Set).value_name(value_name),
+        Value::List { value_name, .. } => valued
+            .action(ArgAction::Append)
+            .value_name(value_name)
+            .value_delimiter(','),
+    }
+}
+
+impl Args for StripArgs {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.args(OPTIONS.iter().map(strip_arg))
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+impl FromArgMatches for StripArgs {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut given = Vec::new();
+        for opt in OPTIONS {
+            let values: Option<Vec<String>> = match opt.value {
+                Value::Flag(_) => matches.get_flag(opt.name).then(Vec::new),
+                _ => matches
+                    .get_many::<String>(opt.name)
+                    .map(|v| v.cloned().collect()),
+            };
+            if let Some(values) = values {
+                given.push((opt.name, values));
+            }
+        }
+        Ok(Self { given })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
 }
 
 #[derive(Debug, Args)]

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::Error;
-use crate::cli::SelectionArgs;
+use crate::cli::{SelectionArgs, StripArgs};
 use crate::diagnostic::Severity;
 use crate::registry::{self, RuleMeta};
 use crate::rules;
@@ -120,6 +120,35 @@ pub fn load_config(path: &Path) -> Result<LoadedConfig, Error> {
         text,
         raw,
     })
+}
+
+/// The strip options: the command-line flags merged over `base` (the config file's
+/// `[strip]` table), row by row of [`crate::strip::OPTIONS`]. A flag can only turn an
+/// option on or add to a list; a size (`--max-size`) replaces the configured one.
+pub fn strip_options(
+    args: &StripArgs,
+    base: &crate::strip::Options,
+) -> Result<crate::strip::Options, String> {
+    use crate::strip::Value;
+    let mut opts = base.clone();
+    for (opt, values) in args.given() {
+        match opt.value {
+            Value::Flag(field) => *field(&mut opts) = true,
+            Value::Words { field, .. } => field(&mut opts).extend(
+                values
+                    .iter()
+                    .flat_map(|v| v.split_whitespace())
+                    .map(str::to_string),
+            ),
+            Value::List { field, .. } => field(&mut opts).extend(values.iter().cloned()),
+            Value::Size { field, .. } => {
+                if let Some(size) = values.last() {
+                    *field(&mut opts) = crate::strip::parse_size(size)?;
+                }
+            }
+        }
+    }
+    Ok(opts)
 }
 
 /// 1-based line of a byte offset.
@@ -317,4 +346,89 @@ pub fn settings_from(
         settings.strip = o.clone();
     }
     Ok(settings)
+}
+
+#[cfg(test)]
+mod strip_table_tests {
+    use super::*;
+    use crate::strip::{OPTIONS, Options, Value};
+
+    /// Every row of the strip table works in all four places: its config key sets its field,
+    /// its flag sets the same, the flag merges over the config, and `install` carries it
+    /// into a filter command that parses back to the same flags.
+    #[test]
+    fn every_strip_option_round_trips() {
+        for opt in OPTIONS {
+            let name = opt.name;
+            let mut want = Options::default();
+            let (toml_line, flags): (String, Vec<String>) = match opt.value {
+                Value::Flag(field) => {
+                    *field(&mut want) = true;
+                    (format!("{name} = true"), vec![format!("--{name}")])
+                }
+                Value::Words { field, .. } => {
+                    *field(&mut want) = vec!["-metadata.a".into(), "cell.metadata.b".into()];
+                    (
+                        format!("{name} = \"-metadata.a cell.metadata.b\""),
+                        vec![format!("--{name}=-metadata.a cell.metadata.b")],
+                    )
+                }
+                Value::List { field, .. } => {
+                    *field(&mut want) = vec!["error".into(), "stream:stderr".into()];
+                    (
+                        format!("{name} = [\"error\", \"stream:stderr\"]"),
+                        vec![format!("--{name}"), "error,stream:stderr".into()],
+                    )
+                }
+                Value::Size { field, .. } => {
+                    *field(&mut want) = 2000;
+                    (
+                        format!("{name} = \"2K\""),
+                        vec![format!("--{name}"), "2K".into()],
+                    )
+                }
+            };
+            assert_ne!(
+                want,
+                Options::default(),
+                "{name}: the sample changes nothing"
+            );
+
+            // config key → Options
+            let from_config: Options =
+                toml::from_str(&toml_line).unwrap_or_else(|e| panic!("{toml_line}: {e}"));
+            assert_eq!(from_config, want, "{name}: config");
+
+            // CLI flag → Options (over an empty config)
+            let args = StripArgs::from_flags(&flags).unwrap_or_else(|e| panic!("{flags:?}: {e}"));
+            assert_eq!(args.given().count(), 1, "{name}");
+            let from_cli = strip_options(&args, &Options::default()).unwrap();
+            assert_eq!(from_cli, want, "{name}: flag");
+
+            // The flag merges over the config: lists add, flags and sizes stay set.
+            let merged = strip_options(&args, &from_config).unwrap();
+            let mut twice = want.clone();
+            if let Value::Words { field, .. } | Value::List { field, .. } = opt.value {
+                let once = field(&mut want.clone()).clone();
+                field(&mut twice).extend(once);
+            }
+            assert_eq!(merged, twice, "{name}: flag over config");
+
+            // install carries it: the flags it writes parse back to the same options.
+            let carried = crate::commands::install::strip_flags(&args);
+            assert!(
+                carried.iter().all(|w| w.starts_with(&format!("--{name}"))),
+                "{name}: {carried:?}"
+            );
+            let reparsed = StripArgs::from_flags(&carried).unwrap();
+            assert_eq!(reparsed, args, "{name}: install carries {carried:?}");
+        }
+    }
+
+    #[test]
+    fn a_bad_size_flag_is_an_error() {
+        let args = StripArgs::from_flags(["--max-size", "1T"]).unwrap();
+        let err = strip_options(&args, &Options::default()).unwrap_err();
+        assert!(err.contains("invalid size `1T`"), "{err}");
+    }
 }

@@ -68,7 +68,8 @@ pub fn run(args: FixArgs) -> Result<ExitStatus> {
         args.paths.clone()
     };
     let settings = crate::config::resolve(&paths, &args.selection)?;
-    let opts = Options::from_args(&args.strip, &settings.strip).map_err(crate::Error::msg)?;
+    let opts =
+        crate::config::strip_options(&args.strip, &settings.strip).map_err(crate::Error::msg)?;
     if let Some(bad) = opts.invalid_output_types().first() {
         return Err(crate::Error::msg(format!(
             "invalid output type `{bad}`: use `TYPE` or `TYPE:NAME`"

@@ -328,38 +328,16 @@ pub fn textconv_command(exe: &Path, strip: &StripArgs) -> String {
     shell_join(&["sh".to_string(), "-c".to_string(), inner])
 }
 
-/// The command-line flags that reproduce `strip` (in `StripArgs` field order).
+/// The command-line flags that reproduce `strip`, in the order of [`crate::strip::OPTIONS`]:
+/// `--flag`, or `--flag=value` per value (a value starting with `-` cannot be taken for a
+/// flag).
 pub fn strip_flags(strip: &StripArgs) -> Vec<String> {
     let mut out = Vec::new();
-    let mut flag = |on: bool, name: &str| {
-        if on {
-            out.push(format!("--{name}"));
+    for (opt, values) in strip.given() {
+        match opt.value {
+            crate::strip::Value::Flag(_) => out.push(format!("--{}", opt.name)),
+            _ => out.extend(values.iter().map(|v| format!("--{}={v}", opt.name))),
         }
-    };
-    flag(strip.keep_output, "keep-output");
-    flag(strip.keep_count, "keep-count");
-    flag(strip.keep_id, "keep-id");
-    let mut valued = |value: &Option<String>, name: &str| {
-        if let Some(value) = value {
-            // `--flag=value`: a value starting with `-` cannot be taken for a flag.
-            out.push(format!("--{name}={value}"));
-        }
-    };
-    valued(&strip.extra_keys, "extra-keys");
-    valued(&strip.keep_metadata_keys, "keep-metadata-keys");
-    valued(&strip.drop_tagged_cells, "drop-tagged-cells");
-    valued(&strip.max_size, "max-size");
-    if strip.drop_empty_cells {
-        out.push("--drop-empty-cells".into());
-    }
-    if strip.strip_init_cells {
-        out.push("--strip-init-cells".into());
-    }
-    for t in &strip.keep_output_type {
-        out.push(format!("--keep-output-type={t}"));
-    }
-    for t in &strip.drop_output_type {
-        out.push(format!("--drop-output-type={t}"));
     }
     out
 }
@@ -533,12 +511,15 @@ mod tests {
 
     #[test]
     fn clean_command_carries_the_strip_options() {
-        let strip = StripArgs {
-            keep_count: true,
-            extra_keys: Some("metadata.x cell.metadata.y".into()),
-            keep_output_type: vec!["stream:stderr".into(), "error".into()],
-            ..StripArgs::default()
-        };
+        let strip = StripArgs::from_flags([
+            "--keep-output-type",
+            "stream:stderr",
+            "--extra-keys",
+            "metadata.x cell.metadata.y",
+            "--keep-count",
+            "--keep-output-type=error",
+        ])
+        .unwrap();
         assert_eq!(
             clean_command(Path::new("/opt/ml check/mlcheck"), &strip),
             "'/opt/ml check/mlcheck' fix --strip-outputs --keep-count \
@@ -558,19 +539,25 @@ mod tests {
     #[test]
     fn the_filter_command_parses_back_to_the_same_options() {
         use clap::Parser as _;
-        let strip = StripArgs {
-            keep_output: true,
-            keep_id: true,
-            extra_keys: Some("-metadata.odd cell.metadata.y".into()),
-            keep_metadata_keys: Some("metadata.widgets".into()),
-            drop_empty_cells: true,
-            drop_tagged_cells: Some("skip private".into()),
-            strip_init_cells: true,
-            max_size: Some("1K".into()),
-            keep_output_type: vec!["stream:stderr".into(), "error".into()],
-            drop_output_type: vec!["display_data".into()],
-            ..StripArgs::default()
-        };
+        let strip = StripArgs::from_flags([
+            "--keep-output",
+            "--keep-id",
+            "--extra-keys",
+            "-metadata.odd cell.metadata.y",
+            "--keep-metadata-keys",
+            "metadata.widgets",
+            "--drop-empty-cells",
+            "--drop-tagged-cells",
+            "skip private",
+            "--strip-init-cells",
+            "--max-size",
+            "1K",
+            "--keep-output-type",
+            "stream:stderr,error",
+            "--drop-output-type",
+            "display_data",
+        ])
+        .unwrap();
         let words = clean_words(Path::new("mlcheck"), &strip);
         let cli = crate::cli::Cli::try_parse_from(&words).expect("the clean command parses");
         let crate::cli::Command::Fix(fix) = cli.command else {
@@ -578,7 +565,7 @@ mod tests {
         };
         assert!(fix.strip_outputs);
         assert_eq!(fix.paths, vec![PathBuf::from("-")]);
-        assert_eq!(format!("{:?}", fix.strip), format!("{strip:?}"));
+        assert_eq!(fix.strip, strip);
     }
 
     #[test]

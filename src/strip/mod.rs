@@ -13,16 +13,16 @@
 
 pub mod engine;
 pub mod json;
+pub mod options;
 pub mod pyrepr;
 pub mod writer;
 
-use serde::Deserialize;
-
 pub use engine::{StripError, StripOutcome, strip_notebook, strip_notebook_if_changed};
+pub use options::{OPTIONS, StripOption, Value};
 
-/// nbstripout's options; also the `[strip]` table of the config file.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+/// nbstripout's options; also the `[strip]` table of the config file. Each field has one row
+/// in [`OPTIONS`], which gives its config key, its flag and how it is parsed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Options {
     /// Keep every output (`--keep-output`). When false, a notebook's `metadata.keep_output`
     /// decides, as in nbstripout.
@@ -32,26 +32,20 @@ pub struct Options {
     /// Keep cell ids instead of renumbering them `"0"`, `"1"`, ….
     pub keep_id: bool,
     /// More dotted keys to strip (`metadata.x`, `cell.metadata.y`).
-    #[serde(deserialize_with = "words")]
     pub extra_keys: Vec<String>,
     /// Keys to keep although they are on the strip list.
-    #[serde(deserialize_with = "words")]
     pub keep_metadata_keys: Vec<String>,
     /// Drop cells whose source is empty or whitespace.
     pub drop_empty_cells: bool,
     /// Drop cells carrying any of these tags.
-    #[serde(deserialize_with = "words")]
     pub drop_tagged_cells: Vec<String>,
     /// Strip the outputs of `init_cell` cells too.
     pub strip_init_cells: bool,
     /// Keep outputs whose summed string length is at most this (0: drop all).
-    #[serde(deserialize_with = "size")]
     pub max_size: i64,
     /// Keep outputs of these types (`error`, `stream:stderr`) even when stripping.
-    #[serde(deserialize_with = "words")]
     pub keep_output_type: Vec<String>,
     /// Drop outputs of these types even when outputs are kept.
-    #[serde(deserialize_with = "words")]
     pub drop_output_type: Vec<String>,
 }
 
@@ -124,37 +118,6 @@ impl Options {
         survives && !self.drop_output_type.iter().any(|t| matches(t))
     }
 
-    /// Command-line flags merged over `base` (the config file's `[strip]` table): flags can
-    /// only turn options on or add to lists; `--max-size` replaces the configured size.
-    pub fn from_args(args: &crate::cli::StripArgs, base: &Options) -> Result<Options, String> {
-        let mut opts = base.clone();
-        opts.keep_output |= args.keep_output;
-        opts.keep_count |= args.keep_count;
-        opts.keep_id |= args.keep_id;
-        opts.drop_empty_cells |= args.drop_empty_cells;
-        opts.strip_init_cells |= args.strip_init_cells;
-        let split = |s: &Option<String>| -> Vec<String> {
-            s.as_deref()
-                .unwrap_or("")
-                .split_whitespace()
-                .map(str::to_string)
-                .collect()
-        };
-        opts.extra_keys.extend(split(&args.extra_keys));
-        opts.keep_metadata_keys
-            .extend(split(&args.keep_metadata_keys));
-        opts.drop_tagged_cells
-            .extend(split(&args.drop_tagged_cells));
-        if let Some(size) = &args.max_size {
-            opts.max_size = parse_size(size)?;
-        }
-        opts.keep_output_type
-            .extend(args.keep_output_type.iter().cloned());
-        opts.drop_output_type
-            .extend(args.drop_output_type.iter().cloned());
-        Ok(opts)
-    }
-
     /// The strip list: defaults + `extra_keys`, minus `keep_metadata_keys` (exact match).
     pub fn strip_keys(&self) -> Vec<String> {
         DEFAULT_EXTRA_KEYS
@@ -211,32 +174,6 @@ pub fn parse_size(text: &str) -> Result<i64, String> {
         .ok()
         .and_then(|n| n.checked_mul(mult))
         .ok_or_else(|| format!("invalid size `{text}`: use digits with an optional K, M or G"))
-}
-
-fn words<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Words {
-        One(String),
-        Many(Vec<String>),
-    }
-    Ok(match Words::deserialize(d)? {
-        Words::One(s) => s.split_whitespace().map(str::to_string).collect(),
-        Words::Many(v) => v,
-    })
-}
-
-fn size<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Size {
-        Int(i64),
-        Text(String),
-    }
-    match Size::deserialize(d)? {
-        Size::Int(n) => Ok(n),
-        Size::Text(s) => parse_size(&s).map_err(serde::de::Error::custom),
-    }
 }
 
 #[cfg(test)]

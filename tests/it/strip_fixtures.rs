@@ -19,7 +19,7 @@ fn options(args: &str) -> Options {
     let Command::Fix(fix) = cli.command else {
         panic!("not fix")
     };
-    Options::from_args(&fix.strip, &Options::default()).unwrap()
+    mlcheck::config::strip_options(&fix.strip, &Options::default()).unwrap()
 }
 
 struct Case {
