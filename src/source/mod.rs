@@ -5,7 +5,8 @@ pub mod json;
 mod load;
 pub mod notebook;
 pub mod python;
-pub mod python_calls;
+/// The old path of [`python::calls`], kept for the rules that name it.
+pub use python::calls as python_calls;
 pub mod span;
 pub mod yaml;
 

@@ -4,7 +4,7 @@
 //! walk reuses that module's tree; it never parses again), and only when a `REP` rule that
 //! reads code is enabled ([`crate::source::python::Needs::calls`]).
 //!
-//! Like `python.rs`, this is an adapter: the `ruff_*` types stay inside it and the rules read
+//! Like the rest of [`crate::source::python`], this is an adapter: the `ruff_*` types stay inside it and the rules read
 //! the plain [`CallFacts`].
 
 use ruff_python_ast::{
@@ -240,7 +240,7 @@ impl<'a> Visitor<'a> for CallCollector {
                 }
             }
             Expr::Call(call) => {
-                let callee = super::python::dotted(&call.func);
+                let callee = super::dotted(&call.func);
                 let mut keywords = Vec::with_capacity(call.arguments.keywords.len());
                 let mut star_kwargs = false;
                 for kw in &call.arguments.keywords {
