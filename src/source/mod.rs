@@ -171,6 +171,9 @@ pub enum ReadError {
     NotRegular,
     /// Over the size limit (bytes seen, limit).
     TooLarge(u64, u64),
+    /// The OS error. There is deliberately no `From<io::Error>`: a `ReadError` never holds its
+    /// path, so it is shown only through [`ReadError::reason`] next to the path, and every
+    /// I/O error is mapped where the path is known.
     Io(std::io::Error),
 }
 
@@ -187,12 +190,6 @@ impl ReadError {
             ),
             ReadError::Io(e) => format!("cannot read: {}", crate::source::io_reason(e)),
         }
-    }
-}
-
-impl From<std::io::Error> for ReadError {
-    fn from(e: std::io::Error) -> Self {
-        ReadError::Io(e)
     }
 }
 
@@ -226,7 +223,7 @@ pub fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), R
         }
         Err(e) => return Err(ReadError::Io(e)),
     };
-    let meta = file.metadata()?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
     if !meta.is_file() {
         return Err(ReadError::NotRegular);
     }
@@ -242,7 +239,9 @@ pub fn read_file(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge(meta.len(), limit));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    file.take(limit + 1).read_to_end(&mut bytes)?;
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge(bytes.len() as u64, limit));
     }
