@@ -4,7 +4,8 @@
 use std::collections::HashSet;
 
 use mlcheck::docs::{REQUIRED_SECTIONS, rules_markdown};
-use mlcheck::registry::{FixAvailability, all_rules, select};
+use mlcheck::registry::FixAvailability;
+use mlcheck::rules::{all_rules, select};
 
 #[test]
 fn codes_and_names_are_unique() {
