@@ -5,6 +5,24 @@
 //! domains ([`DOMAINS`]) and looks rules up by code, prefix or name ([`all_rules`],
 //! [`rule`], [`select`]); `crate::registry` holds only the types and names no rule.
 
+/// One row of a domain's dispatch table ([`Check`]): `check![NB001 => module::check]`, a
+/// shared pass `check![A, B => pass]`, or `check![MLC001]` for rules reported outside the
+/// table.
+macro_rules! check {
+    ($($rule:path),+ => $run:path) => {
+        $crate::rules::Check {
+            rules: &[$(&$rule),+],
+            run: Some($run),
+        }
+    };
+    ($($rule:path),+) => {
+        $crate::rules::Check {
+            rules: &[$(&$rule),+],
+            run: None,
+        }
+    };
+}
+
 pub mod meta;
 pub mod notebook;
 pub mod paths;
@@ -43,8 +61,8 @@ pub struct Check<F> {
     pub rules: &'static [&'static RuleMeta],
     /// The pass, or `None` for rules reported outside the table (by the stage the table's
     /// doc names): they are listed here so that the domain's `RULES` holds them. (Rows are
-    /// struct literals, not `const fn` calls: only then do the `&[&RULE]` slices live in
-    /// the constant.)
+    /// written with `check![…]`, a struct literal: a `const fn` call would not let the
+    /// `&[&RULE]` slices live in the constant.)
     pub run: Option<F>,
 }
 

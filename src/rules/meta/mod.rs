@@ -13,16 +13,8 @@ use crate::rules::{Check, FileCheck, FileChecker, rule_count, rules_of};
 
 /// The meta rules, in the order they run. `MLC001` is reported by the pipeline, for a file
 /// it could not read ([`unreadable`]).
-pub const CHECKS: &[Check<FileCheck>] = &[
-    Check {
-        rules: &[&MLC001],
-        run: None,
-    },
-    Check {
-        rules: &[&MLC002],
-        run: Some(invalid_encoding::check),
-    },
-];
+pub const CHECKS: &[Check<FileCheck>] =
+    &[check![MLC001], check![MLC002 => invalid_encoding::check]];
 
 pub const RULES: &[&RuleMeta] = &rules_of::<_, { rule_count(CHECKS) }>(CHECKS);
 

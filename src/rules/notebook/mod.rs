@@ -37,46 +37,16 @@ use crate::source::notebook::{Cell, Notebook};
 /// model through [`Ctx`]. `NB000` runs before them, by hand in [`check`], on a notebook that
 /// does not parse (there is no model, so no `Ctx`).
 pub(crate) const CHECKS: &[Check<NotebookCheck>] = &[
-    Check {
-        rules: &[&NB000],
-        run: None,
-    },
-    Check {
-        rules: &[&NB001],
-        run: Some(out_of_order_execution::check),
-    },
-    Check {
-        rules: &[&NB002],
-        run: Some(committed_outputs::check),
-    },
-    Check {
-        rules: &[&NB003],
-        run: Some(committed_execution_counts::check),
-    },
-    Check {
-        rules: &[&NB004],
-        run: Some(error_output::check),
-    },
-    Check {
-        rules: &[&NB005],
-        run: Some(unexecuted_cell::check),
-    },
-    Check {
-        rules: &[&NB006],
-        run: Some(execution_count_gap::check),
-    },
-    Check {
-        rules: &[&NB007],
-        run: Some(volatile_metadata::check),
-    },
-    Check {
-        rules: &[&NB008],
-        run: Some(large_output::check),
-    },
-    Check {
-        rules: &[&NB009],
-        run: Some(duplicate_cell::check),
-    },
+    check![NB000],
+    check![NB001 => out_of_order_execution::check],
+    check![NB002 => committed_outputs::check],
+    check![NB003 => committed_execution_counts::check],
+    check![NB004 => error_output::check],
+    check![NB005 => unexecuted_cell::check],
+    check![NB006 => execution_count_gap::check],
+    check![NB007 => volatile_metadata::check],
+    check![NB008 => large_output::check],
+    check![NB009 => duplicate_cell::check],
 ];
 
 /// The signature of a notebook pass.

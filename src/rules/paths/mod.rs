@@ -20,18 +20,9 @@ pub use missing_input_file::MISSING_INPUT_FILE;
 
 /// The path rules, in the order they run.
 pub const CHECKS: &[Check<FileCheck>] = &[
-    Check {
-        rules: &[&HARD_CODED_LOCAL_PATH],
-        run: Some(hard_coded_local_path::check),
-    },
-    Check {
-        rules: &[&LEAKED_HOME_PATH],
-        run: Some(leaked_home_path::check),
-    },
-    Check {
-        rules: &[&MISSING_INPUT_FILE],
-        run: Some(missing_input_file::check),
-    },
+    check![HARD_CODED_LOCAL_PATH => hard_coded_local_path::check],
+    check![LEAKED_HOME_PATH => leaked_home_path::check],
+    check![MISSING_INPUT_FILE => missing_input_file::check],
 ];
 
 pub const RULES: &[&RuleMeta] = &rules_of::<_, { rule_count(CHECKS) }>(CHECKS);

@@ -71,163 +71,48 @@ pub use env_files::{EnvFile, EnvKind, EnvSet};
 /// its dependencies) and compared with the declarations by `ENV014`, `ENV015` and `ENV019`.
 pub(crate) const CHECKS: &[Check<ProjectCheck>] = &[
     // MLproject structure.
-    Check {
-        rules: &[&invalid_mlproject::INVALID_MLPROJECT],
-        run: Some(invalid_mlproject::check),
-    },
-    Check {
-        rules: &[&invalid_entry_points::INVALID_ENTRY_POINTS],
-        run: Some(invalid_entry_points::check),
-    },
-    Check {
-        rules: &[&invalid_parameters::INVALID_PARAMETERS],
-        run: Some(invalid_parameters::check),
-    },
-    Check {
-        rules: &[&unknown_mlproject_key::UNKNOWN_MLPROJECT_KEY],
-        run: Some(unknown_mlproject_key::check),
-    },
-    Check {
-        rules: &[&missing_project_name::MISSING_PROJECT_NAME],
-        run: Some(missing_project_name::check),
-    },
-    Check {
-        rules: &[&multiple_environments::MULTIPLE_ENVIRONMENTS],
-        run: Some(multiple_environments::check),
-    },
-    Check {
-        rules: &[&invalid_docker_env::INVALID_DOCKER_ENV],
-        run: Some(invalid_docker_env::check),
-    },
-    Check {
-        rules: &[&missing_main_entry_point::MISSING_MAIN_ENTRY_POINT],
-        run: Some(missing_main_entry_point::check),
-    },
+    check![invalid_mlproject::INVALID_MLPROJECT => invalid_mlproject::check],
+    check![invalid_entry_points::INVALID_ENTRY_POINTS => invalid_entry_points::check],
+    check![invalid_parameters::INVALID_PARAMETERS => invalid_parameters::check],
+    check![unknown_mlproject_key::UNKNOWN_MLPROJECT_KEY => unknown_mlproject_key::check],
+    check![missing_project_name::MISSING_PROJECT_NAME => missing_project_name::check],
+    check![multiple_environments::MULTIPLE_ENVIRONMENTS => multiple_environments::check],
+    check![invalid_docker_env::INVALID_DOCKER_ENV => invalid_docker_env::check],
+    check![missing_main_entry_point::MISSING_MAIN_ENTRY_POINT => missing_main_entry_point::check],
     // Environment references.
-    Check {
-        rules: &[&environment_file_not_found::ENVIRONMENT_FILE_NOT_FOUND],
-        run: Some(environment_file_not_found::check),
-    },
-    Check {
-        rules: &[&non_portable_environment_path::NON_PORTABLE_ENVIRONMENT_PATH],
-        run: Some(non_portable_environment_path::check),
-    },
-    Check {
-        rules: &[&implicit_environment::IMPLICIT_ENVIRONMENT],
-        run: Some(implicit_environment::check),
-    },
-    Check {
-        rules: &[&missing_mlproject::MISSING_MLPROJECT],
-        run: Some(missing_mlproject::check),
-    },
-    Check {
-        rules: &[&no_mlproject::NO_MLPROJECT],
-        run: Some(no_mlproject::check),
-    },
-    Check {
-        rules: &[&missing_environment_file::MISSING_ENVIRONMENT_FILE],
-        run: Some(missing_environment_file::check),
-    },
+    check![environment_file_not_found::ENVIRONMENT_FILE_NOT_FOUND => environment_file_not_found::check],
+    check![non_portable_environment_path::NON_PORTABLE_ENVIRONMENT_PATH => non_portable_environment_path::check],
+    check![implicit_environment::IMPLICIT_ENVIRONMENT => implicit_environment::check],
+    check![missing_mlproject::MISSING_MLPROJECT => missing_mlproject::check],
+    check![no_mlproject::NO_MLPROJECT => no_mlproject::check],
+    check![missing_environment_file::MISSING_ENVIRONMENT_FILE => missing_environment_file::check],
     // Parameters and commands.
-    Check {
-        rules: &[&undeclared_parameter::UNDECLARED_PARAMETER],
-        run: Some(undeclared_parameter::check),
-    },
-    Check {
-        rules: &[&unused_parameter::UNUSED_PARAMETER],
-        run: Some(unused_parameter::check),
-    },
-    Check {
-        rules: &[&invalid_command_template::INVALID_COMMAND_TEMPLATE],
-        run: Some(invalid_command_template::check),
-    },
-    Check {
-        rules: &[&unknown_parameter_type::UNKNOWN_PARAMETER_TYPE],
-        run: Some(unknown_parameter_type::check),
-    },
-    Check {
-        rules: &[&invalid_parameter_default::INVALID_PARAMETER_DEFAULT],
-        run: Some(invalid_parameter_default::check),
-    },
-    Check {
-        rules: &[&required_parameter::REQUIRED_PARAMETER],
-        run: Some(required_parameter::check),
-    },
-    Check {
-        rules: &[&missing_entry_point_script::MISSING_ENTRY_POINT_SCRIPT],
-        run: Some(missing_entry_point_script::check),
-    },
+    check![undeclared_parameter::UNDECLARED_PARAMETER => undeclared_parameter::check],
+    check![unused_parameter::UNUSED_PARAMETER => unused_parameter::check],
+    check![invalid_command_template::INVALID_COMMAND_TEMPLATE => invalid_command_template::check],
+    check![unknown_parameter_type::UNKNOWN_PARAMETER_TYPE => unknown_parameter_type::check],
+    check![invalid_parameter_default::INVALID_PARAMETER_DEFAULT => invalid_parameter_default::check],
+    check![required_parameter::REQUIRED_PARAMETER => required_parameter::check],
+    check![missing_entry_point_script::MISSING_ENTRY_POINT_SCRIPT => missing_entry_point_script::check],
     // Environment files.
-    Check {
-        rules: &[&invalid_environment_file::INVALID_ENVIRONMENT_FILE],
-        run: Some(invalid_environment_file::check),
-    },
-    Check {
-        rules: &[&invalid_python_env::INVALID_PYTHON_ENV],
-        run: Some(invalid_python_env::check),
-    },
-    Check {
-        rules: &[&unquoted_python_version::UNQUOTED_PYTHON_VERSION],
-        run: Some(unquoted_python_version::check),
-    },
-    Check {
-        rules: &[&invalid_requirement::INVALID_REQUIREMENT],
-        run: Some(invalid_requirement::check),
-    },
-    Check {
-        rules: &[&requirements_include_not_found::REQUIREMENTS_INCLUDE_NOT_FOUND],
-        run: Some(requirements_include_not_found::check),
-    },
-    Check {
-        rules: &[&pip_without_pip::PIP_WITHOUT_PIP],
-        run: Some(pip_without_pip::check),
-    },
+    check![invalid_environment_file::INVALID_ENVIRONMENT_FILE => invalid_environment_file::check],
+    check![invalid_python_env::INVALID_PYTHON_ENV => invalid_python_env::check],
+    check![unquoted_python_version::UNQUOTED_PYTHON_VERSION => unquoted_python_version::check],
+    check![invalid_requirement::INVALID_REQUIREMENT => invalid_requirement::check],
+    check![requirements_include_not_found::REQUIREMENTS_INCLUDE_NOT_FOUND => requirements_include_not_found::check],
+    check![pip_without_pip::PIP_WITHOUT_PIP => pip_without_pip::check],
     // Consistency.
-    Check {
-        rules: &[&python_version_mismatch::PYTHON_VERSION_MISMATCH],
-        run: Some(python_version_mismatch::check),
-    },
-    Check {
-        rules: &[&conflicting_pins::CONFLICTING_PINS],
-        run: Some(conflicting_pins::check),
-    },
-    Check {
-        rules: &[&unpinned_dependency::UNPINNED_DEPENDENCY],
-        run: Some(unpinned_dependency::check),
-    },
-    Check {
-        rules: &[&conda_only_dependency::CONDA_ONLY_DEPENDENCY],
-        run: Some(conda_only_dependency::check),
-    },
-    Check {
-        rules: &[&deprecated_package::DEPRECATED_PACKAGE],
-        run: Some(deprecated_package::check),
-    },
-    Check {
-        rules: &[&duplicate_dependency::DUPLICATE_DEPENDENCY],
-        run: Some(duplicate_dependency::check),
-    },
-    Check {
-        rules: &[&conda_python_not_pinned::CONDA_PYTHON_NOT_PINNED],
-        run: Some(conda_python_not_pinned::check),
-    },
-    Check {
-        rules: &[&unresolvable_local_version::UNRESOLVABLE_LOCAL_VERSION],
-        run: Some(unresolvable_local_version::check),
-    },
-    Check {
-        rules: &[&platform_specific_environment::PLATFORM_SPECIFIC_ENVIRONMENT],
-        run: Some(platform_specific_environment::check),
-    },
+    check![python_version_mismatch::PYTHON_VERSION_MISMATCH => python_version_mismatch::check],
+    check![conflicting_pins::CONFLICTING_PINS => conflicting_pins::check],
+    check![unpinned_dependency::UNPINNED_DEPENDENCY => unpinned_dependency::check],
+    check![conda_only_dependency::CONDA_ONLY_DEPENDENCY => conda_only_dependency::check],
+    check![deprecated_package::DEPRECATED_PACKAGE => deprecated_package::check],
+    check![duplicate_dependency::DUPLICATE_DEPENDENCY => duplicate_dependency::check],
+    check![conda_python_not_pinned::CONDA_PYTHON_NOT_PINNED => conda_python_not_pinned::check],
+    check![unresolvable_local_version::UNRESOLVABLE_LOCAL_VERSION => unresolvable_local_version::check],
+    check![platform_specific_environment::PLATFORM_SPECIFIC_ENVIRONMENT => platform_specific_environment::check],
     // Imports against declarations.
-    Check {
-        rules: &[
-            &undeclared_import::UNDECLARED_IMPORT,
-            &unused_dependency::UNUSED_DEPENDENCY,
-            &dev_only_import::DEV_ONLY_IMPORT,
-        ],
-        run: Some(import_rules),
-    },
+    check![undeclared_import::UNDECLARED_IMPORT, unused_dependency::UNUSED_DEPENDENCY, dev_only_import::DEV_ONLY_IMPORT => import_rules],
 ];
 
 /// The signature of a project pass.

@@ -26,14 +26,8 @@ pub use used_before_defined::USED_BEFORE_DEFINED;
 /// The Python rules, in the order they run. `NB010` and `NB011` share one pass (one name
 /// resolution over the notebook's cells; it runs on notebooks only).
 pub const CHECKS: &[Check<FileCheck>] = &[
-    Check {
-        rules: &[&SYNTAX_ERROR],
-        run: Some(syntax_error::check),
-    },
-    Check {
-        rules: &[&USED_BEFORE_DEFINED, &UNDEFINED_NAME],
-        run: Some(names::check),
-    },
+    check![SYNTAX_ERROR => syntax_error::check],
+    check![USED_BEFORE_DEFINED, UNDEFINED_NAME => names::check],
 ];
 
 pub const RULES: &[&RuleMeta] = &rules_of::<_, { rule_count(CHECKS) }>(CHECKS);

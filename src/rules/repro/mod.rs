@@ -37,27 +37,18 @@ pub use unseeded_randomness::UNSEEDED_RANDOMNESS;
 /// ([`check`]); `REP001` and `REP002` share one pass (one call graph of the file). The
 /// tree-level ones ([`TREE`]) are reported by [`check_tree`], once per run.
 pub const CHECKS: &[Check<FileCheck>] = &[
-    Check {
-        rules: &[&UNPINNED_NOTEBOOK_INSTALL],
-        run: Some(unpinned_notebook_install::check),
-    },
-    Check {
-        rules: &[&UNSEEDED_RANDOMNESS, &MISSING_RANDOM_STATE],
-        run: Some(call_rules),
-    },
+    check![UNPINNED_NOTEBOOK_INSTALL => unpinned_notebook_install::check],
+    check![UNSEEDED_RANDOMNESS, MISSING_RANDOM_STATE => call_rules],
     TREE,
 ];
 
 /// The tree-level rules ([`check_tree`]).
-const TREE: Check<FileCheck> = Check {
-    rules: &[
-        &MODEL_FILE_IN_GIT,
-        &BROKEN_DVC_PIPELINE,
-        &INVALID_DVC_FILE,
-        &DVC_OUTPUT_IN_GIT,
-    ],
-    run: None,
-};
+const TREE: Check<FileCheck> = check![
+    MODEL_FILE_IN_GIT,
+    BROKEN_DVC_PIPELINE,
+    INVALID_DVC_FILE,
+    DVC_OUTPUT_IN_GIT
+];
 
 pub const RULES: &[&RuleMeta] = &rules_of::<_, { rule_count(CHECKS) }>(CHECKS);
 

@@ -20,10 +20,7 @@ use crate::rules::{Check, FileCheck, FileChecker, rule_count, rules_of};
 
 /// The secret rules: one shared pass (one scan of the file, each finding reported as
 /// `SEC002` when a generic pattern found it, else `SEC001`).
-pub const CHECKS: &[Check<FileCheck>] = &[Check {
-    rules: &[&HARDCODED_SECRET, &GENERIC_SECRET],
-    run: Some(scan_pass),
-}];
+pub const CHECKS: &[Check<FileCheck>] = &[check![HARDCODED_SECRET, GENERIC_SECRET => scan_pass]];
 
 pub const RULES: &[&RuleMeta] = &rules_of::<_, { rule_count(CHECKS) }>(CHECKS);
 
