@@ -57,20 +57,23 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
 
 /// Upward edges we keep on purpose, each with its reason. An edge listed here and no
 /// longer in the code fails the test too, so the list cannot go stale.
-const EXCEPTIONS: &[(&str, &str, &str)] = &[
-    (
-        "strip",
-        "cli",
-        "strip::Options::from_args reads the `fix` flags (clap's StripArgs) into options",
-    ),
-    (
-        "source",
-        "secrets",
-        "a FileError prints its path through secrets::redact::mask_path, so no error message \
+const EXCEPTIONS: &[(&str, &str, &str)] = &[(
+    "source",
+    "secrets",
+    "a FileError prints its path through secrets::redact::mask_path, so no error message \
          shows a secret-looking file name whole; the scanner reads SourceFile, so this is the \
          one edge back",
-    ),
-];
+)];
+
+/// Upward edges on their way out: allowed, but not required to exist (the branch that
+/// removes one may land before or after this list changes). Delete a row once its edge
+/// is gone.
+const TRANSITIONAL: &[(&str, &str, &str)] = &[(
+    "strip",
+    "cli",
+    "strip::Options::from_args reads the `fix` flags (clap's StripArgs); issue #15 part A \
+     moves that merge to config (config::strip_options)",
+)];
 
 /// Modules among which no cycle may exist (exception edges left out).
 const ACYCLIC: &[&str] = &[
@@ -205,7 +208,10 @@ fn import_graph() -> BTreeMap<String, BTreeMap<String, Vec<Reference>>> {
 }
 
 fn is_exception(from: &str, to: &str) -> bool {
-    EXCEPTIONS.iter().any(|(f, t, _)| *f == from && *t == to)
+    EXCEPTIONS
+        .iter()
+        .chain(TRANSITIONAL)
+        .any(|(f, t, _)| *f == from && *t == to)
 }
 
 #[test]
