@@ -1,5 +1,5 @@
 //! The architecture test: layers only point down. It reads every `crate::…` path in
-//! `src/**/*.rs` (outside `#[cfg(test)]` modules) and checks which top-level modules each
+//! `src/**/*.rs` (outside `#[cfg(test)]` modules and `tests.rs` files) and checks which top-level modules each
 //! module names. See docs/CONTRIBUTING.md for the layer diagram.
 //!
 //! From the bottom: `registry` (rule types) and `source` (files and their models); then
@@ -168,7 +168,10 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.unwrap().path();
         if path.is_dir() {
             rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
+        } else if path.extension().is_some_and(|e| e == "rs")
+            && path.file_name().is_some_and(|n| n != "tests.rs")
+        {
+            // A `tests.rs` is a `#[cfg(test)] mod tests;` kept in its own file.
             out.push(path);
         }
     }
