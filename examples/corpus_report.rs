@@ -47,7 +47,7 @@ fn files(codes: &str, corpus: &Path) -> ExitCode {
     }
     let mut rules: Vec<&'static RuleMeta> = Vec::new();
     for code in codes.split(',').map(str::trim) {
-        match mlcheck::registry::rule(code) {
+        match mlcheck::rules::rule(code) {
             Some(r) => rules.push(r),
             None => {
                 eprintln!("unknown rule `{code}`");

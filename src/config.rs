@@ -14,7 +14,7 @@ use toml::Spanned;
 use crate::Error;
 use crate::cli::{SelectionArgs, StripArgs};
 use crate::diagnostic::Severity;
-use crate::registry::{self, RuleMeta};
+use crate::registry::RuleMeta;
 use crate::rules;
 use crate::settings::Settings;
 
@@ -109,7 +109,7 @@ pub fn load_config(path: &Path) -> Result<LoadedConfig, Error> {
     }
     .map_err(|e| {
         // The parser quotes the offending key or value (twice): never a secret whole.
-        Error::msg(crate::rules::secrets::redact::mask_message(&format!(
+        Error::msg(crate::secrets::redact::mask_message(&format!(
             "invalid config file {}: {}",
             path.display(),
             e.to_string().trim_end()
@@ -192,7 +192,7 @@ pub fn settings_from(
      -> Result<Vec<&'static RuleMeta>, Error> {
         let mut out = Vec::new();
         for item in items.iter().flatten() {
-            match registry::select(item.get_ref()) {
+            match rules::select(item.get_ref()) {
                 Some(rules) => out.extend(rules),
                 None => {
                     return Err(Error::msg(format!(
@@ -208,7 +208,7 @@ pub fn settings_from(
     let cli_list = |items: &[String], flag: &str| -> Result<Vec<&'static RuleMeta>, Error> {
         let mut out = Vec::new();
         for item in items {
-            match registry::select(item) {
+            match rules::select(item) {
                 Some(rules) => out.extend(rules),
                 None => {
                     return Err(Error::msg(format!(
@@ -250,7 +250,7 @@ pub fn settings_from(
     );
 
     for (code, sev) in raw.severity.iter().flatten() {
-        let Some(rules) = registry::select(code.get_ref()) else {
+        let Some(rules) = rules::select(code.get_ref()) else {
             return Err(Error::msg(format!(
                 "{}: unknown rule or prefix `{}` (see `mlcheck rules`)",
                 where_(code.span(), "severity"),

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::registry::all_rules;
+use crate::rules::all_rules;
 
 /// The headings every rule's docs must have.
 pub const REQUIRED_SECTIONS: &[&str] = &["## What it does", "## Why is this bad?", "## Example"];

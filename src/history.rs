@@ -311,9 +311,7 @@ fn scan_blob(
                 .with_property(
                     "path",
                     // Never a secret in a file or folder name printed whole.
-                    crate::rules::secrets::redact::mask_name(&crate::source::path_slash(
-                        &item.path,
-                    )),
+                    crate::secrets::redact::mask_name(&crate::source::path_slash(&item.path)),
                 )
         })
         .collect())

@@ -9,6 +9,7 @@ pub mod imports;
 pub mod registry;
 pub mod render;
 pub mod rules;
+pub mod secrets;
 pub mod settings;
 pub mod source;
 pub mod strip;

@@ -42,7 +42,7 @@ fn main() -> ExitCode {
         Ok(status) => status.into(),
         Err(err) => {
             // An error may quote a file name or a config value: never a secret whole.
-            let text = mlcheck::rules::secrets::redact::mask_message(&format!("{err:#}"));
+            let text = mlcheck::secrets::redact::mask_message(&format!("{err:#}"));
             eprintln!("mlcheck: error: {text}");
             mlcheck::commands::ExitStatus::Error.into()
         }

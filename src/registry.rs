@@ -1,12 +1,29 @@
-//! The rule registry: every rule's metadata and docs, declared once next to its code with
-//! [`declare_rule!`], gathered here sorted by code, and looked up by code, code prefix or
-//! name (for `--select`, config, suppressions and `mlcheck rule`).
+//! The types that describe a rule: [`RuleMeta`] (declared once next to the rule's code with
+//! [`declare_rule!`]), its [`Domain`], [`Severity`] and [`FixAvailability`]. This module
+//! names no rule: the rules gather themselves in `crate::rules` (one dispatch table per
+//! domain), which also looks them up by code, prefix or name (`rules::all_rules`,
+//! `rules::rule`, `rules::select`).
 
-use std::sync::OnceLock;
+use serde::{Deserialize, Serialize};
 
-use serde::Serialize;
+/// How serious a finding is: a rule's default, overridden per code by `severity = {…}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
 
-use crate::diagnostic::Severity;
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -117,59 +134,11 @@ macro_rules! declare_rule {
             code: $code,
             name: $name,
             domain: $crate::registry::Domain::$domain,
-            severity: $crate::diagnostic::Severity::$sev,
+            severity: $crate::registry::Severity::$sev,
             default_enabled: $default,
             fix: $crate::registry::FixAvailability::$fix,
             summary: $summary,
             raw_docs: concat!($($doc, "\n"),*),
         };
     };
-}
-
-/// Every rule, sorted by code.
-pub fn all_rules() -> &'static [&'static RuleMeta] {
-    static RULES: OnceLock<Vec<&'static RuleMeta>> = OnceLock::new();
-    RULES.get_or_init(|| {
-        let mut rules: Vec<&'static RuleMeta> = crate::rules::DOMAINS
-            .iter()
-            .flat_map(|d| d.iter().copied())
-            .collect();
-        rules.sort_by(|a, b| code_order(a.code).cmp(&code_order(b.code)));
-        rules
-    })
-}
-
-/// Sort `NB2` before `NB10`: prefix, then number.
-fn code_order(code: &str) -> (&str, u32) {
-    let split = code
-        .find(|c: char| c.is_ascii_digit())
-        .unwrap_or(code.len());
-    (&code[..split], code[split..].parse().unwrap_or(0))
-}
-
-/// A rule by exact code or name (case-insensitive code).
-pub fn rule(code_or_name: &str) -> Option<&'static RuleMeta> {
-    all_rules()
-        .iter()
-        .copied()
-        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
-}
-
-/// The rules a selector names: `ALL`, a code, a code prefix (`NB`, `NB00`) or a name.
-/// `None` when it names nothing.
-pub fn select(selector: &str) -> Option<Vec<&'static RuleMeta>> {
-    let sel = selector.trim();
-    if sel.eq_ignore_ascii_case("ALL") {
-        return Some(all_rules().to_vec());
-    }
-    if let Some(r) = all_rules().iter().find(|r| r.name == sel) {
-        return Some(vec![r]);
-    }
-    let upper = sel.to_ascii_uppercase();
-    let found: Vec<_> = all_rules()
-        .iter()
-        .copied()
-        .filter(|r| r.code.starts_with(&upper))
-        .collect();
-    (!found.is_empty()).then_some(found)
 }

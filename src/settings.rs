@@ -5,8 +5,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use crate::diagnostic::Severity;
-use crate::registry::{RuleMeta, all_rules};
+use crate::registry::RuleMeta;
 use crate::rules;
+use crate::rules::all_rules;
 
 #[derive(Clone, Debug)]
 pub struct Settings {

@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
-use crate::registry;
+use crate::rules;
 use crate::settings::Settings;
 use crate::source::{CellPart, SourceFile};
 
@@ -29,7 +29,7 @@ impl Codes {
 }
 
 fn selector_covers(selector: &str, code: &str) -> bool {
-    registry::select(selector).is_some_and(|rules| rules.iter().any(|r| r.code == code))
+    rules::select(selector).is_some_and(|rules| rules.iter().any(|r| r.code == code))
 }
 
 /// Parse the `mlcheck: <directive>` marker on one line.

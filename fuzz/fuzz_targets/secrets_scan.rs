@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
-use mlcheck::rules::secrets::{self, PatternSet};
+use mlcheck::secrets::{self, PatternSet};
 use mlcheck::source::{SourceFile, SourceKind};
 
 fn set() -> &'static PatternSet {

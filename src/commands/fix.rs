@@ -578,7 +578,7 @@ fn same_file(path: &Path, meta: &std::fs::Metadata) -> bool {
 /// masked (a removed output line would otherwise print a key, and re-serialising can
 /// decode a `\u0073k-…`-escaped one on an added line); a secret in the path is masked too.
 fn unified_diff(old: &str, new: &str, path: &Path) -> String {
-    use crate::rules::secrets::redact::{mask_file_text, mask_name};
+    use crate::secrets::redact::{mask_file_text, mask_name};
     let old = mask_file_text(path, old);
     let new = mask_file_text(path, new);
     let name = mask_name(&path.display().to_string());

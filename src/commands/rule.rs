@@ -4,10 +4,10 @@ use std::io::Write;
 
 use super::{ExitStatus, Result};
 use crate::cli::ListFormat;
-use crate::registry::{self, all_rules};
+use crate::rules::{self, all_rules};
 
 pub fn run_rule(code: &str) -> Result<ExitStatus> {
-    let Some(rule) = registry::rule(code) else {
+    let Some(rule) = rules::rule(code) else {
         return Err(crate::Error::msg(format!(
             "unknown rule `{code}` (see `mlcheck rules`)"
         )));

@@ -29,7 +29,7 @@ pub(super) fn render(
             out,
             "::error file={},title={}::{}",
             escape_property(&crate::source::path_slash(
-                &crate::rules::secrets::redact::mask_path(&e.path),
+                &crate::secrets::redact::mask_path(&e.path),
             )),
             escape_property("mlcheck: file not checked"),
             escape_data(&e.message)

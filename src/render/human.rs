@@ -341,7 +341,7 @@ fn hidden_ranges(
     first: usize,
     windows: &[(TextRange, usize, usize)],
 ) -> Vec<TextRange> {
-    use crate::rules::secrets::{MULTILINE_REACH, last_multiline_keyword, redaction_ranges};
+    use crate::secrets::{MULTILINE_REACH, last_multiline_keyword, redaction_ranges};
     let last_line = lines.line_count().saturating_sub(1);
     let mut regions: Vec<(usize, usize)> = Vec::with_capacity(windows.len() + 1);
     for (i, &(_, ws, we)) in windows.iter().enumerate() {
@@ -376,7 +376,7 @@ fn hidden_ranges(
         let b = floor_char_boundary(text, end);
         hidden.extend(redaction_ranges(&text[a..b]).iter().map(|r| r.offset(a)));
         // The secrets this run reported in the file, by any pattern (the user's too).
-        hidden.extend(crate::rules::secrets::redact::reported_ranges(
+        hidden.extend(crate::secrets::redact::reported_ranges(
             file,
             text,
             (a, b),

@@ -141,7 +141,7 @@ impl Located {
     fn of(label: &Label) -> Self {
         Self {
             // Never a secret in a file or folder name printed whole.
-            file: crate::rules::secrets::redact::mask_path(&label.file.path),
+            file: crate::secrets::redact::mask_path(&label.file.path),
             position: Position::of(label),
             message: label.message.clone(),
         }
@@ -220,7 +220,7 @@ impl Position {
         let start = file.location(label.range.start());
         let end = file.lines().line_col(label.range.end(), &file.text);
         Self {
-            path: crate::rules::secrets::redact::mask_name(&file.path_slash()),
+            path: crate::secrets::redact::mask_name(&file.path_slash()),
             start: start.raw,
             end,
             cell: start.cell,

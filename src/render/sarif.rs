@@ -56,7 +56,7 @@ fn log(diagnostics: &[Finding], errors: &[FileError]) -> Value {
         .iter()
         .map(|e| {
             // Never a secret in a file or folder name printed whole.
-            let path = crate::rules::secrets::redact::mask_path(&e.path);
+            let path = crate::secrets::redact::mask_path(&e.path);
             json!({
                 "level": "error",
                 "message": { "text": format!("{}: {}", crate::source::path_slash(&path), e.message) },

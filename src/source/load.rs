@@ -21,7 +21,7 @@ pub struct FileError {
 impl std::fmt::Display for FileError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never a secret in a file or folder name printed whole.
-        let path = crate::rules::secrets::redact::mask_path(&self.path);
+        let path = crate::secrets::redact::mask_path(&self.path);
         write!(f, "{}: {}", path.display(), self.message)
     }
 }

@@ -13,7 +13,8 @@ use std::sync::Arc;
 
 use mlcheck::diagnostic::Diagnostic;
 use mlcheck::pipeline::check_source;
-use mlcheck::registry::{RuleMeta, rule};
+use mlcheck::registry::RuleMeta;
+use mlcheck::rules::rule;
 use mlcheck::settings::Settings;
 use mlcheck::source::read_source;
 use mlcheck::source::{CellPart, SourceFile};

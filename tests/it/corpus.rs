@@ -59,7 +59,7 @@ fn corpus_figures_match_an_independent_count() {
             .count();
     }
 
-    let settings = Settings::with_rules(&mlcheck::registry::select("NB00").unwrap());
+    let settings = Settings::with_rules(&mlcheck::rules::select("NB00").unwrap());
     let outcome = check_paths(std::slice::from_ref(&corpus), &settings);
     assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
     let files_with = |code: &str| -> BTreeSet<PathBuf> {

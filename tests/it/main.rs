@@ -14,6 +14,7 @@ mod fix_safety;
 mod git_filter;
 mod git_staged;
 mod history;
+mod layers;
 mod notebook_rules;
 mod one_fault;
 mod paths;

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use mlcheck::pipeline::check_source;
-use mlcheck::registry::rule;
+use mlcheck::rules::rule;
 use mlcheck::settings::Settings;
 use mlcheck::source::read_source;
 
@@ -160,7 +160,7 @@ fn nb009_duplicate_cell() {
 /// removes an output, and NB003 exactly when a count would be reset.
 #[test]
 fn nb002_nb003_agree_with_the_stripper() {
-    use mlcheck::registry::rule;
+    use mlcheck::rules::rule;
     use mlcheck::strip::{Options, strip_notebook};
 
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));

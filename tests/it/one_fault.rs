@@ -46,6 +46,7 @@ const ROWS: &[(&str, &str, &str, u64)] = &[
     ("ENV018_windows_packages", "ENV018", "conda.yaml", 8),
     ("PRJ013_glued", "PRJ013", "MLproject", 11),
     ("ENV008_setup_cfg", "ENV008", "setup.cfg", 5),
+    ("ENV008_notebook", "ENV008", "train.ipynb", 22),
     // -- Messages that misled.
     ("ENV003_conda_as_python_env", "ENV003", "MLproject", 3),
     // A bare `- python` at its own line (not `dependencies:`), outside an MLflow project;
@@ -59,6 +60,7 @@ const ROWS: &[(&str, &str, &str, u64)] = &[
     ("ENV014_unmapped", "ENV014", "train.py", 6),
     // -- Faults of the first project issue.
     ("PRJ001_empty", "PRJ001", "MLproject", 1),
+    ("PRJ001_quoted_continuation", "PRJ001", "MLproject", 9),
     ("PRJ001_invalid_yaml", "PRJ001", "MLproject", 13),
     ("PRJ002_entry_points_list", "PRJ002", "MLproject", 4),
     // A misspelt required key is one finding, at the misspelling.

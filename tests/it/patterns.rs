@@ -2,7 +2,7 @@
 //! finding of its pattern, and each `no-match` example yields no finding at all (of any
 //! pattern: a placeholder that one pattern rejects must not be caught by another).
 
-use mlcheck::rules::secrets::{PatternSet, scan_text};
+use mlcheck::secrets::{PatternSet, scan_text};
 
 #[test]
 fn every_secret_pattern_example() {
@@ -39,7 +39,7 @@ fn every_secret_pattern_example() {
 
 #[test]
 fn user_patterns_extend_and_disable() {
-    let extra: mlcheck::rules::secrets::RawPattern = toml::from_str(
+    let extra: mlcheck::secrets::RawPattern = toml::from_str(
         r#"
 id = "acme-token"
 description = "ACME token"
@@ -50,7 +50,7 @@ examples.match = ["acme_0a1b2c3d4e5f6a7b8c9d0e1f"]
     )
     .unwrap();
     let set = PatternSet::from_toml(
-        mlcheck::rules::secrets::pattern_set::BUILTIN_TOML,
+        mlcheck::secrets::pattern_set::BUILTIN_TOML,
         &[extra],
         &["jwt".to_string()],
     )
@@ -61,7 +61,7 @@ examples.match = ["acme_0a1b2c3d4e5f6a7b8c9d0e1f"]
     assert!(found.iter().any(|f| f.pattern_id == "acme-token"));
 
     let err = PatternSet::from_toml(
-        mlcheck::rules::secrets::pattern_set::BUILTIN_TOML,
+        mlcheck::secrets::pattern_set::BUILTIN_TOML,
         &[],
         &["no-such-pattern".to_string()],
     )

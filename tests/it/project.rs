@@ -66,6 +66,7 @@ fn rules_for(code: &str) -> Vec<&'static RuleMeta> {
 /// (fixture, findings) with every default rule plus the fixture's own rule selected.
 const CASES: &[(&str, &[&str])] = &[
     ("PRJ001_empty", &["PRJ001 MLproject:1:1"]),
+    ("PRJ001_quoted_continuation", &["PRJ001 MLproject:9:14"]),
     ("PRJ001_invalid_yaml", &["PRJ001 MLproject:13:37"]),
     ("PRJ002_entry_points_list", &["PRJ002 MLproject:4:3"]),
     ("PRJ002_missing_command", &["PRJ002 MLproject:17:5"]),
@@ -145,6 +146,7 @@ const CASES: &[(&str, &[&str])] = &[
     ("ENV018_windows_packages", &["ENV018 conda.yaml:8:5"]),
     ("ENV019_dev_group", &["ENV019 train.py:2:1"]),
     ("ENV008_setup_cfg", &["ENV008 setup.cfg:5:19"]),
+    ("ENV008_notebook", &["ENV008 train.ipynb:22:15"]),
     ("ENV008_dockerfile", &["ENV008 Dockerfile:1:13"]),
     ("ENV014_pipfile", &["ENV014 train.py:3:8"]),
     ("ENV014_setup_cfg", &["ENV014 train.py:3:8"]),
@@ -524,6 +526,8 @@ fn a_severity_a_rule_sets_for_one_finding_survives_unless_the_config_sets_one() 
         ("PRJ014_int", "PRJ014", "info"), // `int` is MLflow's spelling of a number
         ("ENV014_unmapped", "ENV014", "info"), // unmapped module: mlcheck may not know it
         ("PRJ015_path_missing", "PRJ015", "warning"), // a missing default path
+        ("PRJ001_quoted_continuation", "PRJ001", "warning"), // YAML PyYAML tolerates
+        ("ENV008_notebook", "ENV008", "info"), // where a notebook last ran: weak evidence
     ] {
         let dir = copy_fixture(fixture);
         assert_eq!(severities(dir.path(), code), [own], "{fixture}");

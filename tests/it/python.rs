@@ -224,7 +224,7 @@ fn no_panic_on_hostile_cells() {
         text,
         SourceKind::Notebook,
     ));
-    let mut settings = Settings::with_rules(mlcheck::registry::all_rules());
+    let mut settings = Settings::with_rules(mlcheck::rules::all_rules());
     settings.python.notebook_syntax_errors = true;
     let mut checker = FileChecker::new(&file, &settings);
     check_file(&mut checker);

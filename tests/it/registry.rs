@@ -4,7 +4,46 @@
 use std::collections::HashSet;
 
 use mlcheck::docs::{REQUIRED_SECTIONS, rules_markdown};
-use mlcheck::registry::{FixAvailability, all_rules, select};
+use mlcheck::registry::FixAvailability;
+use mlcheck::rules::{all_rules, select};
+
+/// Every rule declared in `src/rules/` is listed in its domain's dispatch table (a rule
+/// whose row was forgotten would never run, nor show in `mlcheck rules` or the docs).
+#[test]
+fn every_declared_rule_is_in_a_table() {
+    fn walk(dir: &std::path::Path, codes: &mut Vec<(String, std::path::PathBuf)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, codes);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for block in text.split("declare_rule! {").skip(1) {
+                    let code = block
+                        .split("code: \"")
+                        .nth(1)
+                        .and_then(|rest| rest.split('"').next())
+                        .unwrap();
+                    codes.push((code.to_string(), path.clone()));
+                }
+            }
+        }
+    }
+    let mut declared = Vec::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules"),
+        &mut declared,
+    );
+    let listed: HashSet<&str> = all_rules().iter().map(|r| r.code).collect();
+    for (code, file) in &declared {
+        assert!(
+            listed.contains(code.as_str()),
+            "{code} ({}) is declared but in no domain's CHECKS table",
+            file.display()
+        );
+    }
+    assert_eq!(declared.len(), all_rules().len(), "a rule is listed twice");
+}
 
 #[test]
 fn codes_and_names_are_unique() {

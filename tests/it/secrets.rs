@@ -10,7 +10,8 @@ use mlcheck::baseline::{self, Baseline};
 use mlcheck::diagnostic::Diagnostic;
 use mlcheck::pipeline;
 use mlcheck::render::OutputFormat;
-use mlcheck::rules::secrets::{self, GENERIC_SECRET, HARDCODED_SECRET};
+use mlcheck::rules::secrets::{GENERIC_SECRET, HARDCODED_SECRET};
+use mlcheck::secrets;
 use mlcheck::settings::Settings;
 use mlcheck::source::{CellPart, SourceFile};
 
@@ -474,7 +475,7 @@ fn _formats_compile(f: OutputFormat) -> OutputFormat {
 /// example, alone and inside other text, give the same findings with and without them.
 #[test]
 fn prefilters_never_change_findings() {
-    use mlcheck::rules::secrets::pattern_set::BUILTIN_TOML;
+    use mlcheck::secrets::pattern_set::BUILTIN_TOML;
     let with = secrets::PatternSet::from_toml(BUILTIN_TOML, &[], &[]).unwrap();
     let without = secrets::PatternSet::from_toml(BUILTIN_TOML, &[], &[])
         .unwrap()

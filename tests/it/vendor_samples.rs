@@ -5,7 +5,7 @@
 //! gitleaks, MIT) and checks each rendering is flagged. Clean look-alikes of the same shapes
 //! (a UUID or hex digest under a neutral name) stay clean.
 
-use mlcheck::rules::secrets::{PatternSet, scan_text};
+use mlcheck::secrets::{PatternSet, scan_text};
 
 /// `{i}` is the vendor identifier, `{s}` the secret.
 const SYNTAXES: &[&str] = &[

@@ -9,12 +9,15 @@ pub use invalid_encoding::MLC002;
 pub use unreadable_file::{MLC001, unreadable};
 
 use crate::registry::RuleMeta;
-use crate::rules::FileChecker;
+use crate::rules::{Check, FileCheck, FileChecker, rule_count, rules_of};
 
-pub const RULES: &[&RuleMeta] = &[&MLC001, &MLC002];
+/// The meta rules, in the order they run. `MLC001` is reported by the pipeline, for a file
+/// it could not read ([`unreadable`]).
+pub const CHECKS: &[Check<FileCheck>] =
+    &[check![MLC001], check![MLC002 => invalid_encoding::check]];
+
+pub const RULES: &[&RuleMeta] = &rules_of::<_, { rule_count(CHECKS) }>(CHECKS);
 
 pub fn check(checker: &mut FileChecker<'_>) {
-    if checker.enabled(&MLC002) {
-        invalid_encoding::check(checker);
-    }
+    checker.run(CHECKS);
 }

@@ -28,14 +28,31 @@ pub use volatile_metadata::NB007;
 use serde::Deserialize;
 
 use crate::registry::RuleMeta;
-use crate::rules::FileChecker;
+use crate::rules::{Check, FileChecker, rule_count, rules_of};
 use crate::source::SourceKind;
 use crate::source::json::Node;
 use crate::source::notebook::{Cell, Notebook};
 
-pub const RULES: &[&RuleMeta] = &[
-    &NB000, &NB001, &NB002, &NB003, &NB004, &NB005, &NB006, &NB007, &NB008, &NB009,
+/// The notebook rules, in the order they run on a notebook: each pass reads the notebook
+/// model through [`Ctx`]. `NB000` runs before them, by hand in [`check`], on a notebook that
+/// does not parse (there is no model, so no `Ctx`).
+pub(crate) const CHECKS: &[Check<NotebookCheck>] = &[
+    check![NB000],
+    check![NB001 => out_of_order_execution::check],
+    check![NB002 => committed_outputs::check],
+    check![NB003 => committed_execution_counts::check],
+    check![NB004 => error_output::check],
+    check![NB005 => unexecuted_cell::check],
+    check![NB006 => execution_count_gap::check],
+    check![NB007 => volatile_metadata::check],
+    check![NB008 => large_output::check],
+    check![NB009 => duplicate_cell::check],
 ];
+
+/// The signature of a notebook pass.
+pub(crate) type NotebookCheck = fn(&mut FileChecker<'_>, &Ctx<'_>);
+
+pub const RULES: &[&RuleMeta] = &rules_of::<_, { rule_count(CHECKS) }>(CHECKS);
 
 /// Options from the `[notebook]` table of the config file.
 #[derive(Clone, Debug, Deserialize)]
@@ -73,32 +90,12 @@ pub fn check(checker: &mut FileChecker<'_>) {
         text,
         strip: &checker.settings.strip,
     };
-    if checker.enabled(&NB001) {
-        out_of_order_execution::check(checker, &ctx);
-    }
-    if checker.enabled(&NB002) {
-        committed_outputs::check(checker, &ctx);
-    }
-    if checker.enabled(&NB003) {
-        committed_execution_counts::check(checker, &ctx);
-    }
-    if checker.enabled(&NB004) {
-        error_output::check(checker, &ctx);
-    }
-    if checker.enabled(&NB005) {
-        unexecuted_cell::check(checker, &ctx);
-    }
-    if checker.enabled(&NB006) {
-        execution_count_gap::check(checker, &ctx);
-    }
-    if checker.enabled(&NB007) {
-        volatile_metadata::check(checker, &ctx);
-    }
-    if checker.enabled(&NB008) {
-        large_output::check(checker, &ctx);
-    }
-    if checker.enabled(&NB009) {
-        duplicate_cell::check(checker, &ctx);
+    for check in CHECKS {
+        if let Some(run) = check.run
+            && checker.any_enabled(check.rules)
+        {
+            run(checker, &ctx);
+        }
     }
 }
 

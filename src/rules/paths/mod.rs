@@ -12,17 +12,20 @@ pub mod patterns;
 use serde::Deserialize;
 
 use crate::registry::RuleMeta;
-use crate::rules::FileChecker;
+use crate::rules::{Check, FileCheck, FileChecker, rule_count, rules_of};
 
 pub use hard_coded_local_path::HARD_CODED_LOCAL_PATH;
 pub use leaked_home_path::LEAKED_HOME_PATH;
 pub use missing_input_file::MISSING_INPUT_FILE;
 
-pub const RULES: &[&RuleMeta] = &[
-    &HARD_CODED_LOCAL_PATH,
-    &LEAKED_HOME_PATH,
-    &MISSING_INPUT_FILE,
+/// The path rules, in the order they run.
+pub const CHECKS: &[Check<FileCheck>] = &[
+    check![HARD_CODED_LOCAL_PATH => hard_coded_local_path::check],
+    check![LEAKED_HOME_PATH => leaked_home_path::check],
+    check![MISSING_INPUT_FILE => missing_input_file::check],
 ];
+
+pub const RULES: &[&RuleMeta] = &rules_of::<_, { rule_count(CHECKS) }>(CHECKS);
 
 /// Options from the `[paths]` table of the config file.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -35,12 +38,7 @@ pub struct Options {
 }
 
 pub fn check(checker: &mut FileChecker<'_>) {
-    if !checker.any_enabled(RULES) {
-        return;
-    }
-    hard_coded_local_path::check(checker);
-    leaked_home_path::check(checker);
-    missing_input_file::check(checker);
+    checker.run(CHECKS);
 }
 
 /// Whether a call's callee reads, writes or names files (for `~/…` and `PTH003`).

@@ -57,6 +57,7 @@ use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, FileError, Label};
 use crate::registry::RuleMeta;
+use crate::rules::{Check, rule_count, rules_of};
 use crate::settings::Settings;
 use crate::source::TextRange;
 
@@ -65,47 +66,59 @@ pub use crate::project::model::{Project, env_keys};
 pub use crate::project::{DISK_READS, Preloaded};
 pub use env_files::{EnvFile, EnvKind, EnvSet};
 
-pub const RULES: &[&RuleMeta] = &[
-    &invalid_mlproject::INVALID_MLPROJECT,
-    &invalid_entry_points::INVALID_ENTRY_POINTS,
-    &invalid_parameters::INVALID_PARAMETERS,
-    &unknown_mlproject_key::UNKNOWN_MLPROJECT_KEY,
-    &missing_project_name::MISSING_PROJECT_NAME,
-    &multiple_environments::MULTIPLE_ENVIRONMENTS,
-    &invalid_docker_env::INVALID_DOCKER_ENV,
-    &environment_file_not_found::ENVIRONMENT_FILE_NOT_FOUND,
-    &non_portable_environment_path::NON_PORTABLE_ENVIRONMENT_PATH,
-    &implicit_environment::IMPLICIT_ENVIRONMENT,
-    &undeclared_parameter::UNDECLARED_PARAMETER,
-    &unused_parameter::UNUSED_PARAMETER,
-    &invalid_command_template::INVALID_COMMAND_TEMPLATE,
-    &unknown_parameter_type::UNKNOWN_PARAMETER_TYPE,
-    &invalid_parameter_default::INVALID_PARAMETER_DEFAULT,
-    &missing_entry_point_script::MISSING_ENTRY_POINT_SCRIPT,
-    &required_parameter::REQUIRED_PARAMETER,
-    &missing_main_entry_point::MISSING_MAIN_ENTRY_POINT,
-    &missing_mlproject::MISSING_MLPROJECT,
-    &no_mlproject::NO_MLPROJECT,
-    &missing_environment_file::MISSING_ENVIRONMENT_FILE,
-    &invalid_environment_file::INVALID_ENVIRONMENT_FILE,
-    &invalid_python_env::INVALID_PYTHON_ENV,
-    &unquoted_python_version::UNQUOTED_PYTHON_VERSION,
-    &invalid_requirement::INVALID_REQUIREMENT,
-    &requirements_include_not_found::REQUIREMENTS_INCLUDE_NOT_FOUND,
-    &pip_without_pip::PIP_WITHOUT_PIP,
-    &python_version_mismatch::PYTHON_VERSION_MISMATCH,
-    &conflicting_pins::CONFLICTING_PINS,
-    &unpinned_dependency::UNPINNED_DEPENDENCY,
-    &conda_only_dependency::CONDA_ONLY_DEPENDENCY,
-    &deprecated_package::DEPRECATED_PACKAGE,
-    &duplicate_dependency::DUPLICATE_DEPENDENCY,
-    &undeclared_import::UNDECLARED_IMPORT,
-    &unused_dependency::UNUSED_DEPENDENCY,
-    &conda_python_not_pinned::CONDA_PYTHON_NOT_PINNED,
-    &unresolvable_local_version::UNRESOLVABLE_LOCAL_VERSION,
-    &platform_specific_environment::PLATFORM_SPECIFIC_ENVIRONMENT,
-    &dev_only_import::DEV_ONLY_IMPORT,
+/// The project rules, in the order they run on each project ([`check`]). The last row is
+/// one shared pass: the project's imports are gathered once (only when a project declares
+/// its dependencies) and compared with the declarations by `ENV014`, `ENV015` and `ENV019`.
+pub(crate) const CHECKS: &[Check<ProjectCheck>] = &[
+    // MLproject structure.
+    check![invalid_mlproject::INVALID_MLPROJECT => invalid_mlproject::check],
+    check![invalid_entry_points::INVALID_ENTRY_POINTS => invalid_entry_points::check],
+    check![invalid_parameters::INVALID_PARAMETERS => invalid_parameters::check],
+    check![unknown_mlproject_key::UNKNOWN_MLPROJECT_KEY => unknown_mlproject_key::check],
+    check![missing_project_name::MISSING_PROJECT_NAME => missing_project_name::check],
+    check![multiple_environments::MULTIPLE_ENVIRONMENTS => multiple_environments::check],
+    check![invalid_docker_env::INVALID_DOCKER_ENV => invalid_docker_env::check],
+    check![missing_main_entry_point::MISSING_MAIN_ENTRY_POINT => missing_main_entry_point::check],
+    // Environment references.
+    check![environment_file_not_found::ENVIRONMENT_FILE_NOT_FOUND => environment_file_not_found::check],
+    check![non_portable_environment_path::NON_PORTABLE_ENVIRONMENT_PATH => non_portable_environment_path::check],
+    check![implicit_environment::IMPLICIT_ENVIRONMENT => implicit_environment::check],
+    check![missing_mlproject::MISSING_MLPROJECT => missing_mlproject::check],
+    check![no_mlproject::NO_MLPROJECT => no_mlproject::check],
+    check![missing_environment_file::MISSING_ENVIRONMENT_FILE => missing_environment_file::check],
+    // Parameters and commands.
+    check![undeclared_parameter::UNDECLARED_PARAMETER => undeclared_parameter::check],
+    check![unused_parameter::UNUSED_PARAMETER => unused_parameter::check],
+    check![invalid_command_template::INVALID_COMMAND_TEMPLATE => invalid_command_template::check],
+    check![unknown_parameter_type::UNKNOWN_PARAMETER_TYPE => unknown_parameter_type::check],
+    check![invalid_parameter_default::INVALID_PARAMETER_DEFAULT => invalid_parameter_default::check],
+    check![required_parameter::REQUIRED_PARAMETER => required_parameter::check],
+    check![missing_entry_point_script::MISSING_ENTRY_POINT_SCRIPT => missing_entry_point_script::check],
+    // Environment files.
+    check![invalid_environment_file::INVALID_ENVIRONMENT_FILE => invalid_environment_file::check],
+    check![invalid_python_env::INVALID_PYTHON_ENV => invalid_python_env::check],
+    check![unquoted_python_version::UNQUOTED_PYTHON_VERSION => unquoted_python_version::check],
+    check![invalid_requirement::INVALID_REQUIREMENT => invalid_requirement::check],
+    check![requirements_include_not_found::REQUIREMENTS_INCLUDE_NOT_FOUND => requirements_include_not_found::check],
+    check![pip_without_pip::PIP_WITHOUT_PIP => pip_without_pip::check],
+    // Consistency.
+    check![python_version_mismatch::PYTHON_VERSION_MISMATCH => python_version_mismatch::check],
+    check![conflicting_pins::CONFLICTING_PINS => conflicting_pins::check],
+    check![unpinned_dependency::UNPINNED_DEPENDENCY => unpinned_dependency::check],
+    check![conda_only_dependency::CONDA_ONLY_DEPENDENCY => conda_only_dependency::check],
+    check![deprecated_package::DEPRECATED_PACKAGE => deprecated_package::check],
+    check![duplicate_dependency::DUPLICATE_DEPENDENCY => duplicate_dependency::check],
+    check![conda_python_not_pinned::CONDA_PYTHON_NOT_PINNED => conda_python_not_pinned::check],
+    check![unresolvable_local_version::UNRESOLVABLE_LOCAL_VERSION => unresolvable_local_version::check],
+    check![platform_specific_environment::PLATFORM_SPECIFIC_ENVIRONMENT => platform_specific_environment::check],
+    // Imports against declarations.
+    check![undeclared_import::UNDECLARED_IMPORT, unused_dependency::UNUSED_DEPENDENCY, dev_only_import::DEV_ONLY_IMPORT => import_rules],
 ];
+
+/// The signature of a project pass.
+pub(crate) type ProjectCheck = fn(&mut Context<'_>);
+
+pub const RULES: &[&RuleMeta] = &rules_of::<_, { rule_count(CHECKS) }>(CHECKS);
 
 /// Options from the `[project]` table of the config file.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -177,60 +190,26 @@ pub fn check(project: &Project<'_>, settings: &Settings) -> Vec<Diagnostic> {
         diagnostics: Vec::new(),
     };
 
-    // MLproject structure.
-    invalid_mlproject::check(&mut cx);
-    invalid_entry_points::check(&mut cx);
-    invalid_parameters::check(&mut cx);
-    unknown_mlproject_key::check(&mut cx);
-    missing_project_name::check(&mut cx);
-    multiple_environments::check(&mut cx);
-    invalid_docker_env::check(&mut cx);
-    missing_main_entry_point::check(&mut cx);
-    // Environment references.
-    environment_file_not_found::check(&mut cx);
-    non_portable_environment_path::check(&mut cx);
-    implicit_environment::check(&mut cx);
-    missing_mlproject::check(&mut cx);
-    no_mlproject::check(&mut cx);
-    missing_environment_file::check(&mut cx);
-    // Parameters and commands.
-    undeclared_parameter::check(&mut cx);
-    unused_parameter::check(&mut cx);
-    invalid_command_template::check(&mut cx);
-    unknown_parameter_type::check(&mut cx);
-    invalid_parameter_default::check(&mut cx);
-    required_parameter::check(&mut cx);
-    missing_entry_point_script::check(&mut cx);
-    // Environment files.
-    invalid_environment_file::check(&mut cx);
-    invalid_python_env::check(&mut cx);
-    unquoted_python_version::check(&mut cx);
-    unquoted_python_version::check_mlproject(&mut cx);
-    invalid_requirement::check(&mut cx);
-    requirements_include_not_found::check(&mut cx);
-    pip_without_pip::check(&mut cx);
-    // Consistency.
-    python_version_mismatch::check(&mut cx);
-    conflicting_pins::check(&mut cx);
-    unpinned_dependency::check(&mut cx);
-    conda_only_dependency::check(&mut cx);
-    deprecated_package::check(&mut cx);
-    duplicate_dependency::check(&mut cx);
-    conda_python_not_pinned::check(&mut cx);
-    unresolvable_local_version::check(&mut cx);
-    platform_specific_environment::check(&mut cx);
-    // Imports against declarations.
-    if (cx.enabled(&undeclared_import::UNDECLARED_IMPORT)
-        || cx.enabled(&unused_dependency::UNUSED_DEPENDENCY)
-        || cx.enabled(&dev_only_import::DEV_ONLY_IMPORT))
-        && imports::declared(&cx).is_some()
-    {
-        let usage = imports::collect(&cx);
-        undeclared_import::check(&mut cx, &usage);
-        unused_dependency::check(&mut cx, &usage);
-        dev_only_import::check(&mut cx, &usage);
+    for check in CHECKS {
+        if let Some(run) = check.run
+            && check.rules.iter().any(|r| settings.enabled(r))
+        {
+            run(&mut cx);
+        }
     }
     cx.diagnostics
+}
+
+/// `ENV014`, `ENV015` and `ENV019`: the project's imports, gathered once, against its
+/// declared dependencies (nothing to compare when it declares none).
+fn import_rules(cx: &mut Context<'_>) {
+    if imports::declared(cx).is_none() {
+        return;
+    }
+    let usage = imports::collect(cx);
+    undeclared_import::check(cx, &usage);
+    unused_dependency::check(cx, &usage);
+    dev_only_import::check(cx, &usage);
 }
 
 /// ` (also imported in 2 other files: `a.py`, `b.ipynb`)`: the other places of a finding

@@ -30,12 +30,14 @@ crate::declare_rule! {
     }
 }
 
+/// Environment files, then the MLproject.
 pub(super) fn check(cx: &mut Context<'_>) {
     super::report_problems(cx, ProblemKind::UnquotedVersion, &UNQUOTED_PYTHON_VERSION);
+    check_mlproject(cx);
 }
 
 /// The MLproject is YAML too: `python: 3.10` anywhere in it.
-pub(super) fn check_mlproject(cx: &mut Context<'_>) {
+fn check_mlproject(cx: &mut Context<'_>) {
     if !cx.enabled(&UNQUOTED_PYTHON_VERSION) {
         return;
     }

@@ -13,8 +13,8 @@ pub mod used_before_defined;
 use serde::Deserialize;
 
 use crate::registry::RuleMeta;
-use crate::rules::FileChecker;
 use crate::rules::paths::{HARD_CODED_LOCAL_PATH, MISSING_INPUT_FILE};
+use crate::rules::{Check, FileCheck, FileChecker, rule_count, rules_of};
 use crate::settings::Settings;
 use crate::source::SourceKind;
 use crate::source::python::{Needs, StringNeeds};
@@ -23,7 +23,14 @@ pub use syntax_error::SYNTAX_ERROR;
 pub use undefined_name::UNDEFINED_NAME;
 pub use used_before_defined::USED_BEFORE_DEFINED;
 
-pub const RULES: &[&RuleMeta] = &[&SYNTAX_ERROR, &USED_BEFORE_DEFINED, &UNDEFINED_NAME];
+/// The Python rules, in the order they run. `NB010` and `NB011` share one pass (one name
+/// resolution over the notebook's cells; it runs on notebooks only).
+pub const CHECKS: &[Check<FileCheck>] = &[
+    check![SYNTAX_ERROR => syntax_error::check],
+    check![USED_BEFORE_DEFINED, UNDEFINED_NAME => names::check],
+];
+
+pub const RULES: &[&RuleMeta] = &rules_of::<_, { rule_count(CHECKS) }>(CHECKS);
 
 /// Options from the `[python]` table of the config file.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -40,12 +47,7 @@ pub fn check(checker: &mut FileChecker<'_>) {
     {
         return;
     }
-    syntax_error::check(checker);
-    if checker.file.kind == SourceKind::Notebook
-        && (checker.enabled(&USED_BEFORE_DEFINED) || checker.enabled(&UNDEFINED_NAME))
-    {
-        names::check(checker);
-    }
+    checker.run(CHECKS);
 }
 
 /// What the enabled rules read from the shared parse of a file of this kind

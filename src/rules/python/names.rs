@@ -226,6 +226,9 @@ struct Def {
 }
 
 pub fn check(checker: &mut FileChecker<'_>) {
+    if checker.file.kind != crate::source::SourceKind::Notebook {
+        return;
+    }
     let parsed = checker.python();
     if parsed.dynamic_reason().is_some() {
         return;

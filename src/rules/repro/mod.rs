@@ -23,7 +23,7 @@ use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, FileError};
 use crate::registry::RuleMeta;
-use crate::rules::FileChecker;
+use crate::rules::{Check, FileCheck, FileChecker, rule_count, rules_of};
 use crate::settings::Settings;
 use crate::source::SourceKind;
 
@@ -33,15 +33,24 @@ pub use missing_random_state::MISSING_RANDOM_STATE;
 pub use unpinned_notebook_install::UNPINNED_NOTEBOOK_INSTALL;
 pub use unseeded_randomness::UNSEEDED_RANDOMNESS;
 
-pub const RULES: &[&RuleMeta] = &[
-    &UNSEEDED_RANDOMNESS,
-    &MISSING_RANDOM_STATE,
-    &UNPINNED_NOTEBOOK_INSTALL,
-    &MODEL_FILE_IN_GIT,
-    &BROKEN_DVC_PIPELINE,
-    &INVALID_DVC_FILE,
-    &DVC_OUTPUT_IN_GIT,
+/// The `REP` rules. The file-level ones run in table order on notebooks and `.py` files
+/// ([`check`]); `REP001` and `REP002` share one pass (one call graph of the file). The
+/// tree-level ones ([`TREE`]) are reported by [`check_tree`], once per run.
+pub const CHECKS: &[Check<FileCheck>] = &[
+    check![UNPINNED_NOTEBOOK_INSTALL => unpinned_notebook_install::check],
+    check![UNSEEDED_RANDOMNESS, MISSING_RANDOM_STATE => call_rules],
+    TREE,
 ];
+
+/// The tree-level rules ([`check_tree`]).
+const TREE: Check<FileCheck> = check![
+    MODEL_FILE_IN_GIT,
+    BROKEN_DVC_PIPELINE,
+    INVALID_DVC_FILE,
+    DVC_OUTPUT_IN_GIT
+];
+
+pub const RULES: &[&RuleMeta] = &rules_of::<_, { rule_count(CHECKS) }>(CHECKS);
 
 /// Options from the `[repro]` table of the config file.
 #[derive(Clone, Debug, Deserialize)]
@@ -75,20 +84,20 @@ pub fn check(checker: &mut FileChecker<'_>) {
         SourceKind::Notebook | SourceKind::Python => {}
         _ => return,
     }
-    if checker.file.kind == SourceKind::Notebook && checker.enabled(&UNPINNED_NOTEBOOK_INSTALL) {
-        unpinned_notebook_install::check(checker);
-    }
-    if checker.enabled(&UNSEEDED_RANDOMNESS) || checker.enabled(&MISSING_RANDOM_STATE) {
-        let parsed = checker.python();
-        let program = calls::Program::new(checker.file, &parsed);
-        if checker.enabled(&UNSEEDED_RANDOMNESS) {
-            unseeded_randomness::check(checker, &parsed, &program);
-        }
-        if checker.enabled(&MISSING_RANDOM_STATE) {
-            missing_random_state::check(checker, &parsed, &program);
-        }
-    }
+    checker.run(CHECKS);
     distinguish_repeats(&mut checker.diagnostics);
+}
+
+/// `REP001` and `REP002`: one call graph of the file, read by both.
+fn call_rules(checker: &mut FileChecker<'_>) {
+    let parsed = checker.python();
+    let program = calls::Program::new(checker.file, &parsed);
+    if checker.enabled(&UNSEEDED_RANDOMNESS) {
+        unseeded_randomness::check(checker, &parsed, &program);
+    }
+    if checker.enabled(&MISSING_RANDOM_STATE) {
+        missing_random_state::check(checker, &parsed, &program);
+    }
 }
 
 /// The same call or install line written twice in a file gives two findings with the same
@@ -118,7 +127,7 @@ pub fn check_tree(
     settings: &Settings,
     staged: bool,
 ) -> (Vec<Diagnostic>, Vec<FileError>) {
-    if !RULES[3..].iter().any(|r| settings.enabled(r)) {
+    if !TREE.rules.iter().any(|r| settings.enabled(r)) {
         return (Vec::new(), Vec::new());
     }
     let mut diags = Vec::new();

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use super::scan::Finding;
 use crate::diagnostic::Diagnostic;
 use crate::registry::RuleMeta;
+use crate::secrets::Finding;
 use crate::settings::Settings;
 use crate::source::SourceFile;
 

@@ -9,7 +9,7 @@
 //! `pragma: allowlist secret` or `gitleaks:allow` (or below `pragma: allowlist nextline
 //! secret`) are skipped.
 
-use crate::diagnostic::Severity;
+use crate::registry::Severity;
 use crate::source::json::{Node, Value};
 use crate::source::notebook::mapped_multiline;
 use crate::source::{CellKind, SourceFile, SourceKind, TextRange};
