@@ -253,33 +253,64 @@ fn run_stdin(opts: &Options, mode: Mode) -> Result<ExitStatus> {
     })
 }
 
+/// Each worker thread's buffers, reused from one notebook to the next: the notebook read,
+/// the stripped text, and the temporary file read back.
+#[derive(Default)]
+struct Buffers {
+    read: Vec<u8>,
+    stripped: String,
+    written: Vec<u8>,
+}
+
+thread_local! {
+    static BUFFERS: std::cell::RefCell<Buffers> = std::cell::RefCell::default();
+}
+
+/// A buffer that grew past this for one large notebook is given back afterwards.
+const KEEP_BUFFER: usize = 8 << 20;
+
 fn process_file(path: &Path, opts: &Options, mode: Mode) -> Verdict {
+    BUFFERS.with(|b| {
+        let mut b = b.borrow_mut();
+        let verdict = process_file_with(path, opts, mode, &mut b);
+        if b.read.capacity().max(b.written.capacity()) > KEEP_BUFFER {
+            *b = Buffers::default();
+        }
+        b.stripped.clear();
+        verdict
+    })
+}
+
+fn process_file_with(path: &Path, opts: &Options, mode: Mode, bufs: &mut Buffers) -> Verdict {
     // One open (never through a link, never blocking on a FIFO) and its `fstat`: the
     // metadata is the file's own, whatever happens to the path meanwhile.
     let (mut file, meta) = match crate::source::open_regular(path) {
         Ok(f) => f,
         Err(e) => return Verdict::Error(e.reason(path)),
     };
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    if let Err(e) = file.read_to_end(&mut bytes) {
+    let bytes = &mut bufs.read;
+    bytes.clear();
+    bytes.reserve(meta.len() as usize + 1);
+    if let Err(e) = file.read_to_end(bytes) {
         return Verdict::Error(format!("cannot read: {}", crate::source::io_reason(&e)));
     }
     drop(file);
-    let Ok(text) = std::str::from_utf8(&bytes) else {
-        let what = crate::source::DecodeError::of(&bytes)
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        let what = crate::source::DecodeError::of(bytes)
             .map(|d| d.describe())
             .unwrap_or_default();
         return Verdict::Error(format!("not valid UTF-8: {what}; notebooks are UTF-8 JSON"));
     };
-    let new = match strip::strip_notebook_if_changed(text, opts) {
-        Ok(None) => return Verdict::Unchanged,
-        Ok(Some(new)) => new,
+    let new = &mut bufs.stripped;
+    match strip::engine::strip_notebook_into(text, opts, new) {
+        Ok(false) => return Verdict::Unchanged,
+        Ok(true) => {}
         Err(e) => return Verdict::Error(e.to_string()),
-    };
+    }
     match mode {
         Mode::Check => Verdict::Changed(None, None),
-        Mode::Diff => Verdict::Changed(Some(unified_diff(text, &new, path)), None),
-        Mode::Write => match write_atomically(path, &meta, &new) {
+        Mode::Diff => Verdict::Changed(Some(unified_diff(text, new, path)), None),
+        Mode::Write => match write_atomically(path, &meta, new, &mut bufs.written) {
             Ok(warning) => Verdict::Changed(None, warning),
             Err(e) => Verdict::Error(e),
         },
@@ -444,11 +475,13 @@ fn write_atomically(
     path: &Path,
     meta: &std::fs::Metadata,
     text: &str,
+    readback: &mut Vec<u8>,
 ) -> std::result::Result<Option<String>, String> {
     if let Some(reason) = refuse_write(path, meta) {
         return Err(reason);
     }
-    if let Err(e) = strip::json::parse(text) {
+    // The same parser's acceptance, without building its tree again.
+    if let Err(e) = strip::json::validate(text) {
         return Err(format!(
             "internal error: the stripped notebook does not parse ({e}); file left unchanged"
         ));
@@ -472,7 +505,7 @@ fn write_atomically(
     let tmp_path = tmp.path().to_path_buf();
     flight.push(tmp_path.clone());
     drop(flight);
-    let result = fill(&mut tmp, meta, text).and_then(|warning| {
+    let result = fill(&mut tmp, meta, text, readback).and_then(|warning| {
         // Renamed while holding the in-flight lock: the signal thread cannot remove the
         // file half-way, and once it holds the lock no rename happens.
         let mut flight = in_flight();
@@ -510,6 +543,7 @@ fn fill(
     tmp: &mut tempfile::NamedTempFile,
     meta: &std::fs::Metadata,
     text: &str,
+    readback: &mut Vec<u8>,
 ) -> std::result::Result<Option<String>, String> {
     let mut warning = None;
     #[cfg(unix)]
@@ -542,9 +576,17 @@ fn fill(
     tmp.write_all(text.as_bytes())
         .and_then(|()| tmp.flush())
         .map_err(|e| format!("cannot write: {}", crate::source::io_reason(&e)))?;
-    // Re-read what reached the disk before it replaces the original.
-    let written = std::fs::read(tmp.path()).map_err(|e| crate::source::io_reason(&e))?;
-    if written != text.as_bytes() {
+    // Re-read what reached the disk before it replaces the original (through the file
+    // just written, into a reused buffer).
+    readback.clear();
+    {
+        use std::io::{Seek, SeekFrom};
+        let f = tmp.as_file_mut();
+        f.seek(SeekFrom::Start(0))
+            .and_then(|_| f.read_to_end(readback))
+            .map_err(|e| crate::source::io_reason(&e))?;
+    }
+    if readback.as_slice() != text.as_bytes() {
         return Err(
             "the temporary file does not hold what was written; file left unchanged".into(),
         );

@@ -64,20 +64,28 @@ enum Version {
 
 /// Strip `text` as nbstripout does with these options.
 pub fn strip_notebook(text: &str, opts: &Options) -> R<StripOutcome> {
-    let (changed, out) = run(text, opts, true)?;
-    Ok(StripOutcome {
-        text: out.unwrap_or_default(),
-        changed,
-    })
+    let mut out = String::with_capacity(text.len() / 4 + 64);
+    let changed = run(text, opts, true, &mut out)?;
+    Ok(StripOutcome { text: out, changed })
 }
 
 /// Like [`strip_notebook`] but skips writing when the parsed notebook does not change
 /// (the in-place fast path): `Ok(None)` means "leave the file alone".
 pub fn strip_notebook_if_changed(text: &str, opts: &Options) -> R<Option<String>> {
-    Ok(run(text, opts, false)?.1)
+    let mut out = String::new();
+    Ok(strip_notebook_into(text, opts, &mut out)?.then_some(out))
 }
 
-fn run(text: &str, opts: &Options, always_write: bool) -> R<(bool, Option<String>)> {
+/// [`strip_notebook_if_changed`] writing into a caller's buffer (cleared first, reused
+/// across notebooks): `Ok(true)` when the notebook changed and `out` holds it, `Ok(false)`
+/// when the file is to be left alone (`out` is then empty).
+pub fn strip_notebook_into(text: &str, opts: &Options, out: &mut String) -> R<bool> {
+    out.clear();
+    run(text, opts, false, out)
+}
+
+/// Strip `text`; write the result into `out` when it changed or `always_write`.
+fn run(text: &str, opts: &Options, always_write: bool, out: &mut String) -> R<bool> {
     let mut root = json::parse(text).map_err(StripError::Json)?;
     let Val::Obj(nb) = &mut root else {
         return Err(invalid("the top level is not an object"));
@@ -90,7 +98,7 @@ fn run(text: &str, opts: &Options, always_write: bool) -> R<(bool, Option<String
     }
     let changed = strip_output(nb, version, opts)?;
     if !changed && !always_write {
-        return Ok((false, None));
+        return Ok(false);
     }
     let fmt = match version {
         Version::V4 { .. } => {
@@ -103,10 +111,11 @@ fn run(text: &str, opts: &Options, always_write: bool) -> R<(bool, Option<String
         }
         Version::V1 => Format::V1,
     };
-    let out = writer::write_document(&root, fmt, text.len() / 4 + 64).map_err(|_| {
+    writer::write_document_into(&root, fmt, out).map_err(|_| {
+        out.clear();
         invalid("a string holds a lone surrogate (`\\ud800`…), which UTF-8 cannot encode")
     })?;
-    Ok((changed, Some(out)))
+    Ok(changed)
 }
 
 fn version(nb: &Obj<'_>) -> R<Version> {
@@ -177,6 +186,53 @@ fn join_in_place(v: &mut Val<'_>, what: &str) -> R<()> {
     Ok(())
 }
 
+/// Whether `splitlines(keepends=True)` of the items joined gives the items back: every
+/// item a string, none empty, each one line ending with its only line break (the last may
+/// have none), and no `\r` at the end of one before a `\n` at the start of the next.
+/// Decided on the raw literals; an item with a `\u` or `\f` escape, or a raw U+0085,
+/// U+2028 or U+2029 (other line breaks of Python's), is left to the join.
+fn lines_survive_join(items: &[Val<'_>]) -> bool {
+    let n = items.len();
+    let mut prev_cr = false;
+    for (i, item) in items.iter().enumerate() {
+        let Val::Str(Str::Raw { raw, .. }) = item else {
+            return false;
+        };
+        let b = raw.as_bytes();
+        if b.is_empty()
+            || prev_cr && b.starts_with(b"\\n")
+            || raw.contains(['\u{85}', '\u{2028}', '\u{2029}'])
+        {
+            return false;
+        }
+        // Where the line breaks (`\n`, `\r`) are: the first one must start the ending.
+        let mut first_break = None;
+        let mut at = 0;
+        // `str::find`, not the memchr crate (see `json::decode_with`).
+        while let Some(off) = raw[at..].find('\\') {
+            let e = at + off;
+            match b.get(e + 1) {
+                Some(b'n' | b'r') => {
+                    first_break.get_or_insert(e);
+                }
+                Some(b'u' | b'f') | None => return false,
+                Some(_) => {}
+            }
+            at = e + 2;
+        }
+        let ending = first_break
+            .is_some_and(|f| f + 2 == b.len() || f + 4 == b.len() && b.ends_with(b"\\r\\n"));
+        match first_break {
+            None if i + 1 == n => {}
+            None => return false,
+            Some(_) if !ending => return false,
+            Some(_) => {}
+        }
+        prev_cr = b.ends_with(b"\\r");
+    }
+    true
+}
+
 fn is_json_mime(mime: &str) -> bool {
     mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
 }
@@ -236,7 +292,12 @@ fn read_v4(nb: &mut Obj<'_>, minor: i64, keep_id: bool) -> R<()> {
     for cell in cells.iter_mut() {
         let cell = obj_mut(cell, "a cell")?;
         if let Some(source) = cell.get_mut("source") {
-            join_in_place(source, "a cell's `source`")?;
+            // Joined here and split again when written: a list that splitting its join
+            // gives back (one line per item, as nbformat writes them) is kept as it is,
+            // which spares a string per line twice over.
+            if !matches!(source, Val::Arr(items) if lines_survive_join(items)) {
+                join_in_place(source, "a cell's `source`")?;
+            }
         }
         if let Some(att) = cell.get_mut("attachments") {
             for (_, bundle) in &mut obj_mut(att, "`attachments`")?.0 {
@@ -702,4 +763,55 @@ fn write_v3(nb: &mut Obj<'_>, version: Version) -> R<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What nbformat does: join the decoded lines, split them again.
+    fn round_trip(items: &[Val<'_>]) -> Vec<String> {
+        let joined = join(items, "", "source").unwrap();
+        pyrepr::splitlines(&joined, true)
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn source_lists_kept_only_when_the_round_trip_gives_them_back() {
+        let cases = [
+            (r#"["a\n", "b"]"#, true),
+            (r#"["a\n", "b\n"]"#, true),
+            (r#"["print(\"x\")\r\n", "y\\n"]"#, true),
+            (r#"[]"#, true),
+            (r#"["only"]"#, true),
+            (r#"["a", "b"]"#, false),
+            (r#"["a\n", ""]"#, false),
+            (r#"["a\nb\n"]"#, false),
+            (r#"["a\r", "\nb"]"#, false),
+            (r#"["a\r", "b"]"#, true),
+            (r#"["a\u2028b\n"]"#, false),
+            ("[\"a\u{2028}b\\n\"]", false),
+            ("[\"a\u{85}\"]", false),
+            (r#"["a\fb"]"#, false),
+            (r#"["a\\nb\n"]"#, true),
+            (r#"["a\\\nb"]"#, false),
+            (r#"["a\n\n"]"#, false),
+            (r#"["\r\n", "\n"]"#, true),
+            (r#"["x", 1]"#, false),
+        ];
+        for (text, kept) in cases {
+            let v = json::parse(text).unwrap();
+            let items = v.as_arr().unwrap();
+            assert_eq!(lines_survive_join(items), kept, "{text}");
+            if kept {
+                let lines: Vec<String> = items
+                    .iter()
+                    .map(|i| i.as_str().unwrap().text().into_owned())
+                    .collect();
+                assert_eq!(round_trip(items), lines, "{text}");
+            }
+        }
+    }
 }

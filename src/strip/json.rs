@@ -218,6 +218,93 @@ pub fn parse(text: &str) -> Result<Val<'_>, ParseError> {
     Ok(value)
 }
 
+/// Whether `text` parses (exactly what [`parse`] accepts, with the same error), without
+/// building the tree: the check of a freshly written notebook before it replaces the file.
+pub fn validate(text: &str) -> Result<(), ParseError> {
+    if text.starts_with('\u{feff}') {
+        return Err(ParseError {
+            offset: 0,
+            message: "unexpected UTF-8 BOM".into(),
+        });
+    }
+    let mut p = Parser {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    p.skip_ws();
+    p.skip_value(0)?;
+    p.skip_ws();
+    if p.pos != p.bytes.len() {
+        return Err(p.err("extra data after the JSON value"));
+    }
+    Ok(())
+}
+
+/// The first index at or after `from` of a `"`, a `\\` or a byte below 0x20.
+#[inline]
+fn find_special(bytes: &[u8], from: usize) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        find_special_sse2(bytes, from)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        find_special_scalar(bytes, from)
+    }
+}
+
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn find_special_scalar(bytes: &[u8], from: usize) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map(|p| from + p)
+}
+
+/// [`find_special_scalar`] 32 bytes at a time. SSE2 is part of every x86_64 CPU, so no
+/// run-time detection is needed.
+#[cfg(target_arch = "x86_64")]
+fn find_special_sse2(bytes: &[u8], from: usize) -> Option<usize> {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
+    };
+    let mut i = from;
+    // SAFETY: SSE2 is always available on x86_64; every load reads 16 bytes inside
+    // `bytes` (`i + 32 <= len` / `i + 16 <= len`), unaligned loads allowed.
+    unsafe {
+        let quote = _mm_set1_epi8(b'"' as i8);
+        let backslash = _mm_set1_epi8(b'\\' as i8);
+        let ctl = _mm_set1_epi8(0x1f);
+        let hits = |v: __m128i| {
+            // min(v, 0x1f) == v exactly when v <= 0x1f (unsigned).
+            let c = _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v);
+            let q = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
+            _mm_movemask_epi8(_mm_or_si128(c, q)) as u32
+        };
+        let p = bytes.as_ptr();
+        while i + 32 <= bytes.len() {
+            let a = hits(_mm_loadu_si128(p.add(i).cast()));
+            let b = hits(_mm_loadu_si128(p.add(i + 16).cast()));
+            let m = a | (b << 16);
+            if m != 0 {
+                return Some(i + m.trailing_zeros() as usize);
+            }
+            i += 32;
+        }
+        while i + 16 <= bytes.len() {
+            let m = hits(_mm_loadu_si128(p.add(i).cast()));
+            if m != 0 {
+                return Some(i + m.trailing_zeros() as usize);
+            }
+            i += 16;
+        }
+    }
+    find_special_scalar(bytes, i)
+}
+
 struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -335,13 +422,19 @@ impl<'a> Parser<'a> {
         let mut i = start;
         let mut escaped = false;
         loop {
-            let Some(off) = memchr::memchr2(b'"', b'\\', &bytes[i..]) else {
+            // One pass finds the closing quote, an escape or a control character (the
+            // base64 of image outputs is most of a notebook's bytes).
+            let Some(stop) = find_special(bytes, i) else {
                 self.pos = bytes.len();
                 return Err(self.err("unterminated string"));
             };
-            let stop = i + off;
-            if bytes[i..stop].iter().any(|&b| b < 0x20) {
-                self.pos = i + bytes[i..stop].iter().position(|&b| b < 0x20).unwrap_or(0);
+            if bytes[stop] < 0x20 {
+                // Only an error about the control character if the string goes on.
+                if memchr::memchr2(b'"', b'\\', &bytes[stop..]).is_none() {
+                    self.pos = bytes.len();
+                    return Err(self.err("unterminated string"));
+                }
+                self.pos = stop;
                 return Err(self.err("invalid control character in string"));
             }
             if bytes[stop] == b'"' {
@@ -367,6 +460,69 @@ impl<'a> Parser<'a> {
                     return Err(self.err("invalid escape"));
                 }
             }
+        }
+    }
+
+    /// [`Parser::value`] without building anything.
+    fn skip_value(&mut self, depth: usize) -> Result<(), ParseError> {
+        if depth > MAX_DEPTH {
+            return Err(self.err("nesting too deep"));
+        }
+        match self.bytes.get(self.pos) {
+            Some(b'{') => {
+                self.pos += 1;
+                self.skip_ws();
+                if self.bytes.get(self.pos) == Some(&b'}') {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                loop {
+                    self.skip_ws();
+                    if self.bytes.get(self.pos) != Some(&b'"') {
+                        return Err(self.err("expecting a property name in double quotes"));
+                    }
+                    self.string()?;
+                    self.skip_ws();
+                    if self.bytes.get(self.pos) != Some(&b':') {
+                        return Err(self.err("expecting ':'"));
+                    }
+                    self.pos += 1;
+                    self.skip_ws();
+                    self.skip_value(depth + 1)?;
+                    self.skip_ws();
+                    match self.bytes.get(self.pos) {
+                        Some(b',') => self.pos += 1,
+                        Some(b'}') => {
+                            self.pos += 1;
+                            return Ok(());
+                        }
+                        _ => return Err(self.err("expecting ',' or '}'")),
+                    }
+                }
+            }
+            Some(b'[') => {
+                self.pos += 1;
+                self.skip_ws();
+                if self.bytes.get(self.pos) == Some(&b']') {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                loop {
+                    self.skip_ws();
+                    self.skip_value(depth + 1)?;
+                    self.skip_ws();
+                    match self.bytes.get(self.pos) {
+                        Some(b',') => self.pos += 1,
+                        Some(b']') => {
+                            self.pos += 1;
+                            return Ok(());
+                        }
+                        _ => return Err(self.err("expecting ',' or ']'")),
+                    }
+                }
+            }
+            Some(b'"') => self.string().map(drop),
+            _ => self.value(depth).map(drop),
         }
     }
 
@@ -502,7 +658,9 @@ fn decode_with(raw: &str, lossy: bool) -> Result<String, LoneSurrogate> {
     let bytes = raw.as_bytes();
     let mut out = String::with_capacity(raw.len());
     let mut i = 0;
-    while let Some(off) = memchr::memchr(b'\\', &bytes[i..]) {
+    // `str::find`, not the memchr crate: its first call detects the CPU's features
+    // (several `cpuid`, slow in a virtual machine), a tenth of a git filter's start-up.
+    while let Some(off) = raw[i..].find('\\') {
         let esc = i + off;
         out.push_str(&raw[i..esc]);
         let Some(&kind) = bytes.get(esc + 1) else {
@@ -592,6 +750,59 @@ mod tests {
         for good in ["NaN", "-Infinity", "[1.5e3, -0, 1E+2]", " \t\r\n{} "] {
             assert!(parse(good).is_ok(), "{good:?} should be accepted");
         }
+    }
+
+    #[test]
+    fn validate_agrees_with_parse() {
+        let mut cases: Vec<String> = [
+            "\u{feff}{}",
+            "{} x",
+            "{\"a\":\"\u{1}\"}",
+            "[1,]",
+            "{'a':1}",
+            "01",
+            "[\"\\x\"]",
+            "-",
+            "NaN",
+            "[1.5e3, -0, 1E+2]",
+            " \t\r\n{} ",
+            "{\"a\": [1, {\"b\": null}], \"a\": true}",
+            "\"abc\u{1}",
+            "\"abc",
+            "{\"a\" 1}",
+            "[1 2]",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Long strings: the vector scan's blocks and the scalar tail.
+        for n in [15, 16, 31, 32, 33, 70] {
+            let body = "x".repeat(n);
+            cases.push(format!("\"{body}\""));
+            cases.push(format!("\"{body}\u{1f}{body}\""));
+            cases.push(format!("\"{body}\\n{body}\\\"\""));
+            cases.push(format!("\"{body}"));
+        }
+        cases.push("[".repeat(100_000));
+        for case in &cases {
+            assert_eq!(
+                validate(case),
+                parse(case).map(drop),
+                "validate and parse disagree on {case:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn control_characters_are_found_in_long_strings() {
+        let long = format!("\"{}\u{7}{}\"", "a".repeat(40), "b".repeat(40));
+        let e = parse(&long).unwrap_err();
+        assert_eq!(e.offset, 41);
+        assert_eq!(e.message, "invalid control character in string");
+        assert_eq!(
+            find_special_scalar(long.as_bytes(), 1),
+            find_special(long.as_bytes(), 1)
+        );
     }
 
     #[test]

@@ -41,9 +41,19 @@ pub fn write_document(
     capacity: usize,
 ) -> Result<String, LoneSurrogate> {
     let mut out = String::with_capacity(capacity);
-    write_value(&mut out, value, fmt, 0)?;
-    out.push('\n');
+    write_document_into(value, fmt, &mut out)?;
     Ok(out)
+}
+
+/// [`write_document`] appending to `out` (a buffer reused across notebooks).
+pub fn write_document_into(
+    value: &Val<'_>,
+    fmt: Format,
+    out: &mut String,
+) -> Result<(), LoneSurrogate> {
+    write_value(out, value, fmt, 0)?;
+    out.push('\n');
+    Ok(())
 }
 
 fn newline(out: &mut String, fmt: Format, depth: usize) {
@@ -137,12 +147,57 @@ pub fn write_str(out: &mut String, s: &Str<'_>, ascii: bool) -> Result<(), LoneS
         out.push('"');
         return Ok(());
     }
+    // An escaped one whose escapes are already the ones `json.dumps` writes (most source
+    // lines: `\n` at the end, `\"` inside) is copied too, with no decoding.
+    if let Str::Raw { raw, escaped: true } = s
+        && (!ascii || raw.is_ascii() && !raw.as_bytes().contains(&0x7f))
+        && canonical_escapes(raw)
+    {
+        out.reserve(raw.len() + 2);
+        out.push('"');
+        out.push_str(raw);
+        out.push('"');
+        return Ok(());
+    }
     let text = s.decode()?;
     out.reserve(text.len() + 2);
     out.push('"');
     escape_into(out, &text, ascii);
     out.push('"');
     Ok(())
+}
+
+/// Whether every escape in a raw literal (checked by the parser) is the one Python's
+/// `json.dumps` writes for the character it stands for: `\"`, `\\`, `\n`, `\r`, `\t`,
+/// `\b`, `\f`, and `\u00xx` (lowercase) for the other C0 controls. Not `\/`, not an
+/// escaped printable character, not uppercase hex.
+fn canonical_escapes(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    let mut i = 0;
+    // `str::find`: see `json::decode_with`.
+    while let Some(off) = raw[i..].find('\\') {
+        let e = i + off;
+        match b.get(e + 1) {
+            Some(b'"' | b'\\' | b'n' | b'r' | b't' | b'b' | b'f') => i = e + 2,
+            Some(b'u') => {
+                let Some(&[b'0', b'0', hi @ (b'0' | b'1'), lo]) = b.get(e + 2..e + 6) else {
+                    return false;
+                };
+                let low = match lo {
+                    b'0'..=b'9' => lo - b'0',
+                    b'a'..=b'f' => lo - b'a' + 10,
+                    _ => return false,
+                };
+                let cp = ((hi - b'0') << 4) | low;
+                if matches!(cp, 0x08 | 0x09 | 0x0a | 0x0c | 0x0d) {
+                    return false;
+                }
+                i = e + 6;
+            }
+            _ => return false,
+        }
+    }
+    true
 }
 
 fn escape_into(out: &mut String, text: &str, ascii: bool) {
@@ -222,6 +277,38 @@ mod tests {
             dump(r#"{"b": "é😀\u007f\u0001", "a": null}"#, Format::V1),
             "{\n    \"b\": \"\\u00e9\\ud83d\\ude00\\u007f\\u0001\",\n    \"a\": null\n}\n"
         );
+    }
+
+    #[test]
+    fn raw_literals_copied_only_when_python_writes_them_so() {
+        for raw in [
+            r#"print(\"hi\")\n"#,
+            r"a\\b\r\n\t\b\f",
+            r"\u0001\u001f\u000b",
+            r"\u000a",
+            r"\u001F",
+            r"\/",
+            r"\u0041",
+            r"\u00e9",
+            r"\ud83d\ude00",
+            "é\\n",
+            "\u{7f}\\t",
+            r"\\n",
+            r"\\u0041",
+        ] {
+            let s = Str::Raw { raw, escaped: true };
+            for ascii in [false, true] {
+                let mut fast = String::new();
+                write_str(&mut fast, &s, ascii).unwrap();
+                let mut slow = String::from("\"");
+                escape_into(&mut slow, &s.decode().unwrap(), ascii);
+                slow.push('"');
+                assert_eq!(fast, slow, "{raw:?} (ascii: {ascii})");
+            }
+        }
+        assert!(canonical_escapes(r#"x\"\n"#));
+        assert!(!canonical_escapes(r"\/"));
+        assert!(!canonical_escapes(r"\u000A"));
     }
 
     #[test]
