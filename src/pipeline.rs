@@ -607,3 +607,98 @@ pub fn check_source(file: &Arc<SourceFile>, settings: &Settings) -> Vec<Diagnost
     rules::check_file(&mut checker);
     crate::suppress::apply(checker.diagnostics, settings)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (root, files, has_nested) of each project, sorted.
+    type Projects = Vec<(PathBuf, Vec<PathBuf>, bool)>;
+
+    fn staged(paths: &[PathBuf], files: &[PathBuf], settings: &Settings) -> Projects {
+        let facts = rules::project::CodeFacts::default();
+        let mut staged = StagedProjects::new(paths, settings, &facts);
+        let mut found = Vec::new();
+        for f in files {
+            let marker = crate::project::roots::marker_with(f, None);
+            found.extend(staged.enter(f, marker));
+        }
+        found.extend(staged.finish());
+        normalise(found)
+    }
+
+    fn assigned(paths: &[PathBuf], files: &[PathBuf], settings: &Settings) -> Projects {
+        normalise(crate::project::roots::assign(paths, files, settings, None))
+    }
+
+    fn normalise(projects: Vec<crate::project::roots::ProjectFiles>) -> Projects {
+        let mut out: Projects = projects
+            .into_iter()
+            .filter(|p| !p.files.is_empty())
+            .map(|mut p| {
+                p.files.sort();
+                (p.root, p.files, p.has_nested)
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The projects found as the walk goes are those of `roots::assign`, which sees the
+    /// whole tree: nested projects, a tool-only `pyproject.toml` (not a project), a
+    /// checked folder that declares nothing (the project above it, up to `.git`).
+    #[test]
+    fn staged_projects_are_the_projects_of_the_whole_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let tree = [
+            ("requirements.txt", "numpy==1.26.4\n"),
+            ("a.py", "import numpy\n"),
+            ("sub/x.py", "import numpy\n"),
+            ("sub/inner/requirements.txt", "pandas==2.2.2\n"),
+            ("sub/inner/y.py", "import pandas\n"),
+            ("sub/inner/deep/z.py", "import pandas\n"),
+            ("sub/later.py", "import os\n"),
+            (
+                "pkg/pyproject.toml",
+                "[project]\nname = \"p\"\ndependencies = [\"torch\"]\n",
+            ),
+            ("pkg/src/p/__init__.py", "import torch\n"),
+            ("tools/pyproject.toml", "[tool.ruff]\nline-length = 100\n"),
+            ("tools/t.py", "import os\n"),
+            ("zz/MLproject", "name: zz\n"),
+            ("zz/train.py", "import os\n"),
+        ];
+        for (path, text) in tree {
+            let p = root.join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        let settings = Settings::default();
+        for checked in [root.to_path_buf(), root.join("sub"), root.join("tools")] {
+            let paths = vec![checked.clone()];
+            let files = discovery::discover(&paths, &settings).files;
+            let want = assigned(&paths, &files, &settings);
+            assert!(!want.is_empty(), "{checked:?}");
+            assert_eq!(staged(&paths, &files, &settings), want, "{checked:?}");
+        }
+        // The whole tree: five projects, the root one with a project below it.
+        let paths = vec![root.to_path_buf()];
+        let files = discovery::discover(&paths, &settings).files;
+        let got = staged(&paths, &files, &settings);
+        let roots: Vec<&Path> = got.iter().map(|(r, _, _)| r.as_path()).collect();
+        assert_eq!(
+            roots,
+            [
+                root.to_path_buf(),
+                root.join("pkg"),
+                root.join("sub/inner"),
+                root.join("zz")
+            ]
+        );
+        assert!(got[0].2, "the root project has projects below it");
+        assert!(got[0].1.contains(&root.join("tools/t.py")));
+        assert!(got[0].1.contains(&root.join("sub/later.py")));
+    }
+}
