@@ -115,8 +115,10 @@ pub struct Streamed {
 }
 
 /// Files checked at a time, in parallel; their results are handed on in path order, so a
-/// run holds the results of at most two such chunks.
-const CHUNK: usize = 256;
+/// run holds the results of at most two such chunks. Each chunk ends with a short wait for
+/// its slowest file: 1,024 made the 10k-notebook tree about a fifth faster than 256 (wall
+/// time, loaded machine) for 6 MiB more at the peak.
+const CHUNK: usize = 1024;
 
 /// Check files and directories on disk, handing each batch of findings to `emit` as soon as
 /// it is known, in a deterministic order: each file's findings (sorted by position) in path
