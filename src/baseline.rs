@@ -16,7 +16,7 @@
 //! ```
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -129,26 +129,55 @@ impl Fingerprinted for Finding {
 /// Hide the findings recorded in `baseline`. Returns the findings left and the baseline
 /// entries that matched no finding (sorted), which the caller reports as stale.
 pub fn filter<T: Fingerprinted>(findings: Vec<T>, baseline: &Baseline) -> (Vec<T>, Vec<String>) {
-    let mut used: HashSet<String> = HashSet::new();
-    let kept = findings
-        .into_iter()
-        .filter(|d| {
+    let mut filter = Filter::new(baseline);
+    let kept = filter.keep(findings);
+    (kept, filter.unused())
+}
+
+/// [`filter`] applied a batch at a time (one file's findings as the run writes them): it
+/// keeps one flag per baseline entry, never the findings.
+pub struct Filter<'a> {
+    baseline: &'a Baseline,
+    used: Vec<bool>,
+}
+
+impl<'a> Filter<'a> {
+    pub fn new(baseline: &'a Baseline) -> Self {
+        Self {
+            baseline,
+            used: vec![false; baseline.fingerprints.len()],
+        }
+    }
+
+    /// The findings of `findings` the baseline does not record.
+    pub fn keep<T: Fingerprinted>(&mut self, mut findings: Vec<T>) -> Vec<T> {
+        findings.retain(|d| {
             let fp = d.published_fingerprint();
-            if baseline.contains(&fp) {
-                used.insert(fp.into_owned());
-                false
-            } else {
-                true
+            match self
+                .baseline
+                .fingerprints
+                .binary_search_by(|f| f.as_str().cmp(&fp))
+            {
+                Ok(i) => {
+                    self.used[i] = true;
+                    false
+                }
+                Err(_) => true,
             }
-        })
-        .collect();
-    let unused = baseline
-        .fingerprints
-        .iter()
-        .filter(|f| !used.contains(f.as_str()))
-        .cloned()
-        .collect();
-    (kept, unused)
+        });
+        findings
+    }
+
+    /// The baseline entries that matched no finding so far (sorted).
+    pub fn unused(&self) -> Vec<String> {
+        self.baseline
+            .fingerprints
+            .iter()
+            .zip(&self.used)
+            .filter(|(_, used)| !**used)
+            .map(|(f, _)| f.clone())
+            .collect()
+    }
 }
 
 #[cfg(test)]

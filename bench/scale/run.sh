@@ -4,17 +4,28 @@
 # serde_json::Value: ../shared/bench/parse-floor) in the same run, and print a Markdown table.
 # Floor and mlcheck runs alternate, so load from other processes hits both alike: quote the ratios.
 #
-# usage: bench/scale/run.sh [SIZE...]     (default: 1000 10000 30000; 100000 if the disk allows)
+# usage: bench/scale/run.sh [SIZE...]     (default: 1000 10000 30000, and 100000 when 4 GB are free)
 # env:   RUNS (default 3: median of RUNS alternating pairs after one warm-up pair)
 #        MLCHECK (default target/release/mlcheck, built if missing)
 #        SCALE_DIR (default ${TMPDIR:-/tmp}/mlcheck-scale: the trees are kept there and reused)
 #        ARGS (default "check --output-format json --exit-zero .": what mlcheck runs)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
-sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000 30000)
 runs="${RUNS:-3}"
 args="${ARGS:-check --output-format json --exit-zero .}"
 scale_dir="${SCALE_DIR:-${TMPDIR:-/tmp}/mlcheck-scale}"
+mkdir -p "$scale_dir"
+sizes=("$@")
+if [ ${#sizes[@]} -eq 0 ]; then
+  sizes=(1000 10000 30000)
+  # 100k notebooks: about 2.3 GB of small-file blocks; only with 4 GB free (or already built).
+  avail_kb=$(df -Pk "$scale_dir" | awk 'NR == 2 {print $4}')
+  if [ -f "$scale_dir/mono100000/.generated" ] || [ "${avail_kb:-0}" -gt 4194304 ]; then
+    sizes+=(100000)
+  else
+    echo "skipping 100000: less than 4 GB free under $scale_dir" >&2
+  fi
+fi
 floor_dir="$here/../shared/bench/parse-floor"
 floor_target="${TMPDIR:-/tmp}/mlcheck-parse-floor"
 if [ -z "${MLCHECK:-}" ]; then

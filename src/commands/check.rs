@@ -42,10 +42,95 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus> {
             files_checked: 0,
         }
     } else {
-        pipeline::check_paths_with(&paths, &settings, &resolve)
+        // The tree: findings are written as they are found (`pipeline::stream_paths`).
+        return stream(&args, &paths, &settings, &resolve);
     };
     apply_baseline(&args, &settings, &mut outcome)?;
     report(&args, &settings, outcome)
+}
+
+/// `check PATH…`: write each file's findings as the run finds them (baseline applied per
+/// file), keeping only counts for the summary and the exit status; see
+/// [`pipeline::stream_paths`] for the order. SARIF is written at the end
+/// ([`render::Report`]).
+fn stream(
+    args: &CheckArgs,
+    paths: &[PathBuf],
+    settings: &crate::settings::Settings,
+    resolve: &pipeline::Resolve<'_, Finding>,
+) -> Result<ExitStatus> {
+    let baseline = baseline_of(args, settings)?;
+    let mut filter = baseline
+        .as_ref()
+        .map(|(_, b)| crate::baseline::Filter::new(b));
+    let opts = render_options(args, settings);
+    let mut run =
+        |out: &mut dyn Write| -> (pipeline::Streamed, render::Tally, std::io::Result<()>) {
+            let mut report = render::Report::new(out, &opts);
+            let run = pipeline::stream_paths(paths, settings, resolve, &mut |findings| {
+                let findings = match &mut filter {
+                    Some(filter) => filter.keep(findings),
+                    None => findings,
+                };
+                report.emit(findings);
+            });
+            print_errors(&run.errors);
+            let (tally, written) = report.finish(&run.errors);
+            (run, tally, written)
+        };
+    let (run, tally) = match &args.output_file {
+        Some(path) => {
+            let mut result = None;
+            write_report_file(path, &mut |out| {
+                let (run, tally, written) = run(out);
+                result = Some((run, tally));
+                written
+            })?;
+            result.expect("the report was written")
+        }
+        None => {
+            let stdout = std::io::stdout();
+            // Block-buffered: stdout is line-buffered, and JSON/SARIF write many short lines.
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            let (run, tally, written) = run(&mut out);
+            match written.and_then(|()| out.flush()) {
+                Ok(()) => {}
+                // A closed pipe (`mlcheck check | head`) is not an error worth a message.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(e) => return Err(crate::Error::stdout(e)),
+            }
+            (run, tally)
+        }
+    };
+    if let (Some((path, _)), Some(filter)) = (&baseline, &filter) {
+        warn_unused(args, path, &filter.unused());
+    }
+    if args.output_format == OutputFormat::Github {
+        write_step_summary(&tally, &run.errors, &opts);
+    }
+    Ok(status(args, &run.errors, &tally))
+}
+
+fn status(
+    args: &CheckArgs,
+    errors: &[crate::diagnostic::FileError],
+    tally: &render::Tally,
+) -> ExitStatus {
+    if !errors.is_empty() {
+        ExitStatus::Error
+    } else if tally.failing() > 0 && !args.exit_zero {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    }
+}
+
+/// Errors go to stderr for people; machine formats carry them too where they can.
+fn print_errors(errors: &[crate::diagnostic::FileError]) {
+    let mut err = std::io::stderr().lock();
+    for e in errors {
+        let _ = writeln!(err, "mlcheck: error: {e}");
+    }
 }
 
 /// `check --fix`: strip the notebooks that have findings stripping fixes (and only those,
@@ -119,22 +204,39 @@ fn render_options(args: &CheckArgs, settings: &crate::settings::Settings) -> Ren
     }
 }
 
-/// Hide findings recorded in the baseline (`--baseline FILE`, else config `baseline`, which
-/// may not exist yet); warn on stderr about entries that matched nothing.
+/// The baseline to apply (`--baseline FILE`, else config `baseline`, which may not exist
+/// yet), with its path.
+fn baseline_of(
+    args: &CheckArgs,
+    settings: &crate::settings::Settings,
+) -> Result<Option<(PathBuf, crate::baseline::Baseline)>> {
+    let path = match (&args.baseline, &settings.baseline) {
+        (Some(p), _) => p.clone(),
+        (None, Some(p)) if p.exists() => p.clone(),
+        _ => return Ok(None),
+    };
+    let baseline = crate::baseline::Baseline::load(&path)?;
+    Ok(Some((path, baseline)))
+}
+
+/// Hide findings recorded in the baseline; warn on stderr about entries that matched
+/// nothing.
 fn apply_baseline(
     args: &CheckArgs,
     settings: &crate::settings::Settings,
     outcome: &mut Outcome<Finding>,
 ) -> Result<()> {
-    let path = match (&args.baseline, &settings.baseline) {
-        (Some(p), _) => p.clone(),
-        (None, Some(p)) if p.exists() => p.clone(),
-        _ => return Ok(()),
+    let Some((path, baseline)) = baseline_of(args, settings)? else {
+        return Ok(());
     };
-    let baseline = crate::baseline::Baseline::load(&path)?;
     let (kept, unused) =
         crate::baseline::filter(std::mem::take(&mut outcome.diagnostics), &baseline);
     outcome.diagnostics = kept;
+    warn_unused(args, &path, &unused);
+    Ok(())
+}
+
+fn warn_unused(args: &CheckArgs, path: &std::path::Path, unused: &[String]) {
     if !unused.is_empty() && !args.quiet {
         let _ = writeln!(
             std::io::stderr(),
@@ -146,7 +248,6 @@ fn apply_baseline(
             if unused.len() == 1 { "it" } else { "them" },
         );
     }
-    Ok(())
 }
 
 /// Render an outcome and choose the exit status: 1 when a finding is at or above
@@ -157,52 +258,46 @@ pub fn report(
     settings: &crate::settings::Settings,
     outcome: Outcome<Finding>,
 ) -> Result<ExitStatus> {
-    // Errors go to stderr for people; machine formats carry them too where they can.
-    {
-        let mut err = std::io::stderr().lock();
-        for e in &outcome.errors {
-            let _ = writeln!(err, "mlcheck: error: {e}");
-        }
-    }
+    print_errors(&outcome.errors);
     let opts = render_options(args, settings);
+    let tally = render::Tally::of(&outcome.diagnostics, &opts);
     if args.output_format == OutputFormat::Github {
-        write_step_summary(&outcome, &opts);
+        write_step_summary(&tally, &outcome.errors, &opts);
     }
+    let render = |out: &mut dyn Write| {
+        render::render_findings(out, &outcome.diagnostics, &outcome.errors, &opts)
+    };
     match &args.output_file {
-        Some(path) => write_report_file(path, &outcome, &opts)?,
+        Some(path) => write_report_file(path, &mut |out| render(out))?,
         None => {
             let stdout = std::io::stdout();
             // Block-buffered: stdout is line-buffered, and JSON/SARIF write many short lines.
             let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            match render::render_findings(&mut out, &outcome.diagnostics, &outcome.errors, &opts) {
+            match render(&mut out).and_then(|()| out.flush()) {
                 Ok(()) => {}
                 // A closed pipe (`mlcheck check | head`) is not an error worth a message.
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
                 Err(e) => return Err(crate::Error::stdout(e)),
             }
-            let _ = out.flush();
         }
     }
-    let status = if !outcome.errors.is_empty() {
-        ExitStatus::Error
-    } else if render::failing(&outcome.diagnostics, opts.fail_on) > 0 && !args.exit_zero {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    };
-    Ok(status)
+    Ok(status(args, &outcome.errors, &tally))
 }
 
 /// Append the Markdown job summary to `$GITHUB_STEP_SUMMARY` when GitHub Actions set it;
 /// a failure to write it is a warning, not a failed check.
-fn write_step_summary(outcome: &Outcome<Finding>, opts: &RenderOptions) {
+fn write_step_summary(
+    tally: &render::Tally,
+    errors: &[crate::diagnostic::FileError],
+    opts: &RenderOptions,
+) {
     if std::env::var_os("GITHUB_ACTIONS").is_none_or(|v| v != "true") {
         return;
     }
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
         return;
     };
-    let md = render::step_summary(&outcome.diagnostics, &outcome.errors, opts);
+    let md = render::step_summary(tally, errors, opts);
     let written = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -220,8 +315,7 @@ fn write_step_summary(outcome: &Outcome<Finding>, opts: &RenderOptions) {
 /// it once complete: a reader (a CI upload step) never sees half a report.
 fn write_report_file(
     path: &std::path::Path,
-    outcome: &Outcome<Finding>,
-    opts: &RenderOptions,
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
     let fail = |e: std::io::Error| {
         crate::Error::msg(format!(
@@ -245,8 +339,7 @@ fn write_report_file(
     }
     {
         let mut out = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
-        render::render_findings(&mut out, &outcome.diagnostics, &outcome.errors, opts)
-            .map_err(fail)?;
+        write(&mut out).map_err(fail)?;
         out.flush().map_err(fail)?;
     }
     tmp.persist(path).map_err(|e| fail(e.error))?;

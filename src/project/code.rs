@@ -157,6 +157,22 @@ impl CodeFacts {
         self.0.lock().ok()?.get(path).cloned()
     }
 
+    /// Drop what was kept of `files`: their project has been checked (or they have none).
+    pub fn forget(&self, files: &[PathBuf]) {
+        if let Ok(mut map) = self.0.lock() {
+            for f in files {
+                map.remove(f);
+            }
+        }
+        for f in files {
+            if SourceKind::from_path(f) == Some(SourceKind::MlProject)
+                || super::roots::is_environment_name(f)
+            {
+                self.1.remove(f);
+            }
+        }
+    }
+
     /// The MLproject and environment files the per-file stage loaded.
     pub fn preloaded(&self) -> Preloaded {
         self.1.clone()

@@ -41,6 +41,13 @@ impl Preloaded {
         self.0.lock().ok()?.get(&normalize_path(path)).cloned()
     }
 
+    /// Drop the file at `path`: its project has been checked.
+    pub fn remove(&self, path: &Path) {
+        if let Ok(mut map) = self.0.lock() {
+            map.remove(&normalize_path(path));
+        }
+    }
+
     /// Keep a loaded file for the project stage.
     pub fn insert(&self, file: &Arc<SourceFile>) {
         if let Ok(mut map) = self.0.lock() {

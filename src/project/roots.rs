@@ -115,7 +115,7 @@ pub fn project_roots_with(
 /// `dir` or its nearest ancestor that declares a project (MLproject or environment file),
 /// not above the repository `dir` is in (its `.git` folder's parent, or the config file's
 /// folder). `None` when none does, or when `dir` is in no repository and declares nothing.
-fn declaring_ancestor(
+pub fn declaring_ancestor(
     dir: &Path,
     settings: &Settings,
     preloaded: Option<&Preloaded>,
@@ -217,7 +217,9 @@ pub fn is_project_marker(path: &Path) -> bool {
     marker_with(path, None)
 }
 
-fn marker_with(path: &Path, preloaded: Option<&Preloaded>) -> bool {
+/// [`is_project_marker`], reading a `pyproject.toml` or `setup.cfg` the per-file stage
+/// loaded from `preloaded`.
+pub fn marker_with(path: &Path, preloaded: Option<&Preloaded>) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
     };

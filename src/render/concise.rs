@@ -11,24 +11,25 @@
 
 use std::io::Write;
 
-use super::{Finding, RenderOptions, statistics_table, summary};
+use super::{Finding, RenderOptions, Tally, statistics_table, summary};
 use crate::diagnostic::FileError;
 
-pub(super) fn render(
+pub(super) fn write(out: &mut dyn Write, f: &Finding) -> std::io::Result<()> {
+    out.write_all(line(f).as_bytes())
+}
+
+/// After the findings: the statistics table (`--statistics`), then the summary.
+pub(super) fn finish(
     out: &mut dyn Write,
-    findings: &[Finding],
+    tally: &Tally,
     errors: &[FileError],
     opts: &RenderOptions,
 ) -> std::io::Result<()> {
     if opts.statistics {
-        out.write_all(statistics_table(findings).as_bytes())?;
-    } else {
-        for f in findings {
-            out.write_all(line(f).as_bytes())?;
-        }
+        out.write_all(statistics_table(tally).as_bytes())?;
     }
     if !opts.quiet {
-        out.write_all(summary(findings, errors, opts).as_bytes())?;
+        out.write_all(summary(tally, errors, opts).as_bytes())?;
     }
     Ok(())
 }

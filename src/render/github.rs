@@ -9,20 +9,23 @@
 
 use std::io::Write;
 
-use super::{Finding, RenderOptions, statistics, statistics_table};
+use super::{Finding, RenderOptions, Tally, statistics_table};
 use crate::diagnostic::{FileError, Severity};
 
-pub(super) fn render(
+pub(super) fn write(out: &mut dyn Write, d: &Finding) -> std::io::Result<()> {
+    out.write_all(command(d).as_bytes())
+}
+
+/// After the findings: one `::error` per file not checked, or with `--statistics` the
+/// table alone.
+pub(super) fn finish(
     out: &mut dyn Write,
-    diagnostics: &[Finding],
+    tally: &Tally,
     errors: &[FileError],
     opts: &RenderOptions,
 ) -> std::io::Result<()> {
     if opts.statistics {
-        return out.write_all(statistics_table(diagnostics).as_bytes());
-    }
-    for d in diagnostics {
-        out.write_all(command(d).as_bytes())?;
+        return out.write_all(statistics_table(tally).as_bytes());
     }
     for e in errors {
         writeln!(
@@ -86,37 +89,25 @@ const SUMMARY_FILES: usize = 10;
 /// The Markdown job summary (`$GITHUB_STEP_SUMMARY`): GitHub shows only a limited number of
 /// annotations per step, so the summary carries the whole picture: the counts, findings per
 /// rule, the files with the most findings and the fix command.
-pub fn step_summary(findings: &[Finding], errors: &[FileError], opts: &RenderOptions) -> String {
+pub fn step_summary(tally: &Tally, errors: &[FileError], opts: &RenderOptions) -> String {
     let mut md = String::from("## mlcheck\n\n");
-    let text = super::summary(findings, errors, opts);
+    let text = super::summary(tally, errors, opts);
     for line in text.lines() {
         md.push_str(line);
         md.push_str("  \n");
     }
-    if findings.is_empty() {
+    if tally.is_empty() {
         return md;
     }
     md.push_str("\n| Rule | Name | Severity | Findings |\n|---|---|---|---:|\n");
-    for (rule, n) in statistics(findings) {
-        let severity = findings
-            .iter()
-            .filter(|f| f.rule.code == rule.code)
-            .map(|f| f.severity)
-            .max()
-            .map_or("", |s| s.as_str());
+    for (rule, n) in tally.statistics() {
+        let severity = tally.worst(rule.code).map_or("", |s| s.as_str());
         md.push_str(&format!(
             "| `{}` | {} | {severity} | {n} |\n",
             rule.code, rule.name
         ));
     }
-    let mut per_file: Vec<(&str, usize)> = Vec::new();
-    for f in findings {
-        let path = f.primary.position.path.as_str();
-        match per_file.iter_mut().find(|(p, _)| *p == path) {
-            Some((_, n)) => *n += 1,
-            None => per_file.push((path, 1)),
-        }
-    }
+    let mut per_file: Vec<(&str, usize)> = tally.per_file().collect();
     per_file.sort_by(|(a, n), (b, m)| m.cmp(n).then_with(|| a.cmp(b)));
     md.push_str(&format!(
         "\n**Files with the most findings** ({} of {}):\n\n| File | Findings |\n|---|---:|\n",

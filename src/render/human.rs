@@ -33,7 +33,7 @@ use miette::{
     SourceCode, SourceSpan, SpanContents,
 };
 
-use super::{Finding, Position, RenderOptions, statistics_table, summary};
+use super::{Finding, Position, RenderOptions, Tally, statistics_table, summary};
 use crate::diagnostic::{Diagnostic, FileError, Label, Severity};
 use crate::source::notebook::Cell;
 use crate::source::span::floor_char_boundary;
@@ -51,26 +51,27 @@ const MAX_FRAME_GAP: usize = 6;
 /// secret with its keyword).
 const REDACTION_CONTEXT: usize = 1024;
 
-pub(super) fn render(
+/// One finding: its report, or a plain line when it was resolved for another format.
+pub(super) fn write(out: &mut dyn Write, f: &Finding) -> std::io::Result<()> {
+    match &f.report {
+        Some(report) => out.write_all(report.as_bytes())?,
+        None => out.write_all(plain_line(f).as_bytes())?,
+    }
+    out.write_all(b"\n")
+}
+
+/// After the findings: the statistics table (`--statistics`), then the summary.
+pub(super) fn finish(
     out: &mut dyn Write,
-    findings: &[Finding],
+    tally: &Tally,
     errors: &[FileError],
     opts: &RenderOptions,
 ) -> std::io::Result<()> {
     if opts.statistics {
-        out.write_all(statistics_table(findings).as_bytes())?;
-    } else {
-        // Findings resolved for another format have no report yet: render a plain line.
-        for f in findings {
-            match &f.report {
-                Some(report) => out.write_all(report.as_bytes())?,
-                None => out.write_all(plain_line(f).as_bytes())?,
-            }
-            out.write_all(b"\n")?;
-        }
+        out.write_all(statistics_table(tally).as_bytes())?;
     }
     if !opts.quiet {
-        let line = summary(findings, errors, opts);
+        let line = summary(tally, errors, opts);
         if opts.color {
             // Bold, like the summaries of ruff and cargo.
             writeln!(out, "\x1b[1m{}\x1b[0m", line.trim_end())?;

@@ -11,7 +11,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{Finding, Located, RenderOptions, statistics};
+use super::{Finding, Located, RenderOptions, Tally};
 
 #[derive(Serialize)]
 struct JsonLocation {
@@ -82,13 +82,30 @@ fn position(label: &Located) -> JsonPosition {
     }
 }
 
-pub(super) fn render(
+/// One element of the array, written as `serde_json::to_writer_pretty` writes it inside the
+/// array (two spaces deeper; a newline in pretty JSON is always between tokens, never in a
+/// string), after `[` or a comma.
+pub(super) fn write(out: &mut dyn Write, d: &Finding, first: bool) -> std::io::Result<()> {
+    let text = serde_json::to_string_pretty(&finding(d))?;
+    out.write_all(if first { b"[\n  " } else { b",\n  " })?;
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.write_all(b"\n  ")?;
+        }
+        out.write_all(line.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Close the array (`[]` when empty); with `--statistics`, write the counts instead.
+pub(super) fn finish(
     out: &mut dyn Write,
-    diagnostics: &[Finding],
+    tally: &Tally,
     opts: &RenderOptions,
 ) -> std::io::Result<()> {
     if opts.statistics {
-        let stats: Vec<JsonStatistic<'_>> = statistics(diagnostics)
+        let stats: Vec<JsonStatistic<'_>> = tally
+            .statistics()
             .into_iter()
             .map(|(rule, count)| JsonStatistic {
                 code: rule.code,
@@ -97,9 +114,10 @@ pub(super) fn render(
             })
             .collect();
         serde_json::to_writer_pretty(&mut *out, &stats)?;
+    } else if tally.is_empty() {
+        out.write_all(b"[]")?;
     } else {
-        let findings: Vec<JsonFinding<'_>> = diagnostics.iter().map(finding).collect();
-        serde_json::to_writer_pretty(&mut *out, &findings)?;
+        out.write_all(b"\n]")?;
     }
     out.write_all(b"\n")
 }

@@ -94,12 +94,106 @@ pub fn render_findings(
     errors: &[FileError],
     opts: &RenderOptions,
 ) -> std::io::Result<()> {
-    match opts.format {
-        OutputFormat::Human => human::render(out, findings, errors, opts),
-        OutputFormat::Concise => concise::render(out, findings, errors, opts),
-        OutputFormat::Json => json::render(out, findings, opts),
-        OutputFormat::Sarif => sarif::render(out, findings, errors),
-        OutputFormat::Github => github::render(out, findings, errors, opts),
+    if opts.format == OutputFormat::Sarif {
+        return sarif::render(out, findings, errors);
+    }
+    let mut report = Report::new(out, opts);
+    for f in findings {
+        report.write(f);
+    }
+    report.finish(errors).1
+}
+
+/// A report written as findings arrive ([`Report::emit`], a file's findings at a time, in
+/// output order), so a run never holds more than one file's findings: only a [`Tally`] is
+/// kept for the summary, the statistics and the exit status. SARIF, one JSON document whose
+/// rule table comes before the results, is the exception: its findings are kept until
+/// [`Report::finish`], and written sorted by path and position.
+pub struct Report<'w> {
+    out: &'w mut dyn Write,
+    opts: RenderOptions,
+    tally: Tally,
+    /// SARIF only: the findings, written at the end.
+    held: Vec<Finding>,
+    /// The first write error: nothing more is written after it (a closed pipe).
+    error: Option<std::io::Error>,
+}
+
+impl<'w> Report<'w> {
+    pub fn new(out: &'w mut dyn Write, opts: &RenderOptions) -> Self {
+        Self {
+            out,
+            opts: *opts,
+            tally: Tally::new(opts),
+            held: Vec::new(),
+            error: None,
+        }
+    }
+
+    /// Count and write findings, in output order.
+    pub fn emit(&mut self, findings: Vec<Finding>) {
+        if self.opts.format == OutputFormat::Sarif {
+            for f in &findings {
+                self.tally.add(f);
+            }
+            self.held.extend(findings);
+        } else {
+            for f in &findings {
+                self.write(f);
+            }
+        }
+    }
+
+    /// What was counted so far.
+    pub fn tally(&self) -> &Tally {
+        &self.tally
+    }
+
+    fn write(&mut self, f: &Finding) {
+        let first = self.tally.is_empty();
+        self.tally.add(f);
+        if self.error.is_some() || self.opts.statistics {
+            return;
+        }
+        let out = &mut *self.out;
+        let written = match self.opts.format {
+            OutputFormat::Human => human::write(out, f),
+            OutputFormat::Concise => concise::write(out, f),
+            OutputFormat::Json => json::write(out, f, first),
+            OutputFormat::Github => github::write(out, f),
+            OutputFormat::Sarif => Ok(()),
+        };
+        if let Err(e) = written {
+            self.error = Some(e);
+        }
+    }
+
+    /// Write what comes after the findings (the summary, the statistics, SARIF's whole
+    /// log); returns the tally and the first write error, if any.
+    pub fn finish(self, errors: &[FileError]) -> (Tally, std::io::Result<()>) {
+        let Self {
+            out,
+            opts,
+            tally,
+            held,
+            error,
+        } = self;
+        if let Some(e) = error {
+            return (tally, Err(e));
+        }
+        let done = match opts.format {
+            OutputFormat::Human => human::finish(out, &tally, errors, &opts),
+            OutputFormat::Concise => concise::finish(out, &tally, errors, &opts),
+            OutputFormat::Json => json::finish(out, &tally, &opts),
+            OutputFormat::Sarif => {
+                // Held anyway: in path order, as a sorted run writes it.
+                let mut held = held;
+                held.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+                sarif::render(out, &held, errors)
+            }
+            OutputFormat::Github => github::finish(out, &tally, errors, &opts),
+        };
+        (tally, done)
     }
 }
 
@@ -287,22 +381,6 @@ pub(crate) fn fixable(diagnostic: &Diagnostic) -> bool {
     }
 }
 
-/// Findings per rule, most frequent first (ties by code order), as `--statistics` prints.
-pub(crate) fn statistics(diagnostics: &[Finding]) -> Vec<(&'static RuleMeta, usize)> {
-    let mut counts: Vec<(&'static RuleMeta, usize)> = Vec::new();
-    for d in diagnostics {
-        match counts.iter_mut().find(|(r, _)| r.code == d.rule.code) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((d.rule, 1)),
-        }
-    }
-    counts.sort_by(|(a, n), (b, m)| {
-        m.cmp(n)
-            .then_with(|| code_key(a.code).cmp(&code_key(b.code)))
-    });
-    counts
-}
-
 /// Sort `NB2` before `NB10`.
 fn code_key(code: &str) -> (&str, u32) {
     let split = code
@@ -312,8 +390,8 @@ fn code_key(code: &str) -> (&str, u32) {
 }
 
 /// The plain statistics table: `count  code  name`, columns aligned.
-pub(crate) fn statistics_table(diagnostics: &[Finding]) -> String {
-    let stats = statistics(diagnostics);
+pub(crate) fn statistics_table(tally: &Tally) -> String {
+    let stats = tally.statistics();
     let count_w = stats
         .iter()
         .map(|(_, n)| n.to_string().len())
@@ -330,39 +408,177 @@ pub(crate) fn statistics_table(diagnostics: &[Finding]) -> String {
     out
 }
 
+/// What the summary, the statistics and the exit status need of a run's findings, counted
+/// as they are written: a few counters per rule and severity, and the first notebooks that
+/// stripping fixes. Nothing here grows with the number of findings (the per-file counts of
+/// the GitHub job summary, kept only for that format, grow with the files that have any;
+/// under pre-commit every fixable notebook is kept by name, as its hint lists them).
+#[derive(Clone, Debug)]
+pub struct Tally {
+    findings: usize,
+    /// Errors, warnings, info.
+    by_severity: [usize; 3],
+    fail_on: Severity,
+    failing: usize,
+    /// Per rule: its count and its most severe finding, in first-seen order.
+    per_rule: Vec<(&'static RuleMeta, usize, Severity)>,
+    /// Findings that stripping fixes, and the notebooks they are in (the first
+    /// [`MAX_HINT_PATHS`] kept by name, in report order).
+    strip_findings: usize,
+    strip_notebooks: usize,
+    strip_paths: Vec<PathBuf>,
+    /// How many notebooks are kept by name: all of them under pre-commit (which lists them
+    /// in its hint), else [`MAX_HINT_PATHS`].
+    strip_limit: usize,
+    last_strip: Option<PathBuf>,
+    /// Findings per shown path, when counted ([`Tally::with_files`]).
+    per_file: Option<BTreeMap<String, usize>>,
+}
+
+impl Tally {
+    pub fn new(opts: &RenderOptions) -> Self {
+        Self {
+            findings: 0,
+            by_severity: [0; 3],
+            fail_on: opts.fail_on,
+            failing: 0,
+            per_rule: Vec::new(),
+            strip_findings: 0,
+            strip_notebooks: 0,
+            strip_paths: Vec::new(),
+            strip_limit: if opts.pre_commit {
+                usize::MAX
+            } else {
+                MAX_HINT_PATHS
+            },
+            last_strip: None,
+            // The GitHub job summary's table of the worst files.
+            per_file: (opts.format == OutputFormat::Github).then(BTreeMap::new),
+        }
+    }
+
+    /// The tally of findings already collected.
+    pub fn of(findings: &[Finding], opts: &RenderOptions) -> Self {
+        let mut t = Self::new(opts);
+        for f in findings {
+            t.add(f);
+        }
+        t
+    }
+
+    pub fn add(&mut self, f: &Finding) {
+        self.findings += 1;
+        self.by_severity[match f.severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Info => 2,
+        }] += 1;
+        if f.severity >= self.fail_on {
+            self.failing += 1;
+        }
+        match self
+            .per_rule
+            .iter_mut()
+            .find(|(r, _, _)| r.code == f.rule.code)
+        {
+            Some((_, n, s)) => {
+                *n += 1;
+                *s = (*s).max(f.severity);
+            }
+            None => self.per_rule.push((f.rule, 1, f.severity)),
+        }
+        if f.rule.fix == FixAvailability::StripOutputs {
+            self.strip_findings += 1;
+            // A file's findings arrive together: a new path is a new notebook.
+            if self.last_strip.as_deref() != Some(f.path()) {
+                self.strip_notebooks += 1;
+                if self.strip_paths.len() < self.strip_limit {
+                    self.strip_paths.push(f.path().to_path_buf());
+                }
+                self.last_strip = Some(f.path().to_path_buf());
+            }
+        }
+        if let Some(per_file) = &mut self.per_file {
+            let path = f.primary.position.path.as_str();
+            match per_file.get_mut(path) {
+                Some(n) => *n += 1,
+                None => {
+                    per_file.insert(path.to_string(), 1);
+                }
+            }
+        }
+    }
+
+    /// How many findings were counted.
+    pub fn len(&self) -> usize {
+        self.findings
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.findings == 0
+    }
+
+    /// How many findings are at or above the `fail-on` threshold.
+    pub fn failing(&self) -> usize {
+        self.failing
+    }
+
+    /// Findings per rule, most frequent first (ties by code order).
+    pub(crate) fn statistics(&self) -> Vec<(&'static RuleMeta, usize)> {
+        let mut counts: Vec<(&'static RuleMeta, usize)> =
+            self.per_rule.iter().map(|(r, n, _)| (*r, *n)).collect();
+        counts.sort_by(|(a, n), (b, m)| {
+            m.cmp(n)
+                .then_with(|| code_key(a.code).cmp(&code_key(b.code)))
+        });
+        counts
+    }
+
+    /// The most severe finding of a rule.
+    pub(crate) fn worst(&self, code: &str) -> Option<Severity> {
+        self.per_rule
+            .iter()
+            .find(|(r, _, _)| r.code == code)
+            .map(|(_, _, s)| *s)
+    }
+
+    /// Findings per shown path (GitHub format only).
+    pub(crate) fn per_file(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.per_file
+            .iter()
+            .flatten()
+            .map(|(p, n)| (p.as_str(), *n))
+    }
+}
+
 /// `Found 3 findings (2 errors, 1 warning), 3 at or above --fail-on=warning.`, or `All
 /// checks passed.`; then the exact command that fixes the fixable ones, with their paths.
-pub(crate) fn summary(
-    diagnostics: &[Finding],
-    errors: &[FileError],
-    opts: &RenderOptions,
-) -> String {
+pub(crate) fn summary(tally: &Tally, errors: &[FileError], opts: &RenderOptions) -> String {
     let mut out = String::new();
-    if diagnostics.is_empty() {
+    if tally.is_empty() {
         if errors.is_empty() {
             out.push_str("All checks passed.");
         } else {
             out.push_str("No findings.");
         }
     } else {
-        let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
         let mut parts = Vec::new();
-        for (sev, one, many) in [
-            (Severity::Error, "error", "errors"),
-            (Severity::Warning, "warning", "warnings"),
-            (Severity::Info, "info", "info"),
+        for (n, one, many) in [
+            (tally.by_severity[0], "error", "errors"),
+            (tally.by_severity[1], "warning", "warnings"),
+            (tally.by_severity[2], "info", "info"),
         ] {
-            match count(sev) {
+            match n {
                 0 => {}
                 1 => parts.push(format!("1 {one}")),
                 n => parts.push(format!("{n} {many}")),
             }
         }
-        let failing = failing(diagnostics, opts.fail_on);
+        let failing = tally.failing;
         let threshold = format!("--fail-on={}", opts.fail_on.as_str());
         out.push_str(&format!(
             "Found {} ({}), {}.",
-            plural(diagnostics.len(), "finding", "findings"),
+            plural(tally.findings, "finding", "findings"),
             parts.join(", "),
             if failing == 0 {
                 format!("none at or above {threshold}: passing")
@@ -370,7 +586,7 @@ pub(crate) fn summary(
                 format!("{failing} at or above {threshold}")
             }
         ));
-        if let Some(hint) = fix_hint(diagnostics, opts.pre_commit) {
+        if let Some(hint) = fix_hint(tally, opts.pre_commit) {
             out.push('\n');
             out.push_str(&hint);
         }
@@ -406,15 +622,12 @@ pub(crate) fn strip_fixable_paths(diagnostics: &[Finding]) -> Vec<&Path> {
 /// The exact command that fixes what can be fixed, naming the notebooks it rewrites (never a
 /// bare `mlcheck fix --strip-outputs`, which would rewrite every notebook under the current
 /// folder); under pre-commit, the `mlcheck-strip` hook.
-fn fix_hint(diagnostics: &[Finding], pre_commit: bool) -> Option<String> {
-    let n = diagnostics
-        .iter()
-        .filter(|d| d.rule.fix == FixAvailability::StripOutputs)
-        .count();
+fn fix_hint(tally: &Tally, pre_commit: bool) -> Option<String> {
+    let n = tally.strip_findings;
     if n == 0 {
         return None;
     }
-    let paths = strip_fixable_paths(diagnostics);
+    let paths = &tally.strip_paths;
     let fixable = plural(n, "finding", "findings");
     let list = || {
         paths
@@ -428,7 +641,7 @@ fn fix_hint(diagnostics: &[Finding], pre_commit: bool) -> Option<String> {
             "{fixable} fixable by the `mlcheck-strip` hook (add it before `mlcheck` in .pre-commit-config.yaml, or run `pre-commit run mlcheck-strip --files {}`).",
             list()
         )
-    } else if paths.len() <= MAX_HINT_PATHS {
+    } else if tally.strip_notebooks <= MAX_HINT_PATHS {
         format!(
             "{fixable} fixable with `mlcheck fix --strip-outputs {}` (or run this check again with `--fix`).",
             list()
@@ -436,7 +649,7 @@ fn fix_hint(diagnostics: &[Finding], pre_commit: bool) -> Option<String> {
     } else {
         format!(
             "{fixable} in {} notebooks fixable: run this check again with `--fix` (it strips only those notebooks).",
-            paths.len()
+            tally.strip_notebooks
         )
     })
 }

@@ -171,9 +171,12 @@ pub fn mask_name(name: &str) -> String {
         return hit.clone();
     }
     let masked = mask_uncached(name, false);
-    if let Ok(mut c) = cache.lock()
-        && c.len() < 100_000
-    {
+    // A run writes each file's findings together: a small cache, emptied when full, keeps
+    // memory flat however many files have findings.
+    if let Ok(mut c) = cache.lock() {
+        if c.len() >= 4096 {
+            c.clear();
+        }
         c.insert(name.to_string(), masked.clone());
     }
     masked

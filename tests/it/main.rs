@@ -30,6 +30,7 @@ mod secret_precision;
 mod secret_redaction;
 mod secret_samples;
 mod secrets;
+mod streaming;
 mod strip_cli;
 mod strip_corpus;
 mod strip_fixtures;
