@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::diagnostic::{Diagnostic, Label};
 
 use super::Context;
-use super::imports::{Usage, declared, declared_where, satisfied};
+use super::imports::{SatisfiedMemo, Usage, declared, declared_where, satisfied};
 
 crate::declare_rule! {
     /// ## What it does
@@ -118,6 +118,8 @@ pub(super) fn check(cx: &mut Context<'_>, usage: &Usage) {
     let none = std::collections::HashSet::new();
     let mut seen: Vec<String> = Vec::new();
     let mut out = Vec::new();
+    let mut in_all = SatisfiedMemo::new(&all, &usage.notebook_installs);
+    let mut in_runtime = SatisfiedMemo::new(&runtime, &usage.notebook_installs);
     for imp in &usage.imports {
         // Judged inside the project: a project kept under `examples/` has runtime code too.
         let rel = imp
@@ -125,10 +127,7 @@ pub(super) fn check(cx: &mut Context<'_>, usage: &Usage) {
             .path
             .strip_prefix(cx.project.root)
             .unwrap_or(&imp.file.path);
-        if is_dev_code(rel)
-            || !satisfied(cx, &imp.module, &all, &usage.notebook_installs)
-            || satisfied(cx, &imp.module, &runtime, &usage.notebook_installs)
-        {
+        if is_dev_code(rel) || !in_all.get(cx, &imp.module) || in_runtime.get(cx, &imp.module) {
             continue;
         }
         // The dev-only declaration that provides it.

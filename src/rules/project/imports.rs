@@ -496,6 +496,33 @@ pub fn declared_import_names(cx: &Context<'_>) -> HashSet<String> {
 
 /// Whether `module` is satisfied by the declared set (directly, by a name variant, or as a
 /// dependency of a declared distribution).
+/// [`satisfied`] for one set of declared names, remembered by module: a project imports
+/// the same few modules from every notebook, and each answer builds several name variants.
+pub struct SatisfiedMemo<'d> {
+    declared: &'d BTreeSet<String>,
+    extra: &'d HashSet<String>,
+    memo: HashMap<String, bool>,
+}
+
+impl<'d> SatisfiedMemo<'d> {
+    pub fn new(declared: &'d BTreeSet<String>, extra: &'d HashSet<String>) -> Self {
+        Self {
+            declared,
+            extra,
+            memo: HashMap::new(),
+        }
+    }
+
+    pub fn get(&mut self, cx: &Context<'_>, module: &str) -> bool {
+        if let Some(&known) = self.memo.get(module) {
+            return known;
+        }
+        let answer = satisfied(cx, module, self.declared, self.extra);
+        self.memo.insert(module.to_string(), answer);
+        answer
+    }
+}
+
 pub fn satisfied(
     cx: &Context<'_>,
     module: &str,

@@ -4,7 +4,7 @@ use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::source::TextRange;
 
 use super::Context;
-use super::imports::{Usage, declared, providers, satisfied};
+use super::imports::{SatisfiedMemo, Usage, declared, providers};
 
 crate::declare_rule! {
     /// ## What it does
@@ -79,8 +79,9 @@ pub(super) fn check(cx: &mut Context<'_>, usage: &Usage) {
         imports: Vec<&'u super::imports::Import>,
     }
     let mut groups: Vec<Group<'_>> = Vec::new();
+    let mut is_declared = SatisfiedMemo::new(&names, &usage.notebook_installs);
     for imp in &usage.imports {
-        if satisfied(cx, &imp.module, &names, &usage.notebook_installs) {
+        if is_declared.get(cx, &imp.module) {
             continue;
         }
         let top = imp.module.split('.').next().unwrap_or(&imp.module);
