@@ -9,10 +9,10 @@ use clap::Parser;
 /// mimalloc: a check allocates and frees many small nodes on every thread; the system
 /// allocator spent a fifth of the run in `malloc`/`free`/`realloc`. But setting mimalloc
 /// up costs more than a whole one-notebook `fix --strip-outputs -` allocates, and git runs
-/// that filter once per notebook: there the system allocator is used. The choice is made
-/// once, before the first allocation ([`choose_allocator`]), and never changes, so every
-/// block is freed by the allocator that gave it. The binary's choice only: the library
-/// leaves the allocator to its users.
+/// that filter once per notebook: there the system allocator is used (on Linux with glibc,
+/// where a constructor sees the arguments). The choice is made once, before the first
+/// allocation, and never changes, so every block is freed by the allocator that gave it.
+/// The binary's choice only: the library leaves the allocator to its users.
 #[global_allocator]
 static GLOBAL: Switch = Switch;
 
@@ -100,18 +100,17 @@ fn tune_mimalloc() {
     }
 }
 
-/// On ELF platforms a constructor: the loader runs it before `main` and before Rust's
-/// runtime allocates, and passes it the arguments (as glibc and musl do for
-/// `.init_array` functions).
-#[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+/// With glibc a constructor: the loader runs it before `main` and before Rust's runtime
+/// allocates, and passes it the arguments (a glibc extension that Rust's own `std::env::args`
+/// relies on for `.init_array` functions; musl passes nothing).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 extern "C" fn choose_allocator(
     argc: std::ffi::c_int,
     argv: *const *const std::ffi::c_char,
     _envp: *const *const std::ffi::c_char,
 ) {
     let args = (0..usize::try_from(argc).unwrap_or(0)).filter_map(|i| {
-        // SAFETY: the loader passes `argc` valid NUL-terminated strings (a null one, which
-        // a loader that passes no arguments could give, is skipped).
+        // SAFETY: glibc passes `argc` valid NUL-terminated strings (a null one is skipped).
         unsafe {
             let p = *argv.add(i);
             (!p.is_null()).then(|| std::ffi::CStr::from_ptr(p).to_bytes())
@@ -124,7 +123,7 @@ extern "C" fn choose_allocator(
     }
 }
 
-#[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[used]
 #[unsafe(link_section = ".init_array")]
 static CHOOSE_ALLOCATOR: extern "C" fn(
@@ -133,8 +132,22 @@ static CHOOSE_ALLOCATOR: extern "C" fn(
     *const *const std::ffi::c_char,
 ) = choose_allocator;
 
+/// Other ELF platforms: mimalloc always, tuned by a constructor that takes no arguments.
+#[cfg(all(
+    any(target_os = "linux", target_os = "android", target_os = "freebsd"),
+    not(all(target_os = "linux", target_env = "gnu"))
+))]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static TUNE_AT_LOAD: extern "C" fn() = {
+    extern "C" fn tune() {
+        tune_mimalloc();
+    }
+    tune
+};
+
 fn main() -> ExitCode {
-    // Elsewhere mimalloc is always used (the arguments are not known before `main`).
+    // Elsewhere (no `.init_array`) mimalloc is always used, tuned here.
     #[cfg(not(any(target_os = "linux", target_os = "android", target_os = "freebsd")))]
     tune_mimalloc();
     let cli = mlcheck::cli::Cli::parse();
