@@ -468,6 +468,60 @@ fn remove_stale_temps(dir: &Path, run_start: SystemTime) -> usize {
     removed
 }
 
+/// A new temporary file in `dir`, locked while it exists so that another run's clean-up of
+/// stale files leaves it alone. Between its creation and its lock a concurrent run may
+/// take it for a killed run's leftover (file times come from a coarse clock) and remove
+/// it: then the lock fails or the name no longer leads to it, and another one is made.
+fn locked_temp_file(dir: &Path) -> std::result::Result<tempfile::NamedTempFile, String> {
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let tmp = tempfile::Builder::new()
+            .prefix(TMP_PREFIX)
+            .suffix(TMP_SUFFIX)
+            .tempfile_in(dir)
+            .map_err(|e| {
+                format!(
+                    "cannot create a temporary file: {}",
+                    crate::source::io_reason(&e)
+                )
+            })?;
+        let held = match tmp.as_file().try_lock() {
+            Ok(()) => true,
+            // A file system without locks: no clean-up takes it for a leftover.
+            Err(std::fs::TryLockError::Error(_)) => return Ok(tmp),
+            Err(std::fs::TryLockError::WouldBlock) => false,
+        };
+        let ours = held
+            && tmp
+                .as_file()
+                .metadata()
+                .is_ok_and(|m| same_inode(tmp.path(), &m));
+        if ours || attempts >= 8 {
+            return Ok(tmp);
+        }
+        // Removed, or about to be, by another run: dropping it removes what is left.
+        drop(tmp);
+    }
+}
+
+/// Whether `path` still names the file `meta` describes (not a file put there since).
+fn same_inode(path: &Path, meta: &std::fs::Metadata) -> bool {
+    let Ok(now) = std::fs::symlink_metadata(path) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        now.dev() == meta.dev() && now.ino() == meta.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        now.is_file()
+    }
+}
+
 /// Write `text` next to `path`, check it parses, then rename it over `path` (keeping its
 /// mode, and its owner and group where permitted). `Ok(Some(warning))`: written, but the
 /// owner or group could not be kept.
@@ -490,18 +544,7 @@ fn write_atomically(
     // Created and registered under the in-flight lock: once the signal thread holds it, no
     // temporary file appears that it does not remove.
     let mut flight = in_flight();
-    let mut tmp = tempfile::Builder::new()
-        .prefix(TMP_PREFIX)
-        .suffix(TMP_SUFFIX)
-        .tempfile_in(dir)
-        .map_err(|e| {
-            format!(
-                "cannot create a temporary file: {}",
-                crate::source::io_reason(&e)
-            )
-        })?;
-    // Locked while it exists: a later run's clean-up of stale files leaves it alone.
-    let _ = tmp.as_file().try_lock();
+    let mut tmp = locked_temp_file(dir)?;
     let tmp_path = tmp.path().to_path_buf();
     flight.push(tmp_path.clone());
     drop(flight);
