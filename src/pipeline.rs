@@ -167,6 +167,7 @@ pub fn stream_paths<T: Item>(
     let run_events = |events: Vec<Event<T>>| -> Vec<(Vec<T>, Vec<FileError>)> {
         events
             .into_par_iter()
+            .with_max_len(1)
             .map(|e| match e {
                 Event::Found(items) => (items, Vec::new()),
                 Event::Project(p) => {
@@ -192,8 +193,11 @@ pub fn stream_paths<T: Item>(
         // Check this chunk while the projects the previous one completed are checked.
         let (results, done) = rayon::join(
             || {
+                // One file per task: a folder of heavy notebooks (many findings to
+                // render) is shared out instead of falling to one thread.
                 chunk
                     .par_iter()
+                    .with_max_len(1)
                     .map(|path| {
                         check_walked(path, settings, resolve, facts.as_ref(), staged.is_some())
                     })
@@ -516,6 +520,7 @@ fn check_projects<T: Item>(
     let dirs = if only_dirs { dirs } else { Vec::new() };
     let results: Vec<_> = projects
         .par_iter()
+        .with_max_len(1)
         .map(|p| run_project(p, &dirs, settings, resolve, known))
         .collect();
     for (diags, errors) in results {

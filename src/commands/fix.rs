@@ -127,8 +127,10 @@ pub fn run(args: FixArgs) -> Result<ExitStatus> {
             .map(|d| remove_stale_temps(d, run_start))
             .sum();
     }
+    // One file per task, so a run of large notebooks does not fall to one thread.
     let verdicts: Vec<Verdict> = files
         .par_iter()
+        .with_max_len(1)
         .map(|path| process_file(path, &opts, mode))
         .collect();
 
