@@ -198,29 +198,20 @@ impl<'a> Val<'a> {
 
 /// Parse a whole document (Python's `json.loads`).
 pub fn parse(text: &str) -> Result<Val<'_>, ParseError> {
-    if text.starts_with('\u{feff}') {
-        return Err(ParseError {
-            offset: 0,
-            message: "unexpected UTF-8 BOM".into(),
-        });
-    }
-    let mut p = Parser {
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
-    };
-    p.skip_ws();
-    let value = p.value(0)?;
-    p.skip_ws();
-    if p.pos != p.bytes.len() {
-        return Err(p.err("extra data after the JSON value"));
-    }
-    Ok(value)
+    whole(text, |p| p.value(0))
 }
 
 /// Whether `text` parses (exactly what [`parse`] accepts, with the same error), without
 /// building the tree: the check of a freshly written notebook before it replaces the file.
 pub fn validate(text: &str) -> Result<(), ParseError> {
+    whole(text, |p| p.skip_value(0))
+}
+
+/// One JSON value that is the whole of `text` (no BOM, white space around it only).
+fn whole<'a, T>(
+    text: &'a str,
+    value: impl FnOnce(&mut Parser<'a>) -> Result<T, ParseError>,
+) -> Result<T, ParseError> {
     if text.starts_with('\u{feff}') {
         return Err(ParseError {
             offset: 0,
@@ -233,12 +224,12 @@ pub fn validate(text: &str) -> Result<(), ParseError> {
         pos: 0,
     };
     p.skip_ws();
-    p.skip_value(0)?;
+    let value = value(&mut p)?;
     p.skip_ws();
     if p.pos != p.bytes.len() {
         return Err(p.err("extra data after the JSON value"));
     }
-    Ok(())
+    Ok(value)
 }
 
 /// The first index at or after `from` of a `"`, a `\\` or a byte below 0x20.
