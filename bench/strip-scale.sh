@@ -25,6 +25,11 @@
 # | mlcheck after (branch speed) | 0.94 | 0.22 | 1.47 | 0.13 | 1.30 | 0.09 | 22 |
 # | nbstripout-fast 1.1.2 | 1.75 | 0.25 | 1.67 | 0.18 | 1.80 | 0.07 | 13 |
 #
+# The same on a quiet machine (load 1.9 from idle kernel threads, RUNS=5, main after the
+# merge): floor 0.12 s wall / 0.12 s CPU; mlcheck 0.17 s (1.42x) / 0.19 s (1.58x), user 1.22x,
+# system 0.08 s against 0.03; nbstripout-fast 0.27 s (2.25x) / 0.21 s (1.75x). Ten-millisecond
+# resolution (GNU time): quote these loosely.
+#
 # What changed: the written notebook is checked with a validate-only pass of the same parser
 # (no second tree), buffers are reused per thread, the temporary file is read back through
 # its own handle, strings are scanned once for `"`, `\` and control characters (SSE2), escaped
