@@ -498,29 +498,12 @@ fn locked_temp_file(dir: &Path) -> std::result::Result<tempfile::NamedTempFile, 
             && tmp
                 .as_file()
                 .metadata()
-                .is_ok_and(|m| same_inode(tmp.path(), &m));
+                .is_ok_and(|m| same_file(tmp.path(), &m));
         if ours || attempts >= 8 {
             return Ok(tmp);
         }
         // Removed, or about to be, by another run: dropping it removes what is left.
         drop(tmp);
-    }
-}
-
-/// Whether `path` still names the file `meta` describes (not a file put there since).
-fn same_inode(path: &Path, meta: &std::fs::Metadata) -> bool {
-    let Ok(now) = std::fs::symlink_metadata(path) else {
-        return false;
-    };
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        now.dev() == meta.dev() && now.ino() == meta.ino()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = meta;
-        now.is_file()
     }
 }
 
